@@ -1,0 +1,75 @@
+//! The app's one door to the Worker's API.
+
+use domain::api::{API_BASE, Me, Problem, SignInRequest, UsersPage};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use web_sys::RequestCredentials;
+
+/// Why a call to the API did not give what was asked.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer at all: the device is offline or the Worker cannot be reached.
+    #[error("Switchboard cannot be reached; you are seeing the last saved data.")]
+    Offline,
+    /// The session is missing or has ended.
+    #[error("{0}")]
+    SignedOut(String),
+    /// The Worker refused or rejected the request and said why.
+    #[error("{}", .0.detail)]
+    Problem(Problem),
+    /// An answer the app does not understand.
+    #[error("Switchboard answered something unexpected ({0}).")]
+    Unexpected(String),
+}
+
+fn url(path: &str) -> String {
+    format!("{API_BASE}{path}")
+}
+
+fn with_credentials(builder: RequestBuilder) -> RequestBuilder {
+    builder.credentials(RequestCredentials::SameOrigin)
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        return response.json().await.map_err(|e| ApiError::Unexpected(e.to_string()));
+    }
+    let status = response.status();
+    let problem: Problem = response
+        .json()
+        .await
+        .map_err(|_| ApiError::Unexpected(format!("status {status}")))?;
+    if status == 401 {
+        Err(ApiError::SignedOut(problem.detail))
+    } else {
+        Err(ApiError::Problem(problem))
+    }
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let request = request.map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    request.send().await.map_err(|_| ApiError::Offline)
+}
+
+/// Signs in and answers who signed in.
+pub async fn sign_in(email: &str, password: &str) -> Result<Me, ApiError> {
+    let body = SignInRequest { email: email.to_owned(), password: password.to_owned() };
+    let request = with_credentials(Request::post(&url("/session"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// Ends the session on the Worker.
+pub async fn sign_out() -> Result<(), ApiError> {
+    let response = send(with_credentials(Request::delete(&url("/session"))).build()).await?;
+    if response.ok() { Ok(()) } else { read(response).await }
+}
+
+/// The signed-in person.
+pub async fn me() -> Result<Me, ApiError> {
+    read(send(with_credentials(Request::get(&url("/me"))).build()).await?).await
+}
+
+/// The users the signed-in person may see.
+pub async fn users() -> Result<UsersPage, ApiError> {
+    read(send(with_credentials(Request::get(&url("/users"))).build()).await?).await
+}

@@ -1,0 +1,4 @@
+//! Pieces of screens.
+
+pub mod sync_badge;
+pub mod user_table;

@@ -1,0 +1,5 @@
+//! Whole screens.
+
+pub mod app;
+pub mod sign_in;
+pub mod users;

@@ -1,0 +1,327 @@
+//! Capabilities and the built-in roles of PRODUCT.md §2 and §3.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! capabilities {
+    ($($variant:ident => $name:literal,)*) => {
+        /// One verb on one kind of thing (PRODUCT.md §2).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum Capability { $($variant,)* }
+
+        impl Capability {
+            /// Every capability, in the order of PRODUCT.md §2.
+            pub const ALL: &'static [Capability] = &[$(Capability::$variant,)*];
+
+            /// The dotted name used on the wire and in storage (`users.invite`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Capability::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+capabilities! {
+    AccountsView => "accounts.view",
+    AccountsCreate => "accounts.create",
+    AccountsEdit => "accounts.edit",
+    AccountsDelete => "accounts.delete",
+    UsersView => "users.view",
+    UsersInvite => "users.invite",
+    UsersEdit => "users.edit",
+    UsersRoles => "users.roles",
+    UsersSuspend => "users.suspend",
+    UsersDelete => "users.delete",
+    NumbersView => "numbers.view",
+    NumbersEdit => "numbers.edit",
+    NumbersBuy => "numbers.buy",
+    NumbersAssign => "numbers.assign",
+    CallflowsView => "callflows.view",
+    CallflowsEdit => "callflows.edit",
+    CallsViewAll => "calls.view.all",
+    CallsViewOwn => "calls.view.own",
+    CallsListen => "calls.listen",
+    CallsAnnotate => "calls.annotate",
+    CallsMake => "calls.make",
+    TagsManage => "tags.manage",
+    MessagesView => "messages.view",
+    MessagesReply => "messages.reply",
+    LeadsViewAll => "leads.view.all",
+    LeadsViewOwn => "leads.view.own",
+    ContactsEdit => "contacts.edit",
+    ReportsView => "reports.view",
+    IntegrationsManage => "integrations.manage",
+    BillingView => "billing.view",
+    BillingManage => "billing.manage",
+    SettingsEdit => "settings.edit",
+    NotificationsReceive => "notifications.receive",
+    Login => "login",
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not one of [`Capability::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown capability {0:?}")]
+pub struct UnknownCapability(pub String);
+
+impl FromStr for Capability {
+    type Err = UnknownCapability;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Capability::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownCapability(s.to_owned()))
+    }
+}
+
+/// A set of capabilities, one bit each.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CapabilitySet(u64);
+
+impl CapabilitySet {
+    /// No capability at all.
+    pub const EMPTY: CapabilitySet = CapabilitySet(0);
+
+    /// The set of the given capabilities.
+    pub fn of(capabilities: &[Capability]) -> Self {
+        capabilities.iter().fold(Self::EMPTY, |set, &c| set.with(c))
+    }
+
+    /// Every capability there is.
+    pub fn all() -> Self {
+        Self::of(Capability::ALL)
+    }
+
+    /// This set plus `capability`.
+    pub const fn with(self, capability: Capability) -> Self {
+        CapabilitySet(self.0 | 1 << capability as u8)
+    }
+
+    /// This set less `capability`.
+    pub const fn without(self, capability: Capability) -> Self {
+        CapabilitySet(self.0 & !(1 << capability as u8))
+    }
+
+    /// The union of both sets.
+    pub const fn union(self, other: CapabilitySet) -> Self {
+        CapabilitySet(self.0 | other.0)
+    }
+
+    /// Whether `capability` is in the set.
+    pub const fn contains(self, capability: Capability) -> bool {
+        self.0 & (1 << capability as u8) != 0
+    }
+
+    /// Whether every capability of `other` is in this set.
+    pub const fn is_superset(self, other: CapabilitySet) -> bool {
+        other.0 & !self.0 == 0
+    }
+
+    /// The capabilities in the set, in the order of [`Capability::ALL`].
+    pub fn iter(self) -> impl Iterator<Item = Capability> {
+        Capability::ALL.iter().copied().filter(move |&c| self.contains(c))
+    }
+}
+
+impl fmt::Debug for CapabilitySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter().map(Capability::as_str)).finish()
+    }
+}
+
+macro_rules! builtin_roles {
+    ($($variant:ident => $name:literal,)*) => {
+        /// The preset roles of PRODUCT.md §3.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum BuiltinRole { $(#[serde(rename = $name)] $variant,)* }
+
+        impl BuiltinRole {
+            /// Every built-in role, most powerful first.
+            pub const ALL: &'static [BuiltinRole] = &[$(BuiltinRole::$variant,)*];
+
+            /// The name an administrator reads.
+            pub fn name(self) -> &'static str {
+                match self { $(BuiltinRole::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+builtin_roles! {
+    AgencyAdministrator => "Agency Administrator",
+    Administrator => "Administrator",
+    Manager => "Manager",
+    Reporting => "Reporting",
+    Notification => "Notification",
+    MarketingManager => "Marketing Manager",
+    ReportManager => "Report Manager",
+    CallManager => "Call Manager",
+    Billing => "Billing",
+    Supervisor => "Supervisor",
+    Agent => "Agent",
+    MessagingAgent => "Messaging Agent",
+    Viewer => "Viewer",
+}
+
+impl BuiltinRole {
+    /// What the role gives at the node where it is granted and below (R1).
+    pub fn capabilities(self) -> CapabilitySet {
+        use Capability::*;
+        let login = CapabilitySet::of(&[Login]);
+        let reporting = CapabilitySet::of(&[
+            CallsViewAll,
+            CallsListen,
+            CallsAnnotate,
+            ReportsView,
+            IntegrationsManage,
+            NotificationsReceive,
+        ]);
+        let agent = CapabilitySet::of(&[
+            CallsViewOwn,
+            LeadsViewOwn,
+            CallsMake,
+            MessagesView,
+            MessagesReply,
+        ]);
+        let set = match self {
+            BuiltinRole::AgencyAdministrator | BuiltinRole::Administrator => CapabilitySet::all(),
+            BuiltinRole::Manager => CapabilitySet::of(&[
+                NumbersView,
+                NumbersEdit,
+                NumbersBuy,
+                NumbersAssign,
+                CallflowsView,
+                CallflowsEdit,
+                UsersView,
+                UsersInvite,
+                UsersEdit,
+                UsersRoles,
+                UsersSuspend,
+                UsersDelete,
+            ])
+            .union(reporting),
+            BuiltinRole::Reporting => reporting,
+            BuiltinRole::Notification => return CapabilitySet::of(&[NotificationsReceive]),
+            BuiltinRole::MarketingManager => {
+                CapabilitySet::of(&[NumbersView, CallflowsView, CallsViewAll, ReportsView])
+            }
+            BuiltinRole::ReportManager => CapabilitySet::of(&[CallsViewAll, ReportsView]),
+            BuiltinRole::CallManager => CapabilitySet::of(&[
+                CallsViewAll,
+                CallsListen,
+                CallsAnnotate,
+                MessagesView,
+                MessagesReply,
+            ]),
+            BuiltinRole::Billing => CapabilitySet::of(&[BillingView, BillingManage]),
+            BuiltinRole::Supervisor => {
+                agent.union(CapabilitySet::of(&[CallsViewAll, CallsListen, ReportsView]))
+            }
+            BuiltinRole::Agent => agent,
+            BuiltinRole::MessagingAgent => CapabilitySet::of(&[MessagesView, MessagesReply]),
+            BuiltinRole::Viewer => CapabilitySet::of(&[
+                AccountsView,
+                UsersView,
+                NumbersView,
+                CallflowsView,
+                CallsViewAll,
+                LeadsViewAll,
+                ReportsView,
+                BillingView,
+            ]),
+        };
+        set.union(login)
+    }
+}
+
+/// A name that is not one of [`BuiltinRole::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for BuiltinRole {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        BuiltinRole::ALL
+            .iter()
+            .copied()
+            .find(|r| r.name() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Capability::*;
+
+    #[test]
+    fn every_capability_round_trips_through_its_name() {
+        for &c in Capability::ALL {
+            assert_eq!(c.as_str().parse::<Capability>(), Ok(c));
+        }
+        assert!(Capability::ALL.len() < 64, "a CapabilitySet holds at most 64");
+    }
+
+    #[test]
+    fn notification_users_have_no_login() {
+        // PRODUCT.md §3: Notification is notifications.receive only, no login (R16).
+        let caps = BuiltinRole::Notification.capabilities();
+        assert!(!caps.contains(Login));
+        assert_eq!(caps.iter().collect::<Vec<_>>(), vec![NotificationsReceive]);
+    }
+
+    #[test]
+    fn every_other_built_in_role_signs_in() {
+        for &role in BuiltinRole::ALL {
+            if role != BuiltinRole::Notification {
+                assert!(role.capabilities().contains(Login), "{role:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_manager_holds_reporting_and_notification_but_not_billing() {
+        let manager = BuiltinRole::Manager.capabilities();
+        assert!(manager.is_superset(BuiltinRole::Reporting.capabilities()));
+        assert!(manager.is_superset(BuiltinRole::Notification.capabilities()));
+        assert!(!manager.contains(BillingManage));
+        assert!(!manager.contains(AccountsCreate));
+    }
+
+    #[test]
+    fn a_supervisor_is_an_agent_who_sees_every_call() {
+        let supervisor = BuiltinRole::Supervisor.capabilities();
+        assert!(supervisor.is_superset(BuiltinRole::Agent.capabilities()));
+        assert!(supervisor.contains(CallsViewAll));
+        assert!(!BuiltinRole::Agent.capabilities().contains(CallsViewAll));
+    }
+
+    #[test]
+    fn a_viewer_changes_nothing_and_sees_no_messages() {
+        let viewer = BuiltinRole::Viewer.capabilities();
+        for c in viewer.iter() {
+            let name = c.as_str();
+            assert!(name.contains(".view") || c == Login, "{name}");
+        }
+        assert!(!viewer.contains(MessagesView));
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for &role in BuiltinRole::ALL {
+            assert_eq!(role.name().parse::<BuiltinRole>(), Ok(role));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The wire contract between the app, scripts and the Worker: JSON under `/api/v1`.
+//!
+//! Both sides compile these types, so a field renamed here is renamed everywhere at once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::user::{UserId, UserState};
+
+/// Where the API lives, relative to the origin that serves the app.
+pub const API_BASE: &str = "/api/v1";
+
+/// The name of the session cookie the Worker sets on sign-in.
+pub const SESSION_COOKIE: &str = "sb_session";
+
+/// `GET /api/v1/health`: what is running and which schema its database has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok` when the Worker reached its database.
+    pub status: String,
+    /// The build version of the Worker, `<semver>+<commit>`.
+    pub version: String,
+    /// The number of the last migration applied to the database.
+    pub schema_version: u32,
+}
+
+/// `POST /api/v1/session`: sign in with e-mail and password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in person, answered by sign-in and by `GET /api/v1/me`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub agency: AgencySummary,
+}
+
+/// The agency a person belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencySummary {
+    pub id: String,
+    pub name: String,
+}
+
+/// One role held at one node of the account tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleAtNode {
+    pub role: String,
+    pub node: String,
+}
+
+/// One row of the user list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub state: UserState,
+    pub roles: Vec<RoleAtNode>,
+}
+
+/// `GET /api/v1/users`: one page of the agency's users.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub users: Vec<UserSummary>,
+    pub total: u32,
+}
+
+/// An error answer, `application/problem+json` (RFC 9457).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// A URI naming the kind of problem; `about:blank` when the status says it all.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// One message per invalid field, for 400 and 422 answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// What is wrong with one field of a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_names_its_type_field_as_rfc_9457_does() {
+        let problem = Problem {
+            kind: "about:blank".into(),
+            title: "Unauthorized".into(),
+            status: 401,
+            detail: "Sign in first.".into(),
+            errors: vec![],
+        };
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["type"], "about:blank");
+        assert!(json.get("errors").is_none(), "empty field errors are left out");
+    }
+
+    #[test]
+    fn user_states_travel_in_snake_case() {
+        let user = UserSummary {
+            id: UserId("u1".into()),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            state: UserState::NotificationOnly,
+            roles: vec![],
+        };
+        let json = serde_json::to_value(&user).unwrap();
+        assert_eq!(json["state"], "notification_only");
+    }
+}

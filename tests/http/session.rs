@@ -1,0 +1,121 @@
+use serde_json::json;
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
+
+#[test]
+fn the_demo_administrator_signs_in_with_a_secure_cookie() {
+    let answer = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": ADMIN_EMAIL, "password": DEMO_PASSWORD }));
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    assert_eq!(answer.body["email"], ADMIN_EMAIL);
+    assert_eq!(answer.body["agency"]["name"], "Brightline Media");
+    let cookie = answer.set_cookie.iter().find(|c| c.starts_with("sb_session=")).unwrap();
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    // 256 random bits, base64url.
+    let token = answer.session_cookie().unwrap();
+    assert_eq!(token.trim_start_matches("sb_session=").len(), 43);
+}
+
+#[test]
+fn e_mail_is_matched_without_regard_to_case_or_spaces() {
+    sign_in("  Admin@Brightline.EXAMPLE ", DEMO_PASSWORD);
+}
+
+#[test]
+fn a_wrong_password_and_an_unknown_address_get_the_same_answer() {
+    let wrong = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": ADMIN_EMAIL, "password": "Not-the-password1" }));
+    let unknown = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": "nobody@brightline.example", "password": "Not-the-password1" }));
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.content_type, "application/problem+json");
+    assert_eq!(wrong.body, unknown.body);
+    assert!(wrong.session_cookie().is_none());
+}
+
+#[test]
+fn r23_a_suspended_user_cannot_sign_in() {
+    let answer = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": "lee@brightline.example", "password": DEMO_PASSWORD }));
+    assert_eq!(answer.status, 403);
+    assert!(answer.body["detail"].as_str().unwrap().contains("R23"));
+    assert!(answer.session_cookie().is_none());
+}
+
+#[test]
+fn r16_a_notification_only_user_has_no_sign_in() {
+    let answer = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": "eli@brightline.example", "password": DEMO_PASSWORD }));
+    assert_eq!(answer.status, 401);
+}
+
+#[test]
+fn bad_sign_in_bodies_get_precise_problems_not_errors() {
+    let malformed = Call::new("POST", "/api/v1/session").send_raw("application/json", b"{\"email\":");
+    assert_eq!(malformed.status, 400);
+    assert_eq!(malformed.content_type, "application/problem+json");
+
+    let invalid = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": "not an address", "password": "x" }));
+    assert_eq!(invalid.status, 422);
+    assert_eq!(invalid.body["errors"][0]["field"], "email");
+
+    let empty = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": ADMIN_EMAIL, "password": "" }));
+    assert_eq!(empty.status, 422);
+    assert_eq!(empty.body["errors"][0]["field"], "password");
+
+    let wrong_type = Call::new("POST", "/api/v1/session").send_raw("text/plain", b"hello");
+    assert_eq!(wrong_type.status, 415);
+
+    let huge = format!("{{\"email\":\"{}\"}}", "a".repeat(100_000));
+    let oversized = Call::new("POST", "/api/v1/session").send_raw("application/json", huge.as_bytes());
+    assert_eq!(oversized.status, 413);
+
+    let hostile = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": "x' OR '1'='1@a.io", "password": "' OR 1=1 --" }));
+    assert_eq!(hostile.status, 401);
+}
+
+#[test]
+fn me_answers_the_signed_in_person_and_401_without_a_session() {
+    let cookie = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let me = Call::new("GET", "/api/v1/me").cookie(&cookie).send();
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["name"], "Avery Adams");
+
+    let anonymous = Call::new("GET", "/api/v1/me").send();
+    assert_eq!(anonymous.status, 401);
+    assert_eq!(anonymous.content_type, "application/problem+json");
+
+    let forged = Call::new("GET", "/api/v1/me").cookie("sb_session=forged-token").send();
+    assert_eq!(forged.status, 401);
+}
+
+#[test]
+fn signing_out_ends_the_session_at_once() {
+    let cookie = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let out = Call::new("DELETE", "/api/v1/session").cookie(&cookie).send();
+    assert_eq!(out.status, 204);
+    assert!(out.set_cookie.iter().any(|c| c.contains("Max-Age=0")));
+    let after = Call::new("GET", "/api/v1/me").cookie(&cookie).send();
+    assert_eq!(after.status, 401);
+}
+
+#[test]
+fn a_cross_site_request_is_refused_even_with_a_valid_session() {
+    let cookie = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let answer = Call::new("DELETE", "/api/v1/session")
+        .cookie(&cookie)
+        .header("Origin", "https://evil.example")
+        .send();
+    assert_eq!(answer.status, 403);
+    let still = Call::new("GET", "/api/v1/me").cookie(&cookie).send();
+    assert_eq!(still.status, 200, "the refused sign-out changed nothing");
+
+    let fetch_site = Call::new("POST", "/api/v1/session")
+        .header("Sec-Fetch-Site", "cross-site")
+        .json(&json!({ "email": ADMIN_EMAIL, "password": DEMO_PASSWORD }));
+    assert_eq!(fetch_site.status, 403);
+}

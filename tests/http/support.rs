@@ -1,0 +1,125 @@
+//! Helpers for tests that talk HTTP to the real Worker under `wrangler dev`.
+//!
+//! The test command starts the server with a fresh local D1 and passes its address in
+//! `SWITCHBOARD_URL`. Without it these tests fail: a test that cannot run is not a pass.
+
+use serde_json::Value;
+use ureq::Agent;
+
+/// The demo administrator of Brightline Media and the shared demo password.
+pub const ADMIN_EMAIL: &str = "admin@brightline.example";
+pub const DEMO_PASSWORD: &str = "Switchboard-demo1";
+
+/// The address of the Worker under test.
+pub fn base_url() -> String {
+    std::env::var("SWITCHBOARD_URL")
+        .expect("SWITCHBOARD_URL is not set: run these tests through the test command")
+}
+
+/// An HTTP client that reads every status as an answer, not an error.
+pub fn agent() -> Agent {
+    Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+/// One answer: status, headers we look at, and the body as JSON (or `Null`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub set_cookie: Vec<String>,
+    pub body: Value,
+}
+
+impl Answer {
+    fn read(mut response: ureq::http::Response<ureq::Body>) -> Self {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_owned))
+                .collect::<Vec<_>>()
+        };
+        let content_type = header("content-type").join(",");
+        let set_cookie = header("set-cookie");
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer { status, content_type, set_cookie, body }
+    }
+
+    /// The session cookie (`name=value`) this answer sets.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie
+            .iter()
+            .find(|c| c.starts_with("sb_session=") && !c.starts_with("sb_session=;"))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    }
+}
+
+/// A request to the Worker, optionally with a session cookie and extra headers.
+#[derive(Debug)]
+pub struct Call {
+    method: &'static str,
+    path: String,
+    cookie: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl Call {
+    pub fn new(method: &'static str, path: &str) -> Self {
+        Call { method, path: path.to_owned(), cookie: None, headers: Vec::new() }
+    }
+
+    pub fn cookie(mut self, cookie: &str) -> Self {
+        self.cookie = Some(cookie.to_owned());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    fn build(&self, content_type: Option<&str>) -> ureq::http::Request<()> {
+        let mut builder =
+            ureq::http::Request::builder().method(self.method).uri(format!("{}{}", base_url(), self.path));
+        if let Some(cookie) = &self.cookie {
+            builder = builder.header("Cookie", cookie);
+        }
+        if let Some(content_type) = content_type {
+            builder = builder.header("Content-Type", content_type);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.body(()).expect("a valid request")
+    }
+
+    /// Sends the request without a body.
+    pub fn send(self) -> Answer {
+        let request = self.build(None);
+        Answer::read(agent().run(request).expect("the Worker answered"))
+    }
+
+    /// Sends the request with a raw body of the given type.
+    pub fn send_raw(self, content_type: &str, body: &[u8]) -> Answer {
+        let (parts, ()) = self.build(Some(content_type)).into_parts();
+        let request = ureq::http::Request::from_parts(parts, body.to_vec());
+        Answer::read(agent().run(request).expect("the Worker answered"))
+    }
+
+    /// Sends the request with a JSON body.
+    pub fn json(self, body: &Value) -> Answer {
+        self.send_raw("application/json", body.to_string().as_bytes())
+    }
+}
+
+/// Signs in and returns the session cookie.
+pub fn sign_in(email: &str, password: &str) -> String {
+    let answer = Call::new("POST", "/api/v1/session")
+        .json(&serde_json::json!({ "email": email, "password": password }));
+    assert_eq!(answer.status, 200, "sign-in of {email}: {:?}", answer.body);
+    answer.session_cookie().expect("sign-in sets the session cookie")
+}

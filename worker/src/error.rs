@@ -1,0 +1,146 @@
+//! The Worker's one error type, answered as `application/problem+json` (RFC 9457).
+//!
+//! Internal failures are logged with their cause and answered with a fixed sentence: no SQL,
+//! stack or data of another agency ever reaches a client.
+
+use domain::api::{FieldError, Problem};
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not the JSON this route reads.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// The JSON is well formed but some fields are not acceptable.
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    /// No valid session or token.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(&'static str),
+    /// A rule of PRODUCT.md refuses the request.
+    #[error("forbidden by {rule}: {reason}")]
+    Forbidden { rule: &'static str, reason: String },
+    /// A cross-site request that carried the session cookie.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// No such route, or no such thing in the caller's agency (R2).
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed(Vec<&'static str>),
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// A failure of ours or of the platform; the cause is logged, never sent.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A single invalid field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Malformed(_) => 400,
+            ApiError::Invalid(_) => 422,
+            ApiError::Unauthenticated(_) => 401,
+            ApiError::Forbidden { .. } | ApiError::CrossSite => 403,
+            ApiError::NotFound => 404,
+            ApiError::MethodNotAllowed(_) => 405,
+            ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::UnsupportedMediaType => 415,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    /// The problem document sent to the client.
+    pub fn problem(&self) -> Problem {
+        let (title, detail, errors) = match self {
+            ApiError::Malformed(why) => {
+                ("Malformed request", format!("The request body could not be read: {why}."), vec![])
+            }
+            ApiError::Invalid(fields) => (
+                "Invalid request",
+                "Some fields are not acceptable; see errors.".to_owned(),
+                fields.clone(),
+            ),
+            ApiError::Unauthenticated(why) => ("Unauthorized", (*why).to_owned(), vec![]),
+            ApiError::Forbidden { rule, reason } => ("Forbidden", format!("{reason} ({rule})"), vec![]),
+            ApiError::CrossSite => (
+                "Forbidden",
+                "This request came from another site and was refused.".to_owned(),
+                vec![],
+            ),
+            ApiError::NotFound => ("Not found", "There is nothing at this address.".to_owned(), vec![]),
+            ApiError::MethodNotAllowed(allowed) => (
+                "Method not allowed",
+                format!("This address answers {}.", allowed.join(", ")),
+                vec![],
+            ),
+            ApiError::PayloadTooLarge { limit } => (
+                "Payload too large",
+                format!("A request body may have at most {limit} bytes."),
+                vec![],
+            ),
+            ApiError::UnsupportedMediaType => (
+                "Unsupported media type",
+                "Send the body as application/json.".to_owned(),
+                vec![],
+            ),
+            ApiError::Internal(_) => (
+                "Internal error",
+                "Something went wrong on our side; nothing was changed. Try again.".to_owned(),
+                vec![],
+            ),
+        };
+        Problem {
+            kind: "about:blank".to_owned(),
+            title: title.to_owned(),
+            status: self.status(),
+            detail,
+            errors,
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl From<worker::Error> for ApiError {
+    fn from(error: worker::Error) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_names_its_rule_in_the_detail() {
+        let problem = ApiError::Forbidden {
+            rule: "R10",
+            reason: "Managers act only inside the accounts assigned to them".into(),
+        }
+        .problem();
+        assert_eq!(problem.status, 403);
+        assert!(problem.detail.ends_with("(R10)"));
+    }
+
+    #[test]
+    fn internal_causes_never_reach_the_client() {
+        let problem = ApiError::Internal("D1_ERROR: no such table: users".into()).problem();
+        assert_eq!(problem.status, 500);
+        assert!(!problem.detail.contains("D1"));
+    }
+
+    #[test]
+    fn invalid_fields_are_listed_one_by_one() {
+        let problem = ApiError::field("email", "enter an e-mail address").problem();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.errors[0].field, "email");
+    }
+}

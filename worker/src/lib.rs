@@ -1,0 +1,26 @@
+//! Switchboard's Worker: the authority over every change.
+//!
+//! Each request is authenticated, parsed, decided and written to D1 before it is answered. The
+//! modules that need no JavaScript runtime (password hashing, tokens, routing, errors) build
+//! natively too, so their unit tests run with plain `cargo test`; the ones that talk to the
+//! runtime and D1 exist only on `wasm32`.
+
+pub mod clock;
+pub mod error;
+pub mod password;
+pub mod route;
+pub mod session;
+pub mod token;
+
+#[cfg(target_arch = "wasm32")]
+mod entry;
+#[cfg(target_arch = "wasm32")]
+mod routes;
+#[cfg(target_arch = "wasm32")]
+mod store;
+
+/// The build this Worker runs, `<semver>+<commit>`; the commit is stamped by the build script.
+pub fn build_version() -> String {
+    let commit = option_env!("SWITCHBOARD_COMMIT").unwrap_or("dev");
+    format!("{}+{commit}", env!("CARGO_PKG_VERSION"))
+}

@@ -1,0 +1,103 @@
+//! Request handling: dispatch, the shared parsing helpers and the answers.
+
+mod health;
+mod session;
+mod users;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use worker::{D1Database, Env, Headers, Method, Request, Response};
+
+use crate::clock::{self, Millis};
+use crate::error::ApiError;
+use crate::route::{Route, resolve};
+
+/// The largest request body any route reads.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler gets: the database and the time of the request.
+pub struct Ctx {
+    pub db: D1Database,
+    pub now: Millis,
+}
+
+/// Answers one API request.
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let method = req.method();
+    let route = resolve(method.as_ref(), &req.path())?;
+    if !matches!(method, Method::Get | Method::Head) {
+        refuse_cross_site(&req)?;
+    }
+    let ctx = Ctx { db: env.d1("DB")?, now: clock::now() };
+    match route {
+        Route::Health => health::get(&ctx).await,
+        Route::SignIn => session::sign_in(&mut req, &ctx).await,
+        Route::SignOut => session::sign_out(&req, &ctx).await,
+        Route::Me => session::me(&req, &ctx).await,
+        Route::ListUsers => users::list(&req, &ctx).await,
+    }
+}
+
+/// Refuses a state-changing request that a browser sent from another site. SameSite=Strict
+/// already keeps the cookie off such requests; this is the second lock on the door.
+fn refuse_cross_site(req: &Request) -> Result<(), ApiError> {
+    let headers = req.headers();
+    if let Ok(Some(site)) = headers.get("Sec-Fetch-Site")
+        && !matches!(site.as_str(), "same-origin" | "none")
+    {
+        return Err(ApiError::CrossSite);
+    }
+    if let Ok(Some(origin)) = headers.get("Origin") {
+        let own = req.url()?.origin().ascii_serialization();
+        if origin != own {
+            return Err(ApiError::CrossSite);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a JSON body of at most [`BODY_LIMIT`] bytes.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    let headers = req.headers();
+    let content_type = headers.get("Content-Type")?.unwrap_or_default();
+    if !content_type.starts_with("application/json") {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let declared: Option<usize> =
+        headers.get("Content-Length")?.and_then(|length| length.parse().ok());
+    if declared.is_some_and(|length| length > BODY_LIMIT) {
+        return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+    }
+    let body = req.bytes().await?;
+    if body.len() > BODY_LIMIT {
+        return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+    }
+    serde_json::from_slice(&body).map_err(|error| ApiError::Malformed(error.to_string()))
+}
+
+/// A JSON answer with the given status.
+pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
+    let text = serde_json::to_string(body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let headers = api_headers("application/json")?;
+    Ok(Response::ok(text)?.with_status(status).with_headers(headers))
+}
+
+/// The problem+json answer for an error.
+pub fn problem(error: &ApiError) -> worker::Result<Response> {
+    let body = error.problem();
+    let text = serde_json::to_string(&body).unwrap_or_default();
+    let headers = api_headers("application/problem+json")?;
+    if let ApiError::MethodNotAllowed(allowed) = error {
+        headers.set("Allow", &allowed.join(", "))?;
+    }
+    Ok(Response::ok(text)?.with_status(body.status).with_headers(headers))
+}
+
+/// Headers every API answer carries: its type, and no caching of anything personal.
+pub fn api_headers(content_type: &str) -> worker::Result<Headers> {
+    let headers = Headers::new();
+    headers.set("Content-Type", content_type)?;
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    Ok(headers)
+}

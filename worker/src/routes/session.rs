@@ -1,0 +1,102 @@
+//! Sign-in, sign-out and the current person.
+
+use domain::Email;
+use domain::api::{Me, SignInRequest};
+use worker::{Request, Response};
+
+use super::{Ctx, json, read_json};
+use crate::error::ApiError;
+use crate::store::sessions::{self, Actor};
+use crate::store::users;
+use crate::{password, session, token};
+
+const WRONG_CREDENTIALS: &str = "The e-mail address or the password is not right.";
+
+/// `POST /api/v1/session`: checks the password against its salted hash and opens a session.
+pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let body: SignInRequest = read_json(req).await?;
+    let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e.to_string()))?;
+    if body.password.is_empty() {
+        return Err(ApiError::field("password", "enter your password"));
+    }
+    if body.password.len() > 128 {
+        // R22: no password is longer, so no need to spend a hash on it.
+        return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
+    }
+    let account = users::find_credentials(&ctx.db, &email).await?;
+    // Someone unknown costs the same hash as someone known, so timing tells nothing.
+    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    let matches = password::verify(&body.password, &stored.unwrap_or_else(password::decoy))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some(account) = account.filter(|_| matches) else {
+        return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
+    };
+    if !account.state.may_sign_in() {
+        return Err(ApiError::Forbidden {
+            rule: "R23",
+            reason: "Your access is suspended; an administrator of your agency can restore it"
+                .into(),
+        });
+    }
+    let secret = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
+    sessions::create(&ctx.db, &token::digest(&secret), &account.user_id, &account.agency_id, ctx.now)
+        .await?;
+    let actor = sessions::find(&ctx.db, &token::digest(&secret)).await?.ok_or_else(|| {
+        ApiError::Internal("a session just written was not found".into())
+    })?;
+    let response = json(200, &me_of(&actor))?;
+    response.headers().set("Set-Cookie", &session::set_cookie(&secret))?;
+    Ok(response)
+}
+
+/// `DELETE /api/v1/session`: ends this session.
+pub async fn sign_out(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    if let Some(secret) = session_token(req)? {
+        sessions::delete(&ctx.db, &token::digest(&secret)).await?;
+    }
+    let headers = super::api_headers("application/json")?;
+    headers.set("Set-Cookie", &session::clear_cookie())?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}
+
+/// `GET /api/v1/me`.
+pub async fn me(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    json(200, &me_of(&actor))
+}
+
+/// The person behind a request, checked against D1 on every request (R23).
+pub async fn authenticate(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
+    let secret = session_token(req)?.ok_or(ApiError::Unauthenticated("Sign in first."))?;
+    let digest = token::digest(&secret);
+    let expired = ApiError::Unauthenticated("Your session has ended; sign in again.");
+    let actor = sessions::find(&ctx.db, &digest).await?.ok_or(expired)?;
+    if !session::is_live(actor.created_at, actor.last_seen_at, ctx.now) {
+        sessions::delete(&ctx.db, &digest).await?;
+        return Err(ApiError::Unauthenticated("Your session has ended; sign in again."));
+    }
+    if !actor.state.may_sign_in() {
+        return Err(ApiError::Unauthenticated("Your access is suspended."));
+    }
+    if ctx.now - actor.last_seen_at > session::TOUCH_INTERVAL {
+        sessions::touch(&ctx.db, &digest, ctx.now).await?;
+    }
+    Ok(actor)
+}
+
+fn session_token(req: &Request) -> Result<Option<String>, ApiError> {
+    let header = req.headers().get("Cookie")?.unwrap_or_default();
+    Ok(session::token_from_cookie_header(&header).map(str::to_owned))
+}
+
+fn me_of(actor: &Actor) -> Me {
+    Me {
+        id: actor.user_id.clone(),
+        name: actor.name.clone(),
+        email: actor.email.clone(),
+        agency: domain::api::AgencySummary {
+            id: actor.agency_id.clone(),
+            name: actor.agency_name.clone(),
+        },
+    }
+}

@@ -1,0 +1,12 @@
+//! SQL over D1, one module per resource. Every query names the agency it reads (R2).
+
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+use worker::wasm_bindgen::JsValue;
+
+/// A millisecond timestamp as a bind parameter.
+fn millis(value: crate::clock::Millis) -> JsValue {
+    JsValue::from_f64(value as f64)
+}

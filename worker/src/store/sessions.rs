@@ -1,0 +1,71 @@
+//! Sessions, stored by the digest of their token.
+
+use domain::{UserId, UserState};
+use serde::Deserialize;
+use worker::D1Database;
+
+use super::millis;
+use crate::clock::Millis;
+use crate::error::ApiError;
+
+/// A live session's person, read with the session in one query.
+#[derive(Debug, Deserialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub agency_id: String,
+    pub agency_name: String,
+    pub name: String,
+    pub email: String,
+    pub state: UserState,
+    pub created_at: Millis,
+    pub last_seen_at: Millis,
+}
+
+/// The session with this token digest and its person.
+pub async fn find(db: &D1Database, digest: &str) -> Result<Option<Actor>, ApiError> {
+    Ok(db
+        .prepare(
+            "SELECT s.user_id, s.agency_id, a.name AS agency_name, u.name, u.email, u.state,
+                    s.created_at, s.last_seen_at
+             FROM sessions s
+             JOIN users u ON u.id = s.user_id AND u.agency_id = s.agency_id
+             JOIN agencies a ON a.id = s.agency_id
+             WHERE s.token_hash = ?1",
+        )
+        .bind(&[digest.into()])?
+        .first(None)
+        .await?)
+}
+
+/// Opens a session.
+pub async fn create(
+    db: &D1Database,
+    digest: &str,
+    user: &UserId,
+    agency_id: &str,
+    now: Millis,
+) -> Result<(), ApiError> {
+    db.prepare(
+        "INSERT INTO sessions (token_hash, user_id, agency_id, created_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+    )
+    .bind(&[digest.into(), user.0.as_str().into(), agency_id.into(), millis(now)])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Records that the session was used at `now`.
+pub async fn touch(db: &D1Database, digest: &str, now: Millis) -> Result<(), ApiError> {
+    db.prepare("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")
+        .bind(&[digest.into(), millis(now)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// Ends the session.
+pub async fn delete(db: &D1Database, digest: &str) -> Result<(), ApiError> {
+    db.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[digest.into()])?.run().await?;
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! `cargo run -p xtask -- seed-demo`: prints the SQL that loads the demo agencies.
+//!
+//! Passwords are hashed here with the Worker's own hashing code, so sign-in checks a real
+//! salted hash exactly as it will for people who set their own password.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use domain::{BuiltinRole, Email, UserState};
+
+/// The password of every demo user who can sign in; the README states it.
+const DEMO_PASSWORD: &str = "Switchboard-demo1";
+
+struct Node {
+    id: &'static str,
+    parent: Option<&'static str>,
+    kind: &'static str,
+    name: &'static str,
+}
+
+struct User {
+    id: &'static str,
+    name: &'static str,
+    email: &'static str,
+    state: UserState,
+    grants: &'static [(BuiltinRole, &'static str)],
+}
+
+struct Agency {
+    id: &'static str,
+    name: &'static str,
+    nodes: &'static [Node],
+    users: &'static [User],
+}
+
+const fn node(
+    id: &'static str,
+    parent: Option<&'static str>,
+    kind: &'static str,
+    name: &'static str,
+) -> Node {
+    Node { id, parent, kind, name }
+}
+
+const fn user(
+    id: &'static str,
+    name: &'static str,
+    email: &'static str,
+    state: UserState,
+    grants: &'static [(BuiltinRole, &'static str)],
+) -> User {
+    User { id, name, email, state, grants }
+}
+
+use BuiltinRole as R;
+use UserState::{Active, Invited, NotificationOnly, Suspended};
+
+/// Brightline Media: an agency with three client accounts, groups and locations, and people in
+/// every built-in role.
+const BRIGHTLINE: Agency = Agency {
+    id: "ag_brightline",
+    name: "Brightline Media",
+    nodes: &[
+        node("n_brightline", None, "agency", "Brightline Media"),
+        node("n_acme", Some("n_brightline"), "account", "Acme Plumbing"),
+        node("n_acme_downtown", Some("n_acme"), "location", "Acme Downtown"),
+        node("n_acme_northside", Some("n_acme"), "location", "Acme Northside"),
+        node("n_harbor", Some("n_brightline"), "account", "Harbor Dental"),
+        node("n_harbor_east", Some("n_harbor"), "group", "Harbor East"),
+        node("n_harbor_pier", Some("n_harbor_east"), "location", "Pier Street"),
+        node("n_harbor_bay", Some("n_harbor_east"), "location", "Bay Road"),
+        node("n_summit", Some("n_brightline"), "account", "Summit Realty"),
+    ],
+    users: &[
+        user("u_avery", "Avery Adams", "admin@brightline.example", Active,
+            &[(R::AgencyAdministrator, "n_brightline")]),
+        user("u_blake", "Blake Okafor", "blake@brightline.example", Active,
+            &[(R::Administrator, "n_acme")]),
+        user("u_casey", "Casey Moreno", "casey@brightline.example", Active,
+            &[(R::Manager, "n_harbor")]),
+        user("u_dana", "Dana Whitfield", "dana@brightline.example", Active,
+            &[(R::Reporting, "n_brightline")]),
+        user("u_eli", "Eli Novak", "eli@brightline.example", NotificationOnly,
+            &[(R::Notification, "n_acme")]),
+        user("u_frankie", "Frankie Lau", "frankie@brightline.example", Active,
+            &[(R::MarketingManager, "n_summit")]),
+        user("u_gray", "Gray Sato", "gray@brightline.example", Active,
+            &[(R::ReportManager, "n_harbor_east")]),
+        user("u_harper", "Harper Quinn", "harper@brightline.example", Active,
+            &[(R::CallManager, "n_acme_downtown")]),
+        user("u_indigo", "Indigo Patel", "indigo@brightline.example", Active,
+            &[(R::Billing, "n_brightline")]),
+        user("u_jordan", "Jordan Reyes", "jordan@brightline.example", Active,
+            &[(R::Supervisor, "n_harbor")]),
+        user("u_kai", "Kai Lindqvist", "kai@brightline.example", Active,
+            &[(R::Agent, "n_harbor_pier")]),
+        user("u_lee", "Lee Harmon", "lee@brightline.example", Suspended,
+            &[(R::Agent, "n_acme_downtown")]),
+        user("u_morgan", "Morgan Diallo", "morgan@brightline.example", Active,
+            &[(R::MessagingAgent, "n_harbor_bay")]),
+        user("u_noor", "Noor Haddad", "noor@brightline.example", Active,
+            &[(R::Viewer, "n_summit"), (R::Reporting, "n_acme")]),
+        user("u_parker", "Parker Ellis", "parker@brightline.example", Invited,
+            &[(R::Agent, "n_acme_northside")]),
+    ],
+};
+
+/// Northwind Calls: a second agency whose data Brightline must never see (R2).
+const NORTHWIND: Agency = Agency {
+    id: "ag_northwind",
+    name: "Northwind Calls",
+    nodes: &[
+        node("n_northwind", None, "agency", "Northwind Calls"),
+        node("n_rival", Some("n_northwind"), "account", "Rival Roofing"),
+    ],
+    users: &[
+        user("u_quinn", "Quinn Baptiste", "admin@northwind.example", Active,
+            &[(R::AgencyAdministrator, "n_northwind")]),
+        user("u_riley", "Riley Brandt", "riley@northwind.example", Active,
+            &[(R::Agent, "n_rival")]),
+    ],
+};
+
+fn sql_text(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
+    let mut sql = String::from("-- Demo agencies, generated by `cargo run -p xtask -- seed-demo`.\n");
+    for agency in agencies {
+        let _ = writeln!(
+            sql,
+            "INSERT INTO agencies (id, name, created_at) VALUES ({}, {}, {now});",
+            sql_text(agency.id),
+            sql_text(agency.name)
+        );
+        for node in agency.nodes {
+            let parent = node.parent.map_or("NULL".to_owned(), sql_text);
+            let _ = writeln!(
+                sql,
+                "INSERT INTO nodes (id, agency_id, parent_id, kind, name, created_at) \
+                 VALUES ({}, {}, {parent}, {}, {}, {now});",
+                sql_text(node.id),
+                sql_text(agency.id),
+                sql_text(node.kind),
+                sql_text(node.name)
+            );
+        }
+        for (n, user) in agency.users.iter().enumerate() {
+            let email = Email::parse(user.email).map_err(|e| format!("{}: {e}", user.email))?;
+            // Only people who have accepted an invitation have a password.
+            let hash = match user.state {
+                Active | Suspended => sql_text(
+                    &switchboard_worker::password::hash(DEMO_PASSWORD).map_err(|e| e.to_string())?,
+                ),
+                _ => "NULL".to_owned(),
+            };
+            let _ = writeln!(
+                sql,
+                "INSERT INTO users (id, agency_id, email, name, state, password_hash, created_at) \
+                 VALUES ({}, {}, {}, {}, {}, {hash}, {now});",
+                sql_text(user.id),
+                sql_text(agency.id),
+                sql_text(email.as_str()),
+                sql_text(user.name),
+                sql_text(user.state.as_str())
+            );
+            for (g, (role, node)) in user.grants.iter().enumerate() {
+                let _ = writeln!(
+                    sql,
+                    "INSERT INTO grants (id, agency_id, user_id, role, node_id, created_at) \
+                     VALUES ({}, {}, {}, {}, {}, {now});",
+                    sql_text(&format!("g_{}_{n}_{g}", agency.id)),
+                    sql_text(agency.id),
+                    sql_text(user.id),
+                    sql_text(role.name()),
+                    sql_text(node)
+                );
+            }
+        }
+    }
+    Ok(sql)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["seed-demo"] => match seed(&[BRIGHTLINE, NORTHWIND], switchboard_worker::clock::now()) {
+            Ok(sql) => {
+                print!("{sql}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("seed-demo: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        _ => {
+            eprintln!("usage: cargo run -p xtask -- seed-demo > demo.sql");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grant_names_a_node_of_its_own_agency() {
+        for agency in [BRIGHTLINE, NORTHWIND] {
+            for user in agency.users {
+                for (_, node) in user.grants {
+                    assert!(agency.nodes.iter().any(|n| n.id == *node), "{} → {node}", user.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_demo_agency_has_a_dozen_people_in_many_roles() {
+        assert!(BRIGHTLINE.users.len() >= 12);
+        let roles: std::collections::HashSet<_> =
+            BRIGHTLINE.users.iter().flat_map(|u| u.grants.iter().map(|g| g.0)).collect();
+        assert!(roles.len() >= 10);
+    }
+}
