@@ -32,7 +32,10 @@ fn with_credentials(builder: RequestBuilder) -> RequestBuilder {
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if response.ok() {
-        return response.json().await.map_err(|e| ApiError::Unexpected(e.to_string()));
+        return response
+            .json()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()));
     }
     let status = response.status();
     let problem: Problem = response
@@ -53,7 +56,10 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
 
 /// Signs in and answers who signed in.
 pub async fn sign_in(email: &str, password: &str) -> Result<Me, ApiError> {
-    let body = SignInRequest { email: email.to_owned(), password: password.to_owned() };
+    let body = SignInRequest {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
     let request = with_credentials(Request::post(&url("/session"))).json(&body);
     read(send(request).await?).await
 }
@@ -61,7 +67,11 @@ pub async fn sign_in(email: &str, password: &str) -> Result<Me, ApiError> {
 /// Ends the session on the Worker.
 pub async fn sign_out() -> Result<(), ApiError> {
     let response = send(with_credentials(Request::delete(&url("/session"))).build()).await?;
-    if response.ok() { Ok(()) } else { read(response).await }
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
+    }
 }
 
 /// The signed-in person.

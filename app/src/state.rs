@@ -62,7 +62,13 @@ impl AppState {
     /// Someone signed in: keep them, and drop a previous person's data.
     pub async fn adopt(self, me: Me) {
         if let Ok(store) = Store::open(DB_NAME).await {
-            if store.me().await.ok().flatten().is_some_and(|old| old.id != me.id) {
+            if store
+                .me()
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|old| old.id != me.id)
+            {
                 let _ = store.clear().await;
                 self.users.set(Vec::new());
             }

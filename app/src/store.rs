@@ -34,7 +34,9 @@ impl Version {
         match self {
             Version::V1 => {
                 db.create_object_store(META).build()?;
-                db.create_object_store(USERS).with_key_path("id".into()).build()?;
+                db.create_object_store(USERS)
+                    .with_key_path("id".into())
+                    .build()?;
             }
         }
         Ok(())
@@ -107,8 +109,16 @@ impl Store {
 
     /// Remembers the signed-in person.
     pub async fn save_me(&self, me: &Me) -> Result<(), StoreError> {
-        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(META)?.put(me).with_key(ME_KEY.to_owned()).serde()?.await?;
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(META)?
+            .put(me)
+            .with_key(ME_KEY.to_owned())
+            .serde()?
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -120,14 +130,21 @@ impl Store {
         let mut users: Vec<UserSummary> =
             store.get_all().serde()?.await?.collect::<Result<_, _>>()?;
         users.sort_by(|a, b| {
-            a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.id.cmp(&b.id))
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.id.cmp(&b.id))
         });
         Ok(users)
     }
 
     /// Replaces the saved users with `users`, all or nothing.
     pub async fn replace_users(&self, users: &[UserSummary]) -> Result<(), StoreError> {
-        let tx = self.db.transaction(USERS).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction(USERS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let store = tx.object_store(USERS)?;
         store.clear()?;
         for user in users {
@@ -139,7 +156,11 @@ impl Store {
 
     /// Forgets everything: on sign-out, and when another person signs in.
     pub async fn clear(&self) -> Result<(), StoreError> {
-        let tx = self.db.transaction([META, USERS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction([META, USERS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         tx.object_store(META)?.clear()?;
         tx.object_store(USERS)?.clear()?;
         tx.commit().await?;

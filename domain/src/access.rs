@@ -129,13 +129,18 @@ impl CapabilitySet {
 
     /// The capabilities in the set, in the order of [`Capability::ALL`].
     pub fn iter(self) -> impl Iterator<Item = Capability> {
-        Capability::ALL.iter().copied().filter(move |&c| self.contains(c))
+        Capability::ALL
+            .iter()
+            .copied()
+            .filter(move |&c| self.contains(c))
     }
 }
 
 impl fmt::Debug for CapabilitySet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.iter().map(Capability::as_str)).finish()
+        f.debug_set()
+            .entries(self.iter().map(Capability::as_str))
+            .finish()
     }
 }
 
@@ -271,7 +276,10 @@ mod tests {
         for &c in Capability::ALL {
             assert_eq!(c.as_str().parse::<Capability>(), Ok(c));
         }
-        assert!(Capability::ALL.len() < 64, "a CapabilitySet holds at most 64");
+        assert!(
+            Capability::ALL.len() < 64,
+            "a CapabilitySet holds at most 64"
+        );
     }
 
     #[test]

@@ -106,7 +106,10 @@ mod tests {
         };
         let json = serde_json::to_value(&problem).unwrap();
         assert_eq!(json["type"], "about:blank");
-        assert!(json.get("errors").is_none(), "empty field errors are left out");
+        assert!(
+            json.get("errors").is_none(),
+            "empty field errors are left out"
+        );
     }
 
     #[test]

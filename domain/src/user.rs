@@ -97,7 +97,10 @@ mod tests {
     #[test]
     fn only_active_users_sign_in() {
         // R16: notification-only users have no login; R23: suspended users are stopped.
-        let allowed: Vec<_> = UserState::ALL.into_iter().filter(|s| s.may_sign_in()).collect();
+        let allowed: Vec<_> = UserState::ALL
+            .into_iter()
+            .filter(|s| s.may_sign_in())
+            .collect();
         assert_eq!(allowed, vec![UserState::Active]);
     }
 }

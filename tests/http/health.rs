@@ -30,7 +30,12 @@ fn unknown_api_paths_are_problem_json_404() {
 fn a_wrong_method_is_405_and_says_which_are_allowed() {
     let answer = Call::new("PUT", "/api/v1/session").json(&serde_json::json!({}));
     assert_eq!(answer.status, 405);
-    assert!(answer.body["detail"].as_str().unwrap().contains("POST, DELETE"));
+    assert!(
+        answer.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("POST, DELETE")
+    );
 }
 
 #[test]

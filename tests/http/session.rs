@@ -8,7 +8,11 @@ fn the_demo_administrator_signs_in_with_a_secure_cookie() {
     assert_eq!(answer.status, 200, "{:?}", answer.body);
     assert_eq!(answer.body["email"], ADMIN_EMAIL);
     assert_eq!(answer.body["agency"]["name"], "Brightline Media");
-    let cookie = answer.set_cookie.iter().find(|c| c.starts_with("sb_session=")).unwrap();
+    let cookie = answer
+        .set_cookie
+        .iter()
+        .find(|c| c.starts_with("sb_session="))
+        .unwrap();
     for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
@@ -52,7 +56,8 @@ fn r16_a_notification_only_user_has_no_sign_in() {
 
 #[test]
 fn bad_sign_in_bodies_get_precise_problems_not_errors() {
-    let malformed = Call::new("POST", "/api/v1/session").send_raw("application/json", b"{\"email\":");
+    let malformed =
+        Call::new("POST", "/api/v1/session").send_raw("application/json", b"{\"email\":");
     assert_eq!(malformed.status, 400);
     assert_eq!(malformed.content_type, "application/problem+json");
 
@@ -61,8 +66,8 @@ fn bad_sign_in_bodies_get_precise_problems_not_errors() {
     assert_eq!(invalid.status, 422);
     assert_eq!(invalid.body["errors"][0]["field"], "email");
 
-    let empty = Call::new("POST", "/api/v1/session")
-        .json(&json!({ "email": ADMIN_EMAIL, "password": "" }));
+    let empty =
+        Call::new("POST", "/api/v1/session").json(&json!({ "email": ADMIN_EMAIL, "password": "" }));
     assert_eq!(empty.status, 422);
     assert_eq!(empty.body["errors"][0]["field"], "password");
 
@@ -70,7 +75,8 @@ fn bad_sign_in_bodies_get_precise_problems_not_errors() {
     assert_eq!(wrong_type.status, 415);
 
     let huge = format!("{{\"email\":\"{}\"}}", "a".repeat(100_000));
-    let oversized = Call::new("POST", "/api/v1/session").send_raw("application/json", huge.as_bytes());
+    let oversized =
+        Call::new("POST", "/api/v1/session").send_raw("application/json", huge.as_bytes());
     assert_eq!(oversized.status, 413);
 
     let hostile = Call::new("POST", "/api/v1/session")
@@ -89,14 +95,18 @@ fn me_answers_the_signed_in_person_and_401_without_a_session() {
     assert_eq!(anonymous.status, 401);
     assert_eq!(anonymous.content_type, "application/problem+json");
 
-    let forged = Call::new("GET", "/api/v1/me").cookie("sb_session=forged-token").send();
+    let forged = Call::new("GET", "/api/v1/me")
+        .cookie("sb_session=forged-token")
+        .send();
     assert_eq!(forged.status, 401);
 }
 
 #[test]
 fn signing_out_ends_the_session_at_once() {
     let cookie = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let out = Call::new("DELETE", "/api/v1/session").cookie(&cookie).send();
+    let out = Call::new("DELETE", "/api/v1/session")
+        .cookie(&cookie)
+        .send();
     assert_eq!(out.status, 204);
     assert!(out.set_cookie.iter().any(|c| c.contains("Max-Age=0")));
     let after = Call::new("GET", "/api/v1/me").cookie(&cookie).send();

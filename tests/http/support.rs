@@ -18,7 +18,10 @@ pub fn base_url() -> String {
 
 /// An HTTP client that reads every status as an answer, not an error.
 pub fn agent() -> Agent {
-    Agent::config_builder().http_status_as_error(false).build().into()
+    Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
 }
 
 /// One answer: status, headers we look at, and the body as JSON (or `Null`).
@@ -45,7 +48,12 @@ impl Answer {
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer { status, content_type, set_cookie, body }
+        Answer {
+            status,
+            content_type,
+            set_cookie,
+            body,
+        }
     }
 
     /// The session cookie (`name=value`) this answer sets.
@@ -69,7 +77,12 @@ pub struct Call {
 
 impl Call {
     pub fn new(method: &'static str, path: &str) -> Self {
-        Call { method, path: path.to_owned(), cookie: None, headers: Vec::new() }
+        Call {
+            method,
+            path: path.to_owned(),
+            cookie: None,
+            headers: Vec::new(),
+        }
     }
 
     pub fn cookie(mut self, cookie: &str) -> Self {
@@ -83,8 +96,9 @@ impl Call {
     }
 
     fn build(&self, content_type: Option<&str>) -> ureq::http::Request<()> {
-        let mut builder =
-            ureq::http::Request::builder().method(self.method).uri(format!("{}{}", base_url(), self.path));
+        let mut builder = ureq::http::Request::builder()
+            .method(self.method)
+            .uri(format!("{}{}", base_url(), self.path));
         if let Some(cookie) = &self.cookie {
             builder = builder.header("Cookie", cookie);
         }
@@ -121,5 +135,7 @@ pub fn sign_in(email: &str, password: &str) -> String {
     let answer = Call::new("POST", "/api/v1/session")
         .json(&serde_json::json!({ "email": email, "password": password }));
     assert_eq!(answer.status, 200, "sign-in of {email}: {:?}", answer.body);
-    answer.session_cookie().expect("sign-in sets the session cookie")
+    answer
+        .session_cookie()
+        .expect("sign-in sets the session cookie")
 }

@@ -17,24 +17,44 @@ fn the_agency_administrator_sees_every_user_of_the_agency() {
     let emails = emails(&answer.body);
     assert_eq!(emails.len(), 15);
     assert_eq!(answer.body["total"], 15);
-    assert!(emails.contains(&"parker@brightline.example".to_owned()), "invited users are listed");
+    assert!(
+        emails.contains(&"parker@brightline.example".to_owned()),
+        "invited users are listed"
+    );
     let noor = answer.body["users"]
         .as_array()
         .unwrap()
         .iter()
         .find(|u| u["email"] == "noor@brightline.example")
         .unwrap();
-    assert_eq!(noor["roles"].as_array().unwrap().len(), 2, "R3: several roles, one per node");
+    assert_eq!(
+        noor["roles"].as_array().unwrap().len(),
+        2,
+        "R3: several roles, one per node"
+    );
 }
 
 #[test]
 fn r2_no_agency_sees_another_agencys_users() {
     let brightline = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let seen = emails(&Call::new("GET", "/api/v1/users").cookie(&brightline).send().body);
-    assert!(seen.iter().all(|e| e.ends_with("@brightline.example")), "{seen:?}");
+    let seen = emails(
+        &Call::new("GET", "/api/v1/users")
+            .cookie(&brightline)
+            .send()
+            .body,
+    );
+    assert!(
+        seen.iter().all(|e| e.ends_with("@brightline.example")),
+        "{seen:?}"
+    );
 
     let northwind = sign_in("admin@northwind.example", DEMO_PASSWORD);
-    let seen = emails(&Call::new("GET", "/api/v1/users").cookie(&northwind).send().body);
+    let seen = emails(
+        &Call::new("GET", "/api/v1/users")
+            .cookie(&northwind)
+            .send()
+            .body,
+    );
     assert_eq!(seen, ["admin@northwind.example", "riley@northwind.example"]);
 }
 
@@ -63,7 +83,12 @@ fn r10_an_agent_without_users_view_is_refused_with_the_rule() {
     let answer = Call::new("GET", "/api/v1/users").cookie(&kai).send();
     assert_eq!(answer.status, 403);
     assert_eq!(answer.content_type, "application/problem+json");
-    assert!(answer.body["detail"].as_str().unwrap().contains("users.view"));
+    assert!(
+        answer.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("users.view")
+    );
 }
 
 #[test]

@@ -40,7 +40,10 @@ pub enum ApiError {
 impl ApiError {
     /// A single invalid field.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        ApiError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+        ApiError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
     }
 
     /// The HTTP status of the answer.
@@ -61,22 +64,30 @@ impl ApiError {
     /// The problem document sent to the client.
     pub fn problem(&self) -> Problem {
         let (title, detail, errors) = match self {
-            ApiError::Malformed(why) => {
-                ("Malformed request", format!("The request body could not be read: {why}."), vec![])
-            }
+            ApiError::Malformed(why) => (
+                "Malformed request",
+                format!("The request body could not be read: {why}."),
+                vec![],
+            ),
             ApiError::Invalid(fields) => (
                 "Invalid request",
                 "Some fields are not acceptable; see errors.".to_owned(),
                 fields.clone(),
             ),
             ApiError::Unauthenticated(why) => ("Unauthorized", (*why).to_owned(), vec![]),
-            ApiError::Forbidden { rule, reason } => ("Forbidden", format!("{reason} ({rule})"), vec![]),
+            ApiError::Forbidden { rule, reason } => {
+                ("Forbidden", format!("{reason} ({rule})"), vec![])
+            }
             ApiError::CrossSite => (
                 "Forbidden",
                 "This request came from another site and was refused.".to_owned(),
                 vec![],
             ),
-            ApiError::NotFound => ("Not found", "There is nothing at this address.".to_owned(), vec![]),
+            ApiError::NotFound => (
+                "Not found",
+                "There is nothing at this address.".to_owned(),
+                vec![],
+            ),
             ApiError::MethodNotAllowed(allowed) => (
                 "Method not allowed",
                 format!("This address answers {}.", allowed.join(", ")),

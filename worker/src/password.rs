@@ -37,7 +37,11 @@ pub fn hash(password: &str) -> Result<String, PasswordError> {
 pub fn hash_with(password: &str, salt: &[u8], iterations: u32) -> String {
     let mut out = [0u8; HASH_LEN];
     pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, iterations, &mut out);
-    format!("{SCHEME}${iterations}${}${}", B64.encode(salt), B64.encode(out))
+    format!(
+        "{SCHEME}${iterations}${}${}",
+        B64.encode(salt),
+        B64.encode(out)
+    )
 }
 
 /// Whether `password` matches the stored hash, compared in constant time.
@@ -52,9 +56,13 @@ pub fn verify(password: &str, stored: &str) -> Result<bool, PasswordError> {
     ) else {
         return Err(PasswordError::UnknownFormat);
     };
-    let iterations: u32 = iterations.parse().map_err(|_| PasswordError::UnknownFormat)?;
+    let iterations: u32 = iterations
+        .parse()
+        .map_err(|_| PasswordError::UnknownFormat)?;
     let salt = B64.decode(salt).map_err(|_| PasswordError::UnknownFormat)?;
-    let expected = B64.decode(expected).map_err(|_| PasswordError::UnknownFormat)?;
+    let expected = B64
+        .decode(expected)
+        .map_err(|_| PasswordError::UnknownFormat)?;
     if iterations == 0 || expected.len() != HASH_LEN {
         return Err(PasswordError::UnknownFormat);
     }
@@ -66,7 +74,11 @@ pub fn verify(password: &str, stored: &str) -> Result<bool, PasswordError> {
 /// A hash of no one's password, checked when an e-mail has no account so that the answer takes
 /// as long as a real check and timing does not tell whether the address is known.
 pub fn decoy() -> String {
-    hash_with("decoy password, never matches", b"switchboard-decoy", ITERATIONS)
+    hash_with(
+        "decoy password, never matches",
+        b"switchboard-decoy",
+        ITERATIONS,
+    )
 }
 
 #[cfg(test)]
@@ -104,7 +116,13 @@ mod tests {
 
     #[test]
     fn unreadable_hashes_are_an_error_not_a_match() {
-        for bad in ["", "plain", "md5$1$a$b", "pbkdf2-sha256$x$AA$AA", "pbkdf2-sha256$0$AA$AA"] {
+        for bad in [
+            "",
+            "plain",
+            "md5$1$a$b",
+            "pbkdf2-sha256$x$AA$AA",
+            "pbkdf2-sha256$0$AA$AA",
+        ] {
             assert_eq!(verify("x", bad), Err(PasswordError::UnknownFormat), "{bad}");
         }
     }

@@ -26,7 +26,9 @@ pub const ROUTES: &[(&str, &str, Route)] = &[
 
 /// Finds the route for `method` and `path` (the full path, `/api/v1/...`).
 pub fn resolve(method: &str, path: &str) -> Result<Route, ApiError> {
-    let rest = path.strip_prefix(domain::api::API_BASE).ok_or(ApiError::NotFound)?;
+    let rest = path
+        .strip_prefix(domain::api::API_BASE)
+        .ok_or(ApiError::NotFound)?;
     let rest = match rest.strip_suffix('/') {
         Some(trimmed) if !trimmed.is_empty() => trimmed,
         _ => rest,
@@ -65,8 +67,14 @@ mod tests {
 
     #[test]
     fn unknown_paths_are_not_found_and_wrong_methods_say_what_is_allowed() {
-        assert!(matches!(resolve("GET", "/api/v1/nope"), Err(ApiError::NotFound)));
-        assert!(matches!(resolve("GET", "/api/v2/users"), Err(ApiError::NotFound)));
+        assert!(matches!(
+            resolve("GET", "/api/v1/nope"),
+            Err(ApiError::NotFound)
+        ));
+        assert!(matches!(
+            resolve("GET", "/api/v2/users"),
+            Err(ApiError::NotFound)
+        ));
         match resolve("PUT", "/api/v1/session") {
             Err(ApiError::MethodNotAllowed(allowed)) => assert_eq!(allowed, ["POST", "DELETE"]),
             other => panic!("expected 405, got {other:?}"),

@@ -28,7 +28,10 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     if !matches!(method, Method::Get | Method::Head) {
         refuse_cross_site(&req)?;
     }
-    let ctx = Ctx { db: env.d1("DB")?, now: clock::now() };
+    let ctx = Ctx {
+        db: env.d1("DB")?,
+        now: clock::now(),
+    };
     match route {
         Route::Health => health::get(&ctx).await,
         Route::SignIn => session::sign_in(&mut req, &ctx).await,
@@ -63,8 +66,9 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
     if !content_type.starts_with("application/json") {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let declared: Option<usize> =
-        headers.get("Content-Length")?.and_then(|length| length.parse().ok());
+    let declared: Option<usize> = headers
+        .get("Content-Length")?
+        .and_then(|length| length.parse().ok());
     if declared.is_some_and(|length| length > BODY_LIMIT) {
         return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
     }
@@ -79,7 +83,9 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
     let text = serde_json::to_string(body).map_err(|e| ApiError::Internal(e.to_string()))?;
     let headers = api_headers("application/json")?;
-    Ok(Response::ok(text)?.with_status(status).with_headers(headers))
+    Ok(Response::ok(text)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 /// The problem+json answer for an error.
@@ -90,7 +96,9 @@ pub fn problem(error: &ApiError) -> worker::Result<Response> {
     if let ApiError::MethodNotAllowed(allowed) = error {
         headers.set("Allow", &allowed.join(", "))?;
     }
-    Ok(Response::ok(text)?.with_status(body.status).with_headers(headers))
+    Ok(Response::ok(text)?
+        .with_status(body.status)
+        .with_headers(headers))
 }
 
 /// Headers every API answer carries: its type, and no caching of anything personal.

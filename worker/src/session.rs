@@ -21,7 +21,9 @@ pub fn is_live(created_at: Millis, last_seen_at: Millis, now: Millis) -> bool {
 /// another site starts.
 pub fn set_cookie(token: &str) -> String {
     let max_age = ABSOLUTE_LIFETIME / 1000;
-    format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict")
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
+    )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
@@ -45,10 +47,16 @@ mod tests {
     fn a_session_expires_when_idle_or_old() {
         let t0 = 1_700_000_000_000;
         assert!(is_live(t0, t0, t0 + DAY));
-        assert!(!is_live(t0, t0, t0 + IDLE_LIFETIME), "idle for the whole idle lifetime");
+        assert!(
+            !is_live(t0, t0, t0 + IDLE_LIFETIME),
+            "idle for the whole idle lifetime"
+        );
         let busy = t0 + ABSOLUTE_LIFETIME - 1;
         assert!(is_live(t0, busy, busy));
-        assert!(!is_live(t0, busy, t0 + ABSOLUTE_LIFETIME), "old, however busy");
+        assert!(
+            !is_live(t0, busy, t0 + ABSOLUTE_LIFETIME),
+            "old, however busy"
+        );
     }
 
     #[test]
@@ -61,7 +69,10 @@ mod tests {
 
     #[test]
     fn the_token_is_found_among_other_cookies() {
-        assert_eq!(token_from_cookie_header("a=1; sb_session=tok; b=2"), Some("tok"));
+        assert_eq!(
+            token_from_cookie_header("a=1; sb_session=tok; b=2"),
+            Some("tok")
+        );
         assert_eq!(token_from_cookie_header("sb_session="), None);
         assert_eq!(token_from_cookie_header("other=1"), None);
     }

@@ -39,7 +39,12 @@ const fn node(
     kind: &'static str,
     name: &'static str,
 ) -> Node {
-    Node { id, parent, kind, name }
+    Node {
+        id,
+        parent,
+        kind,
+        name,
+    }
 }
 
 const fn user(
@@ -49,7 +54,13 @@ const fn user(
     state: UserState,
     grants: &'static [(BuiltinRole, &'static str)],
 ) -> User {
-    User { id, name, email, state, grants }
+    User {
+        id,
+        name,
+        email,
+        state,
+        grants,
+    }
 }
 
 use BuiltinRole as R;
@@ -63,45 +74,140 @@ const BRIGHTLINE: Agency = Agency {
     nodes: &[
         node("n_brightline", None, "agency", "Brightline Media"),
         node("n_acme", Some("n_brightline"), "account", "Acme Plumbing"),
-        node("n_acme_downtown", Some("n_acme"), "location", "Acme Downtown"),
-        node("n_acme_northside", Some("n_acme"), "location", "Acme Northside"),
+        node(
+            "n_acme_downtown",
+            Some("n_acme"),
+            "location",
+            "Acme Downtown",
+        ),
+        node(
+            "n_acme_northside",
+            Some("n_acme"),
+            "location",
+            "Acme Northside",
+        ),
         node("n_harbor", Some("n_brightline"), "account", "Harbor Dental"),
         node("n_harbor_east", Some("n_harbor"), "group", "Harbor East"),
-        node("n_harbor_pier", Some("n_harbor_east"), "location", "Pier Street"),
-        node("n_harbor_bay", Some("n_harbor_east"), "location", "Bay Road"),
+        node(
+            "n_harbor_pier",
+            Some("n_harbor_east"),
+            "location",
+            "Pier Street",
+        ),
+        node(
+            "n_harbor_bay",
+            Some("n_harbor_east"),
+            "location",
+            "Bay Road",
+        ),
         node("n_summit", Some("n_brightline"), "account", "Summit Realty"),
     ],
     users: &[
-        user("u_avery", "Avery Adams", "admin@brightline.example", Active,
-            &[(R::AgencyAdministrator, "n_brightline")]),
-        user("u_blake", "Blake Okafor", "blake@brightline.example", Active,
-            &[(R::Administrator, "n_acme")]),
-        user("u_casey", "Casey Moreno", "casey@brightline.example", Active,
-            &[(R::Manager, "n_harbor")]),
-        user("u_dana", "Dana Whitfield", "dana@brightline.example", Active,
-            &[(R::Reporting, "n_brightline")]),
-        user("u_eli", "Eli Novak", "eli@brightline.example", NotificationOnly,
-            &[(R::Notification, "n_acme")]),
-        user("u_frankie", "Frankie Lau", "frankie@brightline.example", Active,
-            &[(R::MarketingManager, "n_summit")]),
-        user("u_gray", "Gray Sato", "gray@brightline.example", Active,
-            &[(R::ReportManager, "n_harbor_east")]),
-        user("u_harper", "Harper Quinn", "harper@brightline.example", Active,
-            &[(R::CallManager, "n_acme_downtown")]),
-        user("u_indigo", "Indigo Patel", "indigo@brightline.example", Active,
-            &[(R::Billing, "n_brightline")]),
-        user("u_jordan", "Jordan Reyes", "jordan@brightline.example", Active,
-            &[(R::Supervisor, "n_harbor")]),
-        user("u_kai", "Kai Lindqvist", "kai@brightline.example", Active,
-            &[(R::Agent, "n_harbor_pier")]),
-        user("u_lee", "Lee Harmon", "lee@brightline.example", Suspended,
-            &[(R::Agent, "n_acme_downtown")]),
-        user("u_morgan", "Morgan Diallo", "morgan@brightline.example", Active,
-            &[(R::MessagingAgent, "n_harbor_bay")]),
-        user("u_noor", "Noor Haddad", "noor@brightline.example", Active,
-            &[(R::Viewer, "n_summit"), (R::Reporting, "n_acme")]),
-        user("u_parker", "Parker Ellis", "parker@brightline.example", Invited,
-            &[(R::Agent, "n_acme_northside")]),
+        user(
+            "u_avery",
+            "Avery Adams",
+            "admin@brightline.example",
+            Active,
+            &[(R::AgencyAdministrator, "n_brightline")],
+        ),
+        user(
+            "u_blake",
+            "Blake Okafor",
+            "blake@brightline.example",
+            Active,
+            &[(R::Administrator, "n_acme")],
+        ),
+        user(
+            "u_casey",
+            "Casey Moreno",
+            "casey@brightline.example",
+            Active,
+            &[(R::Manager, "n_harbor")],
+        ),
+        user(
+            "u_dana",
+            "Dana Whitfield",
+            "dana@brightline.example",
+            Active,
+            &[(R::Reporting, "n_brightline")],
+        ),
+        user(
+            "u_eli",
+            "Eli Novak",
+            "eli@brightline.example",
+            NotificationOnly,
+            &[(R::Notification, "n_acme")],
+        ),
+        user(
+            "u_frankie",
+            "Frankie Lau",
+            "frankie@brightline.example",
+            Active,
+            &[(R::MarketingManager, "n_summit")],
+        ),
+        user(
+            "u_gray",
+            "Gray Sato",
+            "gray@brightline.example",
+            Active,
+            &[(R::ReportManager, "n_harbor_east")],
+        ),
+        user(
+            "u_harper",
+            "Harper Quinn",
+            "harper@brightline.example",
+            Active,
+            &[(R::CallManager, "n_acme_downtown")],
+        ),
+        user(
+            "u_indigo",
+            "Indigo Patel",
+            "indigo@brightline.example",
+            Active,
+            &[(R::Billing, "n_brightline")],
+        ),
+        user(
+            "u_jordan",
+            "Jordan Reyes",
+            "jordan@brightline.example",
+            Active,
+            &[(R::Supervisor, "n_harbor")],
+        ),
+        user(
+            "u_kai",
+            "Kai Lindqvist",
+            "kai@brightline.example",
+            Active,
+            &[(R::Agent, "n_harbor_pier")],
+        ),
+        user(
+            "u_lee",
+            "Lee Harmon",
+            "lee@brightline.example",
+            Suspended,
+            &[(R::Agent, "n_acme_downtown")],
+        ),
+        user(
+            "u_morgan",
+            "Morgan Diallo",
+            "morgan@brightline.example",
+            Active,
+            &[(R::MessagingAgent, "n_harbor_bay")],
+        ),
+        user(
+            "u_noor",
+            "Noor Haddad",
+            "noor@brightline.example",
+            Active,
+            &[(R::Viewer, "n_summit"), (R::Reporting, "n_acme")],
+        ),
+        user(
+            "u_parker",
+            "Parker Ellis",
+            "parker@brightline.example",
+            Invited,
+            &[(R::Agent, "n_acme_northside")],
+        ),
     ],
 };
 
@@ -114,10 +220,20 @@ const NORTHWIND: Agency = Agency {
         node("n_rival", Some("n_northwind"), "account", "Rival Roofing"),
     ],
     users: &[
-        user("u_quinn", "Quinn Baptiste", "admin@northwind.example", Active,
-            &[(R::AgencyAdministrator, "n_northwind")]),
-        user("u_riley", "Riley Brandt", "riley@northwind.example", Active,
-            &[(R::Agent, "n_rival")]),
+        user(
+            "u_quinn",
+            "Quinn Baptiste",
+            "admin@northwind.example",
+            Active,
+            &[(R::AgencyAdministrator, "n_northwind")],
+        ),
+        user(
+            "u_riley",
+            "Riley Brandt",
+            "riley@northwind.example",
+            Active,
+            &[(R::Agent, "n_rival")],
+        ),
     ],
 };
 
@@ -126,7 +242,8 @@ fn sql_text(value: &str) -> String {
 }
 
 fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
-    let mut sql = String::from("-- Demo agencies, generated by `cargo run -p xtask -- seed-demo`.\n");
+    let mut sql =
+        String::from("-- Demo agencies, generated by `cargo run -p xtask -- seed-demo`.\n");
     for agency in agencies {
         let _ = writeln!(
             sql,
@@ -151,7 +268,8 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
             // Only people who have accepted an invitation have a password.
             let hash = match user.state {
                 Active | Suspended => sql_text(
-                    &switchboard_worker::password::hash(DEMO_PASSWORD).map_err(|e| e.to_string())?,
+                    &switchboard_worker::password::hash(DEMO_PASSWORD)
+                        .map_err(|e| e.to_string())?,
                 ),
                 _ => "NULL".to_owned(),
             };
@@ -184,7 +302,12 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["seed-demo"] => match seed(&[BRIGHTLINE, NORTHWIND], switchboard_worker::clock::now()) {
             Ok(sql) => {
                 print!("{sql}");
@@ -211,7 +334,11 @@ mod tests {
         for agency in [BRIGHTLINE, NORTHWIND] {
             for user in agency.users {
                 for (_, node) in user.grants {
-                    assert!(agency.nodes.iter().any(|n| n.id == *node), "{} → {node}", user.id);
+                    assert!(
+                        agency.nodes.iter().any(|n| n.id == *node),
+                        "{} → {node}",
+                        user.id
+                    );
                 }
             }
         }
@@ -220,8 +347,11 @@ mod tests {
     #[test]
     fn the_demo_agency_has_a_dozen_people_in_many_roles() {
         assert!(BRIGHTLINE.users.len() >= 12);
-        let roles: std::collections::HashSet<_> =
-            BRIGHTLINE.users.iter().flat_map(|u| u.grants.iter().map(|g| g.0)).collect();
+        let roles: std::collections::HashSet<_> = BRIGHTLINE
+            .users
+            .iter()
+            .flat_map(|u| u.grants.iter().map(|g| g.0))
+            .collect();
         assert!(roles.len() >= 10);
     }
 }

@@ -26,8 +26,11 @@ pub fn SignIn() -> impl IntoView {
                     state.refresh_users().await;
                 }
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
-                    let messages: Vec<String> =
-                        problem.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+                    let messages: Vec<String> = problem
+                        .errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect();
                     error.set(Some(messages.join("; ")));
                 }
                 Err(other) => error.set(Some(other.to_string())),

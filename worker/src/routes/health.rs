@@ -12,6 +12,10 @@ pub async fn get(ctx: &Ctx) -> Result<Response, ApiError> {
     let schema_version = store::schema::version(&ctx.db).await?;
     json(
         200,
-        &Health { status: "ok".into(), version: crate::build_version(), schema_version },
+        &Health {
+            status: "ok".into(),
+            version: crate::build_version(),
+            schema_version,
+        },
     )
 }

@@ -39,13 +39,21 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         });
     }
     let secret = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
-    sessions::create(&ctx.db, &token::digest(&secret), &account.user_id, &account.agency_id, ctx.now)
-        .await?;
-    let actor = sessions::find(&ctx.db, &token::digest(&secret)).await?.ok_or_else(|| {
-        ApiError::Internal("a session just written was not found".into())
-    })?;
+    sessions::create(
+        &ctx.db,
+        &token::digest(&secret),
+        &account.user_id,
+        &account.agency_id,
+        ctx.now,
+    )
+    .await?;
+    let actor = sessions::find(&ctx.db, &token::digest(&secret))
+        .await?
+        .ok_or_else(|| ApiError::Internal("a session just written was not found".into()))?;
     let response = json(200, &me_of(&actor))?;
-    response.headers().set("Set-Cookie", &session::set_cookie(&secret))?;
+    response
+        .headers()
+        .set("Set-Cookie", &session::set_cookie(&secret))?;
     Ok(response)
 }
 
@@ -73,7 +81,9 @@ pub async fn authenticate(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
     let actor = sessions::find(&ctx.db, &digest).await?.ok_or(expired)?;
     if !session::is_live(actor.created_at, actor.last_seen_at, ctx.now) {
         sessions::delete(&ctx.db, &digest).await?;
-        return Err(ApiError::Unauthenticated("Your session has ended; sign in again."));
+        return Err(ApiError::Unauthenticated(
+            "Your session has ended; sign in again.",
+        ));
     }
     if !actor.state.may_sign_in() {
         return Err(ApiError::Unauthenticated("Your access is suspended."));

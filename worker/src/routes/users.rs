@@ -21,7 +21,10 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     }
     let mut page: Vec<UserSummary> = Vec::new();
     for row in rows {
-        let grant = RoleAtNode { role: row.role, node: row.node };
+        let grant = RoleAtNode {
+            role: row.role,
+            node: row.node,
+        };
         match page.last_mut() {
             Some(last) if last.id.0 == row.id => last.roles.push(grant),
             _ => page.push(UserSummary {

@@ -17,6 +17,10 @@ pub async fn version(db: &D1Database) -> Result<u32, ApiError> {
         .first(None)
         .await?;
     Ok(last.map_or(0, |m| {
-        m.name.split('_').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+        m.name
+            .split('_')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
     }))
 }

@@ -49,7 +49,12 @@ pub async fn create(
         "INSERT INTO sessions (token_hash, user_id, agency_id, created_at, last_seen_at)
          VALUES (?1, ?2, ?3, ?4, ?4)",
     )
-    .bind(&[digest.into(), user.0.as_str().into(), agency_id.into(), millis(now)])?
+    .bind(&[
+        digest.into(),
+        user.0.as_str().into(),
+        agency_id.into(),
+        millis(now),
+    ])?
     .run()
     .await?;
     Ok(())
@@ -66,6 +71,9 @@ pub async fn touch(db: &D1Database, digest: &str, now: Millis) -> Result<(), Api
 
 /// Ends the session.
 pub async fn delete(db: &D1Database, digest: &str) -> Result<(), ApiError> {
-    db.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[digest.into()])?.run().await?;
+    db.prepare("DELETE FROM sessions WHERE token_hash = ?1")
+        .bind(&[digest.into()])?
+        .run()
+        .await?;
     Ok(())
 }

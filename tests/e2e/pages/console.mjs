@@ -1,0 +1,31 @@
+// Page object for the console: what a person sees and does, by data-testid.
+import { expect } from "@playwright/test";
+
+export class Console {
+  constructor(page) {
+    this.page = page;
+    this.errors = [];
+    // A broken WASM module shows a blank page and no other sign: fail on any page error.
+    page.on("pageerror", (error) => this.errors.push(error.message));
+  }
+
+  async open() {
+    await this.page.goto("/");
+  }
+
+  async signIn(email, password) {
+    await this.page.getByTestId("email").fill(email);
+    await this.page.getByTestId("password").fill(password);
+    await this.page.getByTestId("sign-in").click();
+  }
+
+  userRows() {
+    return this.page.getByTestId("user-row");
+  }
+
+  async expectNoPageErrors() {
+    expect(this.errors, "errors thrown in the page").toEqual([]);
+  }
+}
+
+export const ADMIN = { email: "admin@brightline.example", password: "Switchboard-demo1" };
