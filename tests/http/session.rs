@@ -79,9 +79,13 @@ fn bad_sign_in_bodies_get_precise_problems_not_errors() {
         Call::new("POST", "/api/v1/session").send_raw("application/json", huge.as_bytes());
     assert_eq!(oversized.status, 413);
 
+    // SQL in a well-formed address and in the password is only data.
     let hostile = Call::new("POST", "/api/v1/session")
-        .json(&json!({ "email": "x' OR '1'='1@a.io", "password": "' OR 1=1 --" }));
+        .json(&json!({ "email": "x'or'1'='1@a.io", "password": "' OR 1=1 --" }));
     assert_eq!(hostile.status, 401);
+    let spaced = Call::new("POST", "/api/v1/session")
+        .json(&json!({ "email": "x' OR '1'='1@a.io", "password": "x" }));
+    assert_eq!(spaced.status, 422);
 }
 
 #[test]
