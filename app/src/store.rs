@@ -60,10 +60,17 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
     }
 }
 
-/// An open local store.
+/// An open local store. Dropping it closes the connection, so that an upgrade or a deletion
+/// elsewhere is never blocked by a connection nobody uses any more.
 #[derive(Debug)]
 pub struct Store {
     db: Database,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.db.clone().close();
+    }
 }
 
 impl Store {

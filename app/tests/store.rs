@@ -64,6 +64,7 @@ async fn users_survive_closing_and_reopening_the_store() {
     let names: Vec<_> = users.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, ["Al", "bea"], "sorted by name regardless of case");
     assert_eq!(store.me().await.unwrap(), Some(me()));
+    drop(store);
     Store::delete(&name).await.unwrap();
 }
 
@@ -77,6 +78,7 @@ async fn replacing_users_drops_the_ones_no_longer_there() {
         .unwrap();
     store.replace_users(&[user("b", "B")]).await.unwrap();
     assert_eq!(store.users().await.unwrap(), vec![user("b", "B")]);
+    drop(store);
     Store::delete(&name).await.unwrap();
 }
 
@@ -89,6 +91,7 @@ async fn clearing_forgets_the_person_and_their_users() {
     store.clear().await.unwrap();
     assert_eq!(store.me().await.unwrap(), None);
     assert!(store.users().await.unwrap().is_empty());
+    drop(store);
     Store::delete(&name).await.unwrap();
 }
 
@@ -96,11 +99,19 @@ async fn clearing_forgets_the_person_and_their_users() {
 async fn every_older_version_upgrades_to_the_latest() {
     for &from in Version::ALL {
         let name = fresh_name("upgrade");
-        Store::open_at(&name, from).await.unwrap();
+        let old = Store::open_at(&name, from).await.unwrap();
+        old.replace_users(&[user("a", "A")]).await.unwrap();
+        drop(old);
         let store = Store::open(&name).await.unwrap();
+        assert_eq!(
+            store.users().await.unwrap(),
+            vec![user("a", "A")],
+            "data kept from {from:?}"
+        );
         let mut stores = store.object_store_names();
         stores.sort();
         assert_eq!(stores, ["meta", "users"], "from {from:?}");
+        drop(store);
         Store::delete(&name).await.unwrap();
     }
 }
