@@ -48,6 +48,7 @@ capabilities! {
     CallsMake => "calls.make",
     TagsManage => "tags.manage",
     MessagesView => "messages.view",
+    MessagesViewOwn => "messages.view.own",
     MessagesReply => "messages.reply",
     LeadsViewAll => "leads.view.all",
     LeadsViewOwn => "leads.view.own",
@@ -64,6 +65,19 @@ capabilities! {
 impl fmt::Display for Capability {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Capability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Capability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -144,6 +158,41 @@ impl fmt::Debug for CapabilitySet {
     }
 }
 
+impl Serialize for CapabilitySet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for CapabilitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let list = Vec::<Capability>::deserialize(deserializer)?;
+        Ok(CapabilitySet::of(&list))
+    }
+}
+
+impl CapabilitySet {
+    /// How many capabilities the set holds.
+    pub const fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The capabilities of `self` that `other` lacks.
+    pub const fn minus(self, other: CapabilitySet) -> Self {
+        CapabilitySet(self.0 & !other.0)
+    }
+
+    /// The capabilities in both sets.
+    pub const fn intersection(self, other: CapabilitySet) -> Self {
+        CapabilitySet(self.0 & other.0)
+    }
+}
+
 macro_rules! builtin_roles {
     ($($variant:ident => $name:literal,)*) => {
         /// The preset roles of PRODUCT.md §3.
@@ -191,11 +240,12 @@ impl BuiltinRole {
             IntegrationsManage,
             NotificationsReceive,
         ]);
+        // An agent reads and answers only the conversations routed to them.
         let agent = CapabilitySet::of(&[
             CallsViewOwn,
             LeadsViewOwn,
             CallsMake,
-            MessagesView,
+            MessagesViewOwn,
             MessagesReply,
         ]);
         let set = match self {
@@ -324,6 +374,7 @@ mod tests {
             assert!(name.contains(".view") || c == Login, "{name}");
         }
         assert!(!viewer.contains(MessagesView));
+        assert!(!viewer.contains(MessagesViewOwn));
     }
 
     #[test]

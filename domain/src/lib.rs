@@ -7,9 +7,26 @@
 
 pub mod access;
 pub mod api;
+pub mod audit;
+pub mod decide;
 pub mod email;
+pub mod explain;
+pub mod input;
+pub mod model;
+pub mod seats;
+pub mod snapshot;
 pub mod user;
 
 pub use access::{BuiltinRole, Capability, CapabilitySet};
+pub use audit::{AuditEntry, Subject, apply_audited};
+pub use decide::{Command, Event, Refusal, Rule, decide};
 pub use email::{Email, EmailError};
+pub use explain::{AccessAt, Explanation, Missing, Record, RecordKind};
+pub use input::{E164, Name, Password};
+pub use model::{
+    Agency, CustomRole, CustomRoleId, DAY, Grant, GrantId, Millis, Node, NodeId, NodeKind, Plan,
+    RoleRef, User,
+};
+pub use seats::SeatPreview;
+pub use snapshot::{Snapshot, SnapshotError};
 pub use user::{UserId, UserState};

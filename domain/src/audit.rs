@@ -1,0 +1,160 @@
+//! Audit entries (R25): who changed what, when, and the thing before and after.
+//!
+//! Entries are derived from the decided events, one per event, so nothing that changes state
+//! can escape the log. Storage only ever appends them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::decide::Event;
+use crate::model::{CustomRole, Grant, Millis, Node, Plan};
+use crate::snapshot::Snapshot;
+use crate::user::UserId;
+
+/// The state of one thing, as an audit entry shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Subject {
+    User { user: crate::model::User },
+    Grant { grant: Grant },
+    Node { node: Node },
+    Role { role: CustomRole },
+    Plan { plan: Plan },
+    Owner { user: UserId },
+    Reassignment { from: UserId, to: UserId },
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: Millis,
+    pub actor: UserId,
+    /// The event's name, `granted`, `state_changed`, …
+    pub action: String,
+    /// The id of the thing changed.
+    pub target: String,
+    pub before: Option<Subject>,
+    pub after: Option<Subject>,
+}
+
+fn action_name(event: &Event) -> &'static str {
+    match event {
+        Event::UserAdded { .. } => "user_added",
+        Event::ProfileChanged { .. } => "profile_changed",
+        Event::SwitchesChanged { .. } => "switches_changed",
+        Event::StateChanged { .. } => "state_changed",
+        Event::InvitationIssued { .. } => "invitation_issued",
+        Event::Granted { .. } => "granted",
+        Event::Revoked { .. } => "revoked",
+        Event::RoleChanged { .. } => "role_changed",
+        Event::Reassigned { .. } => "reassigned",
+        Event::NodeCreated { .. } => "node_created",
+        Event::NodeRenamed { .. } => "node_renamed",
+        Event::NodeMoved { .. } => "node_moved",
+        Event::NodeDeleted { .. } => "node_deleted",
+        Event::RoleDefined { .. } => "role_defined",
+        Event::RoleEdited { .. } => "role_edited",
+        Event::RoleDeleted { .. } => "role_deleted",
+        Event::PlanChanged { .. } => "plan_changed",
+        Event::OwnerChanged { .. } => "owner_changed",
+    }
+}
+
+/// What an event touches, and that thing's state in `snapshot`.
+fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
+    let user = |id: &UserId| {
+        (
+            id.0.clone(),
+            snapshot.user(id).map(|u| Subject::User { user: u.clone() }),
+        )
+    };
+    let node = |id: &crate::model::NodeId| {
+        (
+            id.0.clone(),
+            snapshot.node(id).map(|n| Subject::Node { node: n.clone() }),
+        )
+    };
+    let grant = |id: &crate::model::GrantId| {
+        (
+            id.0.clone(),
+            snapshot
+                .grant(id)
+                .map(|g| Subject::Grant { grant: g.clone() }),
+        )
+    };
+    let role = |id: &crate::model::CustomRoleId| {
+        (
+            id.0.clone(),
+            snapshot
+                .custom_roles()
+                .find(|r| r.id == *id)
+                .map(|r| Subject::Role { role: r.clone() }),
+        )
+    };
+    match event {
+        Event::UserAdded { user: u } => user(&u.id),
+        Event::ProfileChanged { user: u, .. }
+        | Event::SwitchesChanged { user: u, .. }
+        | Event::StateChanged { user: u, .. }
+        | Event::InvitationIssued { user: u, .. } => user(u),
+        Event::Granted { grant: g } => grant(&g.id),
+        Event::Revoked { grant: g } | Event::RoleChanged { grant: g, .. } => grant(g),
+        Event::Reassigned { from, to } => (
+            from.0.clone(),
+            Some(Subject::Reassignment {
+                from: from.clone(),
+                to: to.clone(),
+            }),
+        ),
+        Event::NodeCreated { node: n } => node(&n.id),
+        Event::NodeRenamed { node: n, .. }
+        | Event::NodeMoved { node: n, .. }
+        | Event::NodeDeleted { node: n } => node(n),
+        Event::RoleDefined { role: r } | Event::RoleEdited { role: r } => role(&r.id),
+        Event::RoleDeleted { role: r } => role(r),
+        Event::PlanChanged { .. } => (
+            "plan".to_owned(),
+            Some(Subject::Plan {
+                plan: snapshot.agency().plan,
+            }),
+        ),
+        Event::OwnerChanged { .. } => (
+            "owner".to_owned(),
+            Some(Subject::Owner {
+                user: snapshot.agency().owner.clone(),
+            }),
+        ),
+    }
+}
+
+/// Applies `events` to `snapshot` and returns the audit entry of each, in order.
+pub fn apply_audited(
+    snapshot: &mut Snapshot,
+    actor: &UserId,
+    events: &[Event],
+    now: Millis,
+) -> Vec<AuditEntry> {
+    events
+        .iter()
+        .map(|event| {
+            let (target, before) = subject(snapshot, event);
+            snapshot.apply(event);
+            let (_, after) = subject(snapshot, event);
+            let after = match event {
+                Event::Reassigned { .. } => before.clone(),
+                _ => after,
+            };
+            AuditEntry {
+                at: now,
+                actor: actor.clone(),
+                action: action_name(event).to_owned(),
+                target,
+                before: if matches!(event, Event::Reassigned { .. }) {
+                    None
+                } else {
+                    before
+                },
+                after,
+            }
+        })
+        .collect()
+}

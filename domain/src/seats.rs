@@ -1,0 +1,104 @@
+//! Seat accounting (R30, R31) and the preview of what a change would do to seats and cost.
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Capability, CapabilitySet};
+use crate::decide::{Command, Refusal, decide};
+use crate::model::{Millis, Plan};
+use crate::snapshot::{Snapshot, UserEntry};
+use crate::user::{UserId, UserState};
+
+/// Seats and cost before and after a change, shown before it is saved (§6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatPreview {
+    pub plan: Plan,
+    /// The plan's limit after the change; `None` for no limit.
+    pub limit: Option<u32>,
+    pub seats_before: u32,
+    pub seats_after: u32,
+    pub monthly_cost_before_cents: u64,
+    pub monthly_cost_after_cents: u64,
+}
+
+impl Snapshot {
+    /// The capability that makes a person take a seat under the plan (R31).
+    fn seat_capability(plan: Plan) -> Capability {
+        match plan {
+            // BatchDialer bills only the people who dial.
+            Plan::Seats { .. } => Capability::CallsMake,
+            _ => Capability::Login,
+        }
+    }
+
+    fn entry_takes_seat(&self, entry: &UserEntry, plan: Plan, now: Millis) -> bool {
+        let user = &entry.user;
+        let holds = match user.state {
+            UserState::Active | UserState::Suspended => true,
+            // An invitation holds its seat until it is accepted, revoked or expires.
+            UserState::Invited => user.invitation_expires_at.is_some_and(|at| now < at),
+            // Notification users never count; deleting frees the seat (R24).
+            UserState::NotificationOnly | UserState::Deleted => false,
+        };
+        if !holds || user.support {
+            return false;
+        }
+        let caps = entry
+            .grants
+            .iter()
+            .filter(|g| g.grant.ends_at.is_none_or(|end| now < end))
+            .fold(CapabilitySet::EMPTY, |caps, g| caps.union(g.caps));
+        Self::switches(user, caps).contains(Self::seat_capability(plan))
+    }
+
+    /// Whether the person takes a seat now (R31).
+    pub fn takes_seat(&self, user: &UserId, now: Millis) -> bool {
+        self.user_ix
+            .get(user)
+            .is_some_and(|&u| self.entry_takes_seat(&self.users[u as usize], self.agency.plan, now))
+    }
+
+    /// How many seats are in use at `now` (R31).
+    pub fn seats_used(&self, now: Millis) -> u32 {
+        let plan = self.agency.plan;
+        self.users
+            .iter()
+            .filter(|e| self.entry_takes_seat(e, plan, now))
+            .count() as u32
+    }
+
+    /// The monthly cost of `seats` seats under `plan`: per seat on Solo, Team and Seats (where
+    /// the purchased number is billed), flat (not per seat) on Unlimited.
+    pub fn monthly_cost_cents(&self, plan: Plan, seats: u32) -> u64 {
+        let price = u64::from(self.agency.seat_price_cents);
+        match plan {
+            Plan::Solo | Plan::Team { .. } => price * u64::from(seats),
+            Plan::Seats { seats: bought } => price * u64::from(bought.max(seats)),
+            Plan::Unlimited => 0,
+        }
+    }
+
+    /// What `command` would do to seats and cost, decided exactly as it would be saved: a
+    /// refusal (an over-limit one included) comes back as the refusal.
+    pub fn seat_preview(
+        &self,
+        actor: &UserId,
+        command: &Command,
+        now: Millis,
+    ) -> Result<SeatPreview, Refusal> {
+        let events = decide(self, actor, command, now)?;
+        let mut after = self.clone();
+        after.apply_all(&events);
+        let before_plan = self.agency.plan;
+        let plan = after.agency.plan;
+        let seats_before = self.seats_used(now);
+        let seats_after = after.seats_used(now);
+        Ok(SeatPreview {
+            plan,
+            limit: plan.seat_limit(),
+            seats_before,
+            seats_after,
+            monthly_cost_before_cents: self.monthly_cost_cents(before_plan, seats_before),
+            monthly_cost_after_cents: self.monthly_cost_cents(plan, seats_after),
+        })
+    }
+}
