@@ -59,7 +59,9 @@ clippy_wasm() {
     needs_tools && cargo clippy --target wasm32-unknown-unknown --locked --all-targets \
         -p switchboard-domain -p switchboard-app -p switchboard-worker -- -D warnings
 }
-native_tests() { needs_tools && cargo test --workspace --locked --exclude switchboard-tests; }
+native_tests() {
+    needs_tools && cargo test --workspace --locked --exclude switchboard-tests --exclude switchboard-bench
+}
 wasm_tests() {
     needs_tools && cargo test --target wasm32-unknown-unknown --locked -p switchboard-app
 }

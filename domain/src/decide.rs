@@ -423,12 +423,8 @@ impl Decider<'_> {
         if !self.s.is_top_administrator(losing, self.now) {
             return Ok(());
         }
-        let others = self
-            .s
-            .top_administrators(self.now)
-            .into_iter()
-            .filter(|u| *u != losing)
-            .count();
+        // `losing` is one of them, so the others are the rest of the agency-wide count.
+        let others = self.s.top_administrator_count(self.now).saturating_sub(1);
         if others == 0 {
             return refuse(
                 Rule::R14,
@@ -452,10 +448,13 @@ impl Decider<'_> {
         Ok(())
     }
 
-    /// R30: after the change, the seats in use must fit the plan.
+    /// R30: after the change, the seats in use must fit the plan. An agency already over its
+    /// limit (support lowered it) may still make changes that add nobody, but never move to a
+    /// plan that its people do not fit.
     fn seats_fit(&self, plan: Plan, after: u32, before: u32) -> Result<(), Refusal> {
+        let plan_changes = plan != self.s.agency().plan;
         match plan.seat_limit() {
-            Some(limit) if after > limit && after > before => refuse(
+            Some(limit) if after > limit && (after > before || plan_changes) => refuse(
                 Rule::R30,
                 format!(
                     "The {} plan allows {limit} {}; this would make {after}. To add more, {}",
@@ -483,11 +482,14 @@ impl Decider<'_> {
             .unwrap_or(self.s.agency().plan);
         let before = self.s.seats_used(self.now);
         let mut after = self.s.clone();
-        after.agency.plan = plan;
-        for event in events {
-            after.apply(event);
+        after.apply_all(events);
+        // The count under the new plan, moved by what the events did to the people they touch.
+        let mut count = i64::from(self.s.seats_under(plan, self.now));
+        for user in touched(self.s, events) {
+            count += i64::from(after.takes_seat_under(&user, plan, self.now));
+            count -= i64::from(self.s.takes_seat_under(&user, plan, self.now));
         }
-        self.seats_fit(plan, after.seats_used(self.now), before)
+        self.seats_fit(plan, count.max(0) as u32, before)
     }
 
     fn decide(&self, command: &Command) -> Result<Vec<Event>, Refusal> {
@@ -1163,6 +1165,39 @@ impl Decider<'_> {
         }
         Ok(())
     }
+}
+
+/// The people whose seat the events may change.
+fn touched(s: &Snapshot, events: &[Event]) -> std::collections::BTreeSet<UserId> {
+    let mut out = std::collections::BTreeSet::new();
+    for event in events {
+        match event {
+            Event::UserAdded { user } => {
+                out.insert(user.id.clone());
+            }
+            Event::SwitchesChanged { user, .. }
+            | Event::StateChanged { user, .. }
+            | Event::InvitationIssued { user, .. } => {
+                out.insert(user.clone());
+            }
+            Event::Granted { grant } => {
+                out.insert(grant.user.clone());
+            }
+            Event::Revoked { grant } | Event::RoleChanged { grant, .. } => {
+                out.extend(s.grant(grant).map(|g| g.user.clone()));
+            }
+            Event::RoleEdited { role } => {
+                let wanted = RoleRef::Custom(role.id.clone());
+                out.extend(
+                    s.grants()
+                        .filter(|g| g.role == wanted)
+                        .map(|g| g.user.clone()),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 impl Command {

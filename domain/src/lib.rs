@@ -13,6 +13,7 @@ pub mod email;
 pub mod explain;
 pub mod input;
 pub mod model;
+pub mod needs;
 pub mod seats;
 pub mod snapshot;
 pub mod user;
@@ -27,6 +28,7 @@ pub use model::{
     Agency, CustomRole, CustomRoleId, DAY, Grant, GrantId, Millis, Node, NodeId, NodeKind, Plan,
     RoleRef, User,
 };
+pub use needs::Needs;
 pub use seats::SeatPreview;
-pub use snapshot::{Snapshot, SnapshotError};
+pub use snapshot::{AgencyCounts, Snapshot, SnapshotError};
 pub use user::{UserId, UserState};

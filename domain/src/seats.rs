@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Capability, CapabilitySet};
 use crate::decide::{Command, Refusal, decide};
 use crate::model::{Millis, Plan};
-use crate::snapshot::{Snapshot, UserEntry};
+use crate::snapshot::{AgencyCounts, Snapshot, UserEntry};
 use crate::user::{UserId, UserState};
 
 /// Seats and cost before and after a change, shown before it is saved (§6).
@@ -52,18 +52,43 @@ impl Snapshot {
 
     /// Whether the person takes a seat now (R31).
     pub fn takes_seat(&self, user: &UserId, now: Millis) -> bool {
+        self.takes_seat_under(user, self.agency.plan, now)
+    }
+
+    /// Whether the person would take a seat under `plan`.
+    pub fn takes_seat_under(&self, user: &UserId, plan: Plan, now: Millis) -> bool {
         self.user_ix
             .get(user)
-            .is_some_and(|&u| self.entry_takes_seat(&self.users[u as usize], self.agency.plan, now))
+            .is_some_and(|&u| self.entry_takes_seat(&self.users[u as usize], plan, now))
     }
 
     /// How many seats are in use at `now` (R31).
     pub fn seats_used(&self, now: Millis) -> u32 {
-        let plan = self.agency.plan;
+        self.seats_under(self.agency.plan, now)
+    }
+
+    /// How many seats the people of the agency would take under `plan`: counted for a whole
+    /// agency, given by [`AgencyCounts`] for a partial one.
+    pub fn seats_under(&self, plan: Plan, now: Millis) -> u32 {
+        if let Some(counts) = self.counts {
+            return match plan {
+                Plan::Seats { .. } => counts.dialers,
+                _ => counts.logins,
+            };
+        }
         self.users
             .iter()
             .filter(|e| self.entry_takes_seat(e, plan, now))
             .count() as u32
+    }
+
+    /// The counts a partial snapshot of this (whole) agency needs.
+    pub fn counts(&self, now: Millis) -> AgencyCounts {
+        AgencyCounts {
+            logins: self.seats_under(Plan::Unlimited, now),
+            dialers: self.seats_under(Plan::Seats { seats: 0 }, now),
+            top_administrators: self.top_administrator_count(now),
+        }
     }
 
     /// The monthly cost of `seats` seats under `plan`: per seat on Solo, Team and Seats (where

@@ -58,6 +58,19 @@ pub struct Snapshot {
     pub(crate) user_ix: HashMap<UserId, u32>,
     pub(crate) roles: HashMap<CustomRoleId, CustomRole>,
     pub(crate) grant_owner: HashMap<GrantId, u32>,
+    /// Agency-wide counts, for a snapshot that holds only part of the agency.
+    pub(crate) counts: Option<AgencyCounts>,
+}
+
+/// Counts over the whole agency that a partial snapshot cannot compute from its own rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AgencyCounts {
+    /// People who take a seat where seats count sign-ins (Solo, Team, Unlimited) (R31).
+    pub logins: u32,
+    /// People who take a seat where seats count dialers (the Seats plan) (R31).
+    pub dialers: u32,
+    /// Active people with a current administrator grant at the agency node (R14).
+    pub top_administrators: u32,
 }
 
 impl Snapshot {
@@ -109,6 +122,7 @@ impl Snapshot {
             user_ix: HashMap::with_capacity(users.len()),
             roles,
             grant_owner: HashMap::with_capacity(grants.len()),
+            counts: None,
         };
         snapshot.reindex_tree()?;
         for user in users {
@@ -358,7 +372,23 @@ impl Snapshot {
             )
     }
 
-    /// The active people who hold an administrator grant at the root (R14).
+    /// How many active people hold an administrator grant at the root (R14): counted here for
+    /// a whole agency, given by [`AgencyCounts`] for a partial one.
+    pub fn top_administrator_count(&self, now: Millis) -> u32 {
+        match self.counts {
+            Some(counts) => counts.top_administrators,
+            None => self.top_administrators(now).len() as u32,
+        }
+    }
+
+    /// Marks this snapshot as part of an agency whose whole counts are `counts`.
+    pub fn with_counts(mut self, counts: AgencyCounts) -> Self {
+        self.counts = Some(counts);
+        self
+    }
+
+    /// The active people who hold an administrator grant at the root (R14), among those
+    /// this snapshot holds.
     pub fn top_administrators(&self, now: Millis) -> Vec<&UserId> {
         self.users
             .iter()

@@ -651,6 +651,23 @@ fn run(spec: Spec) -> Result<(), TestCaseError> {
         };
         let cmd = command(&s, step, kind, a, b, c, customs);
         let decided = decide(&s, &actor, &cmd, NOW);
+        // What the Worker loads for the command decides exactly as the whole agency does.
+        let part = s.restrict(&cmd.needs(&actor), NOW);
+        let on_part = decide(&part, &actor, &cmd, NOW);
+        if on_part != decided {
+            return Err(TestCaseError::fail(format!(
+                "partial snapshot for {cmd:?} by {actor}: {on_part:?} but whole: {decided:?}; \
+                 whole admins {:?} counts {:?}; part admins {:?} counts {:?}; target grants {:?}",
+                s.top_administrators(NOW),
+                s.counts(NOW),
+                part.top_administrators(NOW),
+                part.counts(NOW),
+                match &cmd {
+                    Command::Suspend { user } => s.grants_of(user).cloned().collect::<Vec<_>>(),
+                    _ => vec![],
+                }
+            )));
+        }
         if let Some(expected) = reference.verdict(&actor.0, &cmd, NOW) {
             prop_assert_eq!(
                 decided.as_ref().map(|_| ()).map_err(|r| r.rule),

@@ -856,6 +856,31 @@ fn r30_team_allows_25_unless_support_raised_it() {
     allowed(&mut raised, "avery", invite("zed", R::Agent, "acme"));
 }
 
+#[test]
+fn r30_a_plan_the_people_do_not_fit_is_refused() {
+    let mut s = agency();
+    let solo = Command::ChangePlan { plan: Plan::Solo };
+    assert_eq!(refused(&s, "avery", solo), Rule::R30);
+    allowed(
+        &mut s,
+        "avery",
+        Command::ChangePlan {
+            plan: Plan::Seats { seats: 10 },
+        },
+    );
+    assert_eq!(s.agency().plan, Plan::Seats { seats: 10 });
+    assert_eq!(
+        refused(
+            &s,
+            "casey",
+            Command::ChangePlan {
+                plan: Plan::Unlimited
+            }
+        ),
+        Rule::R30
+    );
+}
+
 // R31
 
 #[test]
