@@ -820,9 +820,7 @@ impl Decider<'_> {
                         to: heir.clone(),
                     });
                 }
-                events.extend(self.s.grants_of(user).map(|g| Event::Revoked {
-                    grant: g.id.clone(),
-                }));
+                events.extend(revocations(self.s.grants_of(user)));
                 events.push(Event::StateChanged {
                     user: user.clone(),
                     state: UserState::Deleted,
@@ -844,13 +842,7 @@ impl Decider<'_> {
                         expires_at: now + INVITATION_LIFETIME,
                     }],
                     _ => {
-                        let mut events: Vec<Event> = self
-                            .s
-                            .grants_of(user)
-                            .map(|g| Event::Revoked {
-                                grant: g.id.clone(),
-                            })
-                            .collect();
+                        let mut events = revocations(self.s.grants_of(user));
                         events.push(Event::StateChanged {
                             user: user.clone(),
                             state: UserState::Deleted,
@@ -954,14 +946,7 @@ impl Decider<'_> {
                 }
                 // R15, and the Administrator preset: deleting needs the right above the node.
                 self.need(Capability::AccountsDelete, parent, Rule::R15)?;
-                let mut events: Vec<Event> = self
-                    .s
-                    .grants()
-                    .filter(|g| g.node == *node)
-                    .map(|g| Event::Revoked {
-                        grant: g.id.clone(),
-                    })
-                    .collect();
+                let mut events = revocations(self.s.grants().filter(|g| g.node == *node));
                 events.push(Event::NodeDeleted { node: node.clone() });
                 Ok(events)
             }
@@ -1054,6 +1039,10 @@ impl Decider<'_> {
                         && g.is_active(now)
                 });
                 if !already {
+                    // The new owner administers the agency; R11 holds for that grant too, so an
+                    // owner who was demoted cannot make anyone more than they are.
+                    let top = RoleRef::Builtin(BuiltinRole::AgencyAdministrator);
+                    self.no_escalation(&top, self.s.root())?;
                     events.push(Event::Granted {
                         grant: Grant {
                             id: grant.clone(),
@@ -1074,6 +1063,8 @@ impl Decider<'_> {
                 reason: _,
                 until,
             } => {
+                // R12: support staff cannot lengthen their own access.
+                self.not_self(user, "extend the access of")?;
                 let root = self.s.root().clone();
                 let role = RoleRef::Builtin(BuiltinRole::Administrator);
                 self.need(Capability::UsersRoles, &root, Rule::Beyond)?;
@@ -1165,6 +1156,16 @@ impl Decider<'_> {
         }
         Ok(())
     }
+}
+
+/// Revocations of the given grants, in the order of their ids, so that the same decision
+/// always yields the same events whatever order storage returned the rows in.
+fn revocations<'g>(grants: impl Iterator<Item = &'g Grant>) -> Vec<Event> {
+    let mut ids: Vec<&GrantId> = grants.map(|g| &g.id).collect();
+    ids.sort();
+    ids.into_iter()
+        .map(|id| Event::Revoked { grant: id.clone() })
+        .collect()
 }
 
 /// The people whose seat the events may change.

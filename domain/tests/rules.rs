@@ -978,6 +978,21 @@ fn ownership_moves_only_from_its_owner_and_the_new_owner_administers_the_agency(
 }
 
 #[test]
+fn a_demoted_owner_cannot_make_anyone_an_administrator_by_transfer() {
+    let mut s = agency_with(
+        Plan::Unlimited,
+        vec![person("zoe", UserState::Active)],
+        vec![grant("g_zoe", "zoe", R::Administrator, "agency")],
+    );
+    allowed(&mut s, "zoe", change("g_avery", R::Reporting));
+    let transfer = Command::TransferOwnership {
+        to: uid("kai"),
+        grant: "g_owner".into(),
+    };
+    assert_eq!(refused(&s, "avery", transfer), Rule::R11);
+}
+
+#[test]
 fn support_access_is_time_limited_and_needs_an_administrator() {
     let mut s = agency();
     let support = |until| Command::GrantSupportAccess {
@@ -991,6 +1006,11 @@ fn support_access_is_time_limited_and_needs_an_administrator() {
     assert_eq!(refused(&s, "avery", support(NOW + 31 * DAY)), Rule::Input);
     allowed(&mut s, "avery", support(NOW + DAY));
     assert!(s.can(&uid("support"), C::UsersView, &"pier".into(), NOW));
+    assert_eq!(
+        refused(&s, "support", support(NOW + 2 * DAY)),
+        Rule::R12,
+        "no self-extension"
+    );
     assert!(
         !s.can(&uid("support"), C::UsersView, &"pier".into(), NOW + DAY),
         "over at its end"
