@@ -594,7 +594,7 @@ fn command(
         },
         4 => Command::Delete {
             user,
-            reassign_to: (c % 2 == 0).then_some(other),
+            reassign_to: c.is_multiple_of(2).then_some(other),
         },
         5 => Command::Grant {
             grant: GrantId(format!("new{step}")),
@@ -606,13 +606,13 @@ fn command(
         },
         6 => Command::Invite {
             // Half new people, half existing ones (notification-only ones get promoted, R16).
-            user: if c % 2 == 0 {
+            user: if c.is_multiple_of(2) {
                 UserId(format!("new_u{step}"))
             } else {
                 user
             },
             grant: GrantId(format!("new{step}")),
-            email: email(if c % 2 == 0 {
+            email: email(if c.is_multiple_of(2) {
                 10_000 + step
             } else {
                 a % users.len()
@@ -624,7 +624,7 @@ fn command(
         7 => Command::AddNotificationUser {
             user: UserId(format!("new_u{step}")),
             grant: GrantId(format!("new{step}")),
-            email: email(if c % 3 == 0 {
+            email: email(if c.is_multiple_of(3) {
                 a % users.len()
             } else {
                 10_000 + step
@@ -634,8 +634,8 @@ fn command(
         },
         8 => Command::SetSwitches {
             user,
-            calling_enabled: (c % 3 != 0).then_some(c % 2 == 0),
-            contact_edit: (c % 5 != 0).then_some(c % 7 == 0),
+            calling_enabled: (!c.is_multiple_of(3)).then_some(c.is_multiple_of(2)),
+            contact_edit: (!c.is_multiple_of(5)).then_some(c.is_multiple_of(7)),
         },
         9 => Command::ResendInvitation { user },
         10 => Command::RevokeInvitation { user },
@@ -692,7 +692,7 @@ fn command(
         _ => Command::EditProfile {
             user,
             name: Some(name("Renamed")),
-            email: (c % 2 == 0).then(|| email(b % users.len())),
+            email: c.is_multiple_of(2).then(|| email(b % users.len())),
         },
     }
 }
