@@ -116,13 +116,7 @@ fn rows() -> Rows {
             });
         }
     }
-    let agency = Agency {
-        id: "bench".into(),
-        name: "Bench".into(),
-        plan: Plan::Unlimited,
-        owner: UserId("u0".into()),
-        seat_price_cents: 0,
-    };
+    let agency = Agency::new("bench", "Bench", Plan::Unlimited, UserId("u0".into()), 0);
     Rows {
         agency,
         nodes,

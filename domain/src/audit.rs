@@ -14,7 +14,7 @@ use crate::user::UserId;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
-    User { user: crate::model::User },
+    User { user: Box<crate::model::User> },
     Grant { grant: Grant },
     Node { node: Node },
     Role { role: CustomRole },
@@ -41,6 +41,7 @@ fn action_name(event: &Event) -> &'static str {
         Event::UserAdded { .. } => "user_added",
         Event::ProfileChanged { .. } => "profile_changed",
         Event::SwitchesChanged { .. } => "switches_changed",
+        Event::SettingsChanged { .. } => "settings_changed",
         Event::StateChanged { .. } => "state_changed",
         Event::InvitationIssued { .. } => "invitation_issued",
         Event::Granted { .. } => "granted",
@@ -64,7 +65,9 @@ fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
     let user = |id: &UserId| {
         (
             id.0.clone(),
-            snapshot.user(id).map(|u| Subject::User { user: u.clone() }),
+            snapshot.user(id).map(|u| Subject::User {
+                user: Box::new(u.clone()),
+            }),
         )
     };
     let node = |id: &crate::model::NodeId| {
@@ -94,6 +97,7 @@ fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
         Event::UserAdded { user: u } => user(&u.id),
         Event::ProfileChanged { user: u, .. }
         | Event::SwitchesChanged { user: u, .. }
+        | Event::SettingsChanged { user: u, .. }
         | Event::StateChanged { user: u, .. }
         | Event::InvitationIssued { user: u, .. } => user(u),
         Event::Granted { grant: g } => grant(&g.id),

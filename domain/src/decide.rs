@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{BuiltinRole, Capability, CapabilitySet};
+use crate::agent::AgentSettings;
 use crate::email::Email;
 use crate::input::Name;
 use crate::model::{
@@ -50,6 +51,11 @@ pub enum Command {
         user: UserId,
         name: Option<Name>,
         email: Option<Email>,
+    },
+    /// Replace a person's agent settings (§7).
+    EditAgentSettings {
+        user: UserId,
+        settings: Box<AgentSettings>,
     },
     /// Flip a person's dialer or contact-edit switch (R4).
     SetSwitches {
@@ -160,6 +166,10 @@ pub enum Event {
         user: UserId,
         calling_enabled: bool,
         contact_edit: bool,
+    },
+    SettingsChanged {
+        user: UserId,
+        settings: AgentSettings,
     },
     StateChanged {
         user: UserId,
@@ -621,6 +631,80 @@ impl Decider<'_> {
                     email: email
                         .as_ref()
                         .map_or_else(|| target.email.clone(), |e| e.as_str().to_owned()),
+                }])
+            }
+            Command::EditAgentSettings { user, settings } => {
+                let target = self.user(user)?;
+                if target.state == UserState::Deleted {
+                    return refuse(Rule::R24, "A deleted user has no settings");
+                }
+                let before = &target.settings;
+                // People set their own status and availability; everything else is managed.
+                let own_presence = AgentSettings {
+                    agent_status: settings.agent_status.clone(),
+                    availability: settings.availability.clone(),
+                    ..before.clone()
+                };
+                if !(user == self.actor && own_presence == **settings) {
+                    self.reach_over(user, Capability::UsersEdit)?;
+                }
+                let agency = self.s.agency();
+                if let Some(status) = &settings.agent_status
+                    && !agency.agent_statuses.contains(status)
+                {
+                    return refuse(
+                        Rule::Input,
+                        format!("{status:?} is not one of the agency's agent statuses"),
+                    );
+                }
+                if let Some(group) = settings
+                    .agent_groups
+                    .iter()
+                    .find(|g| !agency.agent_groups.contains(g))
+                {
+                    return refuse(
+                        Rule::Input,
+                        format!("{group:?} is not one of the agency's agent groups"),
+                    );
+                }
+                let joins = (settings.round_robin && !before.round_robin)
+                    || (settings.call_broadcast && !before.call_broadcast);
+                if joins && !matches!(agency.plan, Plan::Team { .. }) {
+                    return refuse(
+                        Rule::R30,
+                        "The round-robin lead router and call broadcast come with the Team plan",
+                    );
+                }
+                if settings.tracking_numbers != before.tracking_numbers {
+                    self.reach_over(user, Capability::NumbersAssign)?;
+                    let mut seen = std::collections::BTreeSet::new();
+                    for number in &settings.tracking_numbers {
+                        if !seen.insert(number) {
+                            return refuse(
+                                Rule::Input,
+                                format!("{} is listed twice", number.as_str()),
+                            );
+                        }
+                        let holder = self.s.users().find(|u| {
+                            u.id != *user
+                                && u.state != UserState::Deleted
+                                && u.settings.tracking_numbers.contains(number)
+                        });
+                        if let Some(holder) = holder {
+                            return refuse(
+                                Rule::Conflict,
+                                format!(
+                                    "{} already rings through to {}; a number has one destination",
+                                    number.as_str(),
+                                    holder.name
+                                ),
+                            );
+                        }
+                    }
+                }
+                Ok(vec![Event::SettingsChanged {
+                    user: user.clone(),
+                    settings: (**settings).clone(),
                 }])
             }
             Command::SetSwitches {
@@ -1246,6 +1330,11 @@ impl Snapshot {
                 if let Some(u) = self.user_mut(user) {
                     u.calling_enabled = *calling_enabled;
                     u.contact_edit = *contact_edit;
+                }
+            }
+            Event::SettingsChanged { user, settings } => {
+                if let Some(u) = self.user_mut(user) {
+                    u.settings = settings.clone();
                 }
             }
             Event::StateChanged { user, state } => {

@@ -6,6 +6,7 @@
 //! same code that the Worker uses to decide.
 
 pub mod access;
+pub mod agent;
 pub mod api;
 pub mod audit;
 pub mod decide;
@@ -19,6 +20,7 @@ pub mod snapshot;
 pub mod user;
 
 pub use access::{BuiltinRole, Capability, CapabilitySet};
+pub use agent::{AgentSettings, Availability, Country, ServerLocation, TimeZone, WeeklyHours};
 pub use audit::{AuditEntry, Subject, apply_audited};
 pub use decide::{Command, Event, Refusal, Rule, decide};
 pub use email::{Email, EmailError};

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{BuiltinRole, CapabilitySet};
+use crate::agent::AgentSettings;
 use crate::user::{UserId, UserState};
 
 /// Milliseconds since the Unix epoch. `domain` never reads a clock: time is always an input.
@@ -133,6 +134,8 @@ pub struct User {
     pub invitation_expires_at: Option<Millis>,
     /// Platform support staff let in by the agency for a limited time (§11); never a seat.
     pub support: bool,
+    /// Hours, numbers, status, groups, router places (§7).
+    pub settings: AgentSettings,
 }
 
 impl User {
@@ -147,6 +150,7 @@ impl User {
             contact_edit: false,
             invitation_expires_at: None,
             support: false,
+            settings: AgentSettings::default(),
         }
     }
 }
@@ -207,6 +211,27 @@ pub struct Agency {
     pub owner: UserId,
     /// The price of one seat, in cents per month, for the cost preview.
     pub seat_price_cents: u32,
+    /// The agent statuses people can set (`Available`, `On a break`, …).
+    pub agent_statuses: Vec<String>,
+    /// The agent groups campaigns can take as a unit.
+    pub agent_groups: Vec<String>,
+}
+
+impl Agency {
+    /// An agency with the usual agent statuses and no groups.
+    pub fn new(id: &str, name: &str, plan: Plan, owner: UserId, seat_price_cents: u32) -> Self {
+        Agency {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            plan,
+            owner,
+            seat_price_cents,
+            agent_statuses: ["Available", "On a call", "On a break", "Offline"]
+                .map(str::to_owned)
+                .to_vec(),
+            agent_groups: Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ pub struct Needs {
     pub holders_of: BTreeSet<CustomRoleId>,
     /// E-mail addresses whose holders are needed, to keep addresses unique.
     pub emails: BTreeSet<String>,
+    /// Phone numbers whose destination people are needed (a number has one).
+    pub numbers: BTreeSet<String>,
     /// Whether every custom role is needed (role names are unique across the agency).
     pub all_roles: bool,
     /// Whether the agency-wide counts (seats, administrators) are needed.
@@ -81,6 +83,15 @@ impl Command {
             Command::EditProfile { user, email, .. } => {
                 n.users.insert(user.clone());
                 n.emails.extend(email.iter().map(|e| e.as_str().to_owned()));
+            }
+            Command::EditAgentSettings { user, settings } => {
+                n.users.insert(user.clone());
+                n.numbers.extend(
+                    settings
+                        .tracking_numbers
+                        .iter()
+                        .map(|e| e.as_str().to_owned()),
+                );
             }
             Command::SetSwitches { user, .. }
             | Command::Suspend { user }
@@ -175,6 +186,13 @@ impl Snapshot {
                 .filter(|u| needs.emails.contains(&u.email))
                 .map(|u| u.id.clone()),
         );
+        let holds_number = |u: &&crate::model::User| {
+            u.settings
+                .tracking_numbers
+                .iter()
+                .any(|n| needs.numbers.contains(n.as_str()))
+        };
+        users.extend(self.users().filter(holds_number).map(|u| u.id.clone()));
         for grant in self.grants() {
             let in_contents = needs.contents_of.contains(&grant.node);
             let holds_role =

@@ -427,7 +427,7 @@ fn spec() -> impl Strategy<Value = Spec> {
             let commands = prop::collection::vec(
                 (
                     any::<usize>(),
-                    0u8..23,
+                    0u8..24,
                     any::<usize>(),
                     any::<usize>(),
                     any::<usize>(),
@@ -545,13 +545,7 @@ fn build(spec: &Spec) -> Snapshot {
             seat_override: None,
         },
     };
-    let agency = Agency {
-        id: "a".into(),
-        name: "A".into(),
-        plan,
-        owner: UserId("u0".into()),
-        seat_price_cents: 100,
-    };
+    let agency = Agency::new("a", "A", plan, UserId("u0".into()), 100);
     Snapshot::build(agency, nodes, users, customs, grants)
         .expect("generated agencies are consistent")
 }
@@ -685,6 +679,21 @@ fn command(
             reason: name("Ticket"),
             until: NOW + (c % 40) as i64 * 24 * HOUR,
         },
+        22 => {
+            let mut settings = users[a % users.len()].settings.clone();
+            settings.agent_status = c.is_multiple_of(2).then(|| "On a break".to_owned());
+            settings.round_robin = c.is_multiple_of(3);
+            // A few numbers shared around, so that clashes happen.
+            settings.tracking_numbers = if c.is_multiple_of(5) {
+                vec![domain::E164::parse(&format!("+1415555{:04}", b % 4)).unwrap()]
+            } else {
+                vec![]
+            };
+            Command::EditAgentSettings {
+                user,
+                settings: Box::new(settings),
+            }
+        }
         21 => Command::RenameNode {
             node,
             name: name("Renamed"),

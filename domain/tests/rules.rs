@@ -2,9 +2,9 @@
 
 use domain::access::{BuiltinRole as R, Capability as C, CapabilitySet};
 use domain::{
-    Agency, Command, DAY, Email, Event, Explanation, Grant, Millis, Missing, Name, Node, NodeId,
-    NodeKind, Password, Plan, Record, RecordKind, RoleRef, Rule, Snapshot, Subject, User, UserId,
-    UserState, apply_audited, decide,
+    Agency, AgentSettings, Availability, Command, DAY, E164, Email, Event, Explanation, Grant,
+    Millis, Missing, Name, Node, NodeId, NodeKind, Password, Plan, Record, RecordKind, RoleRef,
+    Rule, Snapshot, Subject, TimeZone, User, UserId, UserState, WeeklyHours, apply_audited, decide,
 };
 
 const NOW: Millis = 1_800_000_000_000;
@@ -77,13 +77,8 @@ fn agency_with(plan: Plan, extra_users: Vec<User>, extra_grants: Vec<Grant>) -> 
         grant("g_parker", "parker", R::Agent, "acme_ns"),
     ];
     grants.extend(extra_grants);
-    let agency = Agency {
-        id: "ag".into(),
-        name: "Brightline".into(),
-        plan,
-        owner: uid("avery"),
-        seat_price_cents: 1_500,
-    };
+    let mut agency = Agency::new("ag", "Brightline", plan, uid("avery"), 1_500);
+    agency.agent_groups = vec!["Inbound sales".to_owned()];
     Snapshot::build(agency, nodes, users, Vec::new(), grants).expect("a consistent agency")
 }
 
@@ -944,6 +939,98 @@ fn r31_the_preview_shows_seats_and_cost_before_saving() {
     let over = agency_with(Plan::Solo, vec![], vec![]);
     let refusal = over.seat_preview(&uid("avery"), &invite("zed", R::Agent, "acme"), NOW);
     assert_eq!(refusal.unwrap_err().rule, Rule::R30);
+}
+
+// §7 agent settings
+
+fn settings_of(s: &Snapshot, user: &str) -> AgentSettings {
+    s.user(&uid(user)).unwrap().settings.clone()
+}
+
+#[test]
+fn an_agent_sets_their_own_status_and_availability_but_not_their_numbers() {
+    let mut s = agency();
+    let mut mine = settings_of(&s, "kai");
+    mine.agent_status = Some("On a break".to_owned());
+    mine.availability = Availability::Schedule(WeeklyHours::office());
+    allowed(
+        &mut s,
+        "kai",
+        Command::EditAgentSettings {
+            user: uid("kai"),
+            settings: Box::new(mine.clone()),
+        },
+    );
+    assert_eq!(
+        settings_of(&s, "kai").agent_status.as_deref(),
+        Some("On a break")
+    );
+    mine.tracking_numbers = vec![E164::parse("+14155550100").unwrap()];
+    let grab = Command::EditAgentSettings {
+        user: uid("kai"),
+        settings: Box::new(mine),
+    };
+    assert_eq!(refused(&s, "kai", grab), Rule::R10);
+}
+
+#[test]
+fn a_number_rings_through_to_one_person_and_statuses_and_groups_come_from_the_agency() {
+    let mut s = agency();
+    let number = E164::parse("+14155550100").unwrap();
+    let mut kai = settings_of(&s, "kai");
+    kai.tracking_numbers = vec![number.clone()];
+    kai.agent_groups = vec!["Inbound sales".to_owned()];
+    kai.time_zone = TimeZone::parse("America/Los_Angeles").unwrap();
+    allowed(
+        &mut s,
+        "casey",
+        Command::EditAgentSettings {
+            user: uid("kai"),
+            settings: Box::new(kai),
+        },
+    );
+    let mut noor = settings_of(&s, "noor");
+    noor.tracking_numbers = vec![number];
+    let clash = Command::EditAgentSettings {
+        user: uid("noor"),
+        settings: Box::new(noor.clone()),
+    };
+    assert_eq!(refused(&s, "avery", clash), Rule::Conflict);
+    noor.tracking_numbers.clear();
+    noor.agent_status = Some("Napping".to_owned());
+    let status = Command::EditAgentSettings {
+        user: uid("noor"),
+        settings: Box::new(noor.clone()),
+    };
+    assert_eq!(refused(&s, "avery", status), Rule::Input);
+    noor.agent_status = None;
+    noor.agent_groups = vec!["Outbound".to_owned()];
+    assert_eq!(
+        refused(
+            &s,
+            "avery",
+            Command::EditAgentSettings {
+                user: uid("noor"),
+                settings: Box::new(noor)
+            }
+        ),
+        Rule::Input
+    );
+}
+
+#[test]
+fn the_lead_router_and_broadcast_come_with_the_team_plan() {
+    let mut kai = settings_of(&agency(), "kai");
+    kai.round_robin = true;
+    let join = Command::EditAgentSettings {
+        user: uid("kai"),
+        settings: Box::new(kai),
+    };
+    let mut team = agency();
+    allowed(&mut team, "avery", join.clone());
+    assert!(settings_of(&team, "kai").round_robin);
+    let unlimited = agency_with(Plan::Unlimited, vec![], vec![]);
+    assert_eq!(refused(&unlimited, "avery", join), Rule::R30);
 }
 
 // §11
