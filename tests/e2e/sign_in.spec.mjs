@@ -5,6 +5,7 @@ test("the administrator signs in and sees the agency's users", async ({ page }) 
   const app = new Console(page);
   await app.open();
   await expect(page.getByTestId("sign-in-form")).toBeVisible();
+  await page.screenshot({ path: "tests/e2e/screenshots/sign-in.png" });
 
   await app.signIn(ADMIN.email, ADMIN.password);
   await expect(page.getByTestId("agency-name")).toHaveText("Brightline Media");
@@ -13,6 +14,12 @@ test("the administrator signs in and sees the agency's users", async ({ page }) 
   await expect(app.userRows().first()).toContainText("Avery Adams");
   await expect(page.getByText("Agency Administrator in Brightline Media")).toBeVisible();
   await page.screenshot({ path: "tests/e2e/screenshots/users.png", fullPage: true });
+  // The same list on a phone: one card per person, nothing cut off.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(app.userRows().first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, "no sideways scrolling on a phone").toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "tests/e2e/screenshots/users-phone.png" });
   await app.expectNoPageErrors();
 });
 
