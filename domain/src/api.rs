@@ -70,6 +70,29 @@ pub struct UsersPage {
     pub total: u32,
 }
 
+/// What a decided and written command did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandOutcome {
+    pub events: Vec<crate::decide::Event>,
+}
+
+/// One line of the audit log as the API shows it (R25).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<crate::audit::Subject>,
+    pub after: Option<crate::audit::Subject>,
+}
+
+/// `GET /api/v1/audit`: entries, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditLine>,
+}
+
 /// An error answer, `application/problem+json` (RFC 9457).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {

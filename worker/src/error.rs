@@ -3,6 +3,7 @@
 //! Internal failures are logged with their cause and answered with a fixed sentence: no SQL,
 //! stack or data of another agency ever reaches a client.
 
+use domain::Rule;
 use domain::api::{FieldError, Problem};
 
 /// Everything a request can fail with.
@@ -26,6 +27,12 @@ pub enum ApiError {
     /// No such route, or no such thing in the caller's agency (R2).
     #[error("not found")]
     NotFound,
+    /// `domain` refused the command: the rule and the plain-words reason.
+    #[error("refused: {0}")]
+    Refused(domain::Refusal),
+    /// The request contradicts the current state.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("method not allowed")]
     MethodNotAllowed(Vec<&'static str>),
     #[error("payload too large")]
@@ -54,6 +61,14 @@ impl ApiError {
             ApiError::Unauthenticated(_) => 401,
             ApiError::Forbidden { .. } | ApiError::CrossSite => 403,
             ApiError::NotFound => 404,
+            ApiError::Conflict(_) => 409,
+            ApiError::Refused(refusal) => match refusal.rule {
+                // R2: another agency's id is answered as one that never existed.
+                Rule::R2 => 404,
+                Rule::Conflict => 409,
+                Rule::Input => 422,
+                _ => 403,
+            },
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::UnsupportedMediaType => 415,
@@ -88,6 +103,20 @@ impl ApiError {
                 "There is nothing at this address.".to_owned(),
                 vec![],
             ),
+            ApiError::Conflict(why) => ("Conflict", why.clone(), vec![]),
+            ApiError::Refused(refusal) if refusal.rule == Rule::R2 => (
+                "Not found",
+                "There is nothing at this address.".to_owned(),
+                vec![],
+            ),
+            ApiError::Refused(refusal) => {
+                let title = match refusal.rule {
+                    Rule::Conflict => "Conflict",
+                    Rule::Input => "Invalid request",
+                    _ => "Forbidden",
+                };
+                (title, refusal.to_string(), vec![])
+            }
             ApiError::MethodNotAllowed(allowed) => (
                 "Method not allowed",
                 format!("This address answers {}.", allowed.join(", ")),
@@ -139,6 +168,27 @@ mod tests {
         .problem();
         assert_eq!(problem.status, 403);
         assert!(problem.detail.ends_with("(R10)"));
+    }
+
+    #[test]
+    fn refusals_map_to_statuses_and_r2_reads_as_not_found() {
+        let refusal = |rule| {
+            ApiError::Refused(domain::Refusal {
+                rule,
+                reason: "why".into(),
+            })
+        };
+        assert_eq!(refusal(Rule::R10).status(), 403);
+        assert_eq!(refusal(Rule::R10).problem().detail, "why (R10)");
+        assert_eq!(refusal(Rule::Conflict).status(), 409);
+        assert_eq!(refusal(Rule::Input).status(), 422);
+        let hidden = refusal(Rule::R2).problem();
+        assert_eq!(hidden.status, 404);
+        assert_eq!(
+            hidden.detail,
+            ApiError::NotFound.problem().detail,
+            "exactly as a missing id"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The API's route table: which handler answers a method and a path.
 //!
 //! It is plain data and a pure function, so tests (and the OpenAPI check) can read every route
-//! without a runtime.
+//! without a runtime. `{id}` in a pattern matches one path segment.
 
 use crate::error::ApiError;
 
@@ -13,19 +13,53 @@ pub enum Route {
     SignOut,
     Me,
     ListUsers,
+    Command,
+    Suspend,
+    Unsuspend,
+    Audit,
 }
 
-/// Every route: method, path under `/api/v1`, and the handler.
+/// Every route: method, path pattern under `/api/v1`, and the handler.
 pub const ROUTES: &[(&str, &str, Route)] = &[
     ("GET", "/health", Route::Health),
     ("POST", "/session", Route::SignIn),
     ("DELETE", "/session", Route::SignOut),
     ("GET", "/me", Route::Me),
     ("GET", "/users", Route::ListUsers),
+    ("POST", "/commands", Route::Command),
+    ("POST", "/users/{id}/suspend", Route::Suspend),
+    ("POST", "/users/{id}/unsuspend", Route::Unsuspend),
+    ("GET", "/audit", Route::Audit),
 ];
 
-/// Finds the route for `method` and `path` (the full path, `/api/v1/...`).
-pub fn resolve(method: &str, path: &str) -> Result<Route, ApiError> {
+/// The longest id a path may carry.
+const MAX_ID: usize = 100;
+
+/// The path parameters of `path` if it fits `pattern`.
+fn fit(pattern: &str, path: &str) -> Option<Vec<String>> {
+    let mut params = Vec::new();
+    let mut want = pattern.split('/');
+    let mut have = path.split('/');
+    loop {
+        match (want.next(), have.next()) {
+            (None, None) => return Some(params),
+            (Some("{id}"), Some(segment))
+                if !segment.is_empty()
+                    && segment.len() <= MAX_ID
+                    && segment
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+            {
+                params.push(segment.to_owned());
+            }
+            (Some(w), Some(h)) if w == h => {}
+            _ => return None,
+        }
+    }
+}
+
+/// Finds the route for `method` and `path` (the full path, `/api/v1/...`), with its parameters.
+pub fn resolve(method: &str, path: &str) -> Result<(Route, Vec<String>), ApiError> {
     let rest = path
         .strip_prefix(domain::api::API_BASE)
         .ok_or(ApiError::NotFound)?;
@@ -34,10 +68,10 @@ pub fn resolve(method: &str, path: &str) -> Result<Route, ApiError> {
         _ => rest,
     };
     let mut allowed: Vec<&'static str> = Vec::new();
-    for &(m, p, route) in ROUTES {
-        if p == rest {
+    for &(m, pattern, route) in ROUTES {
+        if let Some(params) = fit(pattern, rest) {
             if m == method {
-                return Ok(route);
+                return Ok((route, params));
             }
             allowed.push(m);
         }
@@ -54,15 +88,31 @@ mod tests {
 
     #[test]
     fn every_route_in_the_table_resolves_to_itself() {
-        for &(method, path, route) in ROUTES {
-            let full = format!("/api/v1{path}");
-            assert_eq!(resolve(method, &full).unwrap(), route);
+        for &(method, pattern, route) in ROUTES {
+            let full = format!("/api/v1{}", pattern.replace("{id}", "u_1"));
+            assert_eq!(resolve(method, &full).unwrap().0, route);
         }
     }
 
     #[test]
+    fn path_parameters_are_read_and_bounded() {
+        let (route, params) = resolve("POST", "/api/v1/users/u_kai/suspend").unwrap();
+        assert_eq!((route, params), (Route::Suspend, vec!["u_kai".to_owned()]));
+        assert!(resolve("POST", "/api/v1/users//suspend").is_err());
+        assert!(
+            resolve("POST", "/api/v1/users/a%27b/suspend").is_err(),
+            "quotes and escapes"
+        );
+        let long = format!("/api/v1/users/{}/suspend", "x".repeat(101));
+        assert!(matches!(resolve("POST", &long), Err(ApiError::NotFound)));
+    }
+
+    #[test]
     fn a_trailing_slash_is_the_same_route() {
-        assert_eq!(resolve("GET", "/api/v1/users/").unwrap(), Route::ListUsers);
+        assert_eq!(
+            resolve("GET", "/api/v1/users/").unwrap().0,
+            Route::ListUsers
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Request handling: dispatch, the shared parsing helpers and the answers.
 
+mod audit;
+mod commands;
 mod health;
 mod session;
 mod users;
@@ -24,7 +26,8 @@ pub struct Ctx {
 /// Answers one API request.
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let method = req.method();
-    let route = resolve(method.as_ref(), &req.path())?;
+    let (route, params) = resolve(method.as_ref(), &req.path())?;
+    let id = params.first().map(String::as_str).unwrap_or_default();
     if !matches!(method, Method::Get | Method::Head) {
         refuse_cross_site(&req)?;
     }
@@ -38,6 +41,10 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         Route::SignOut => session::sign_out(&req, &ctx).await,
         Route::Me => session::me(&req, &ctx).await,
         Route::ListUsers => users::list(&req, &ctx).await,
+        Route::Command => commands::post(&mut req, &ctx).await,
+        Route::Suspend => commands::suspension(&req, &ctx, id, true).await,
+        Route::Unsuspend => commands::suspension(&req, &ctx, id, false).await,
+        Route::Audit => audit::list(&req, &ctx).await,
     }
 }
 

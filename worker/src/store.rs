@@ -1,8 +1,10 @@
 //! SQL over D1, one module per resource. Every query names the agency it reads (R2).
 
+pub mod part;
 pub mod schema;
 pub mod sessions;
 pub mod users;
+pub mod write;
 
 use worker::wasm_bindgen::JsValue;
 

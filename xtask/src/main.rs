@@ -247,9 +247,11 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
     for agency in agencies {
         let _ = writeln!(
             sql,
-            "INSERT INTO agencies (id, name, created_at) VALUES ({}, {}, {now});",
+            "INSERT INTO agencies (id, name, plan, seat_price_cents, created_at) \
+             VALUES ({}, {}, {}, 2500, {now});",
             sql_text(agency.id),
-            sql_text(agency.name)
+            sql_text(agency.name),
+            sql_text(r#"{"plan":"team","seat_override":null}"#)
         );
         for node in agency.nodes {
             let parent = node.parent.map_or("NULL".to_owned(), sql_text);
@@ -296,6 +298,13 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
                 );
             }
         }
+        // The first person listed owns the agency.
+        let _ = writeln!(
+            sql,
+            "UPDATE agencies SET owner_id = {} WHERE id = {};",
+            sql_text(agency.users[0].id),
+            sql_text(agency.id)
+        );
     }
     Ok(sql)
 }

@@ -1,0 +1,334 @@
+//! Loads the part of an agency that a command's decision needs (`domain::Needs`), in one D1
+//! batch: the people, their grants, the ancestry of every node involved, the custom roles, the
+//! agency row and the agency-wide counts.
+
+use std::str::FromStr;
+
+use domain::access::{BuiltinRole, CapabilitySet};
+use domain::{
+    Agency, AgencyCounts, CustomRole, CustomRoleId, Grant, Millis, Needs, Node, NodeKind, Plan,
+    RoleRef, Snapshot, User, UserId, UserState,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, D1Result};
+
+use super::millis;
+use crate::error::ApiError;
+
+/// Every statement starts from the same parameters, so each binds all of them.
+const PARAMS: &str = "p AS (SELECT ?1 AS agency, ?2 AS users, ?3 AS grants, ?4 AS emails,
+        ?5 AS holders_of, ?6 AS contents_of, ?7 AS numbers, ?8 AS nodes, ?9 AS roles,
+        ?10 AS all_roles, ?11 AS now)";
+
+/// The people the decision reads: named ones, holders of named grants, owners of named
+/// addresses and numbers, holders of named roles, and whoever holds a grant at a named node.
+const WANTED: &str = "wanted(id) AS (
+        SELECT value FROM p, json_each(p.users)
+        UNION SELECT g.user_id FROM grants g, p
+            WHERE g.agency_id = p.agency
+              AND (g.id IN (SELECT value FROM json_each(p.grants))
+                   OR (g.role_kind = 'custom' AND g.role IN (SELECT value FROM json_each(p.holders_of)))
+                   OR g.node_id IN (SELECT value FROM json_each(p.contents_of)))
+        UNION SELECT u.id FROM users u, p
+            WHERE u.agency_id = p.agency
+              AND (u.email IN (SELECT value FROM json_each(p.emails))
+                   OR (json_array_length(p.numbers) > 0 AND EXISTS (
+                       SELECT 1 FROM json_each(COALESCE(json_extract(u.settings, '$.tracking_numbers'), '[]')) n
+                       WHERE n.value IN (SELECT value FROM json_each(p.numbers)))))
+    )";
+
+#[derive(Deserialize)]
+struct AgencyRow {
+    id: String,
+    name: String,
+    plan: String,
+    owner_id: Option<String>,
+    seat_price_cents: u32,
+    agent_statuses: String,
+    agent_groups: String,
+}
+
+#[derive(Deserialize)]
+struct UserRow {
+    id: String,
+    email: String,
+    name: String,
+    state: UserState,
+    calling_enabled: i64,
+    contact_edit: i64,
+    invitation_expires_at: Option<Millis>,
+    support: i64,
+    settings: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GrantRow {
+    id: String,
+    user_id: String,
+    role_kind: String,
+    role: String,
+    node_id: String,
+    starts_at: Option<Millis>,
+    ends_at: Option<Millis>,
+}
+
+#[derive(Deserialize)]
+struct NodeRow {
+    id: String,
+    parent_id: Option<String>,
+    kind: NodeKind,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct RoleRow {
+    id: String,
+    name: String,
+    capabilities: String,
+}
+
+#[derive(Deserialize)]
+struct CountsRow {
+    logins: u32,
+    dialers: u32,
+    top_administrators: u32,
+}
+
+fn json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored JSON: {e}")))
+}
+
+fn list<T: serde::Serialize>(items: impl IntoIterator<Item = T>) -> JsValue {
+    let items: Vec<T> = items.into_iter().collect();
+    JsValue::from_str(&serde_json::to_string(&items).unwrap_or_else(|_| "[]".into()))
+}
+
+/// The roles whose grants give `login` and `calls.make`, as SQL sees them.
+fn builtin_with(capability: domain::Capability) -> String {
+    let names: Vec<&str> = BuiltinRole::ALL
+        .iter()
+        .filter(|r| r.capabilities().contains(capability))
+        .map(|r| r.name())
+        .collect();
+    serde_json::to_string(&names).unwrap_or_default()
+}
+
+fn statement(
+    db: &D1Database,
+    sql: String,
+    params: &[JsValue],
+) -> Result<D1PreparedStatement, ApiError> {
+    Ok(db.prepare(sql).bind(params)?)
+}
+
+fn rows<T: DeserializeOwned>(result: &D1Result) -> Result<Vec<T>, ApiError> {
+    Ok(result.results()?)
+}
+
+/// Loads what `needs` names from the agency and builds the partial snapshot, with the
+/// agency-wide counts. One D1 round trip.
+pub async fn load(
+    db: &D1Database,
+    agency: &str,
+    needs: &Needs,
+    now: Millis,
+) -> Result<Snapshot, ApiError> {
+    let params = [
+        agency.into(),
+        list(needs.users.iter().map(|u| &u.0)),
+        list(needs.grants.iter().map(|g| &g.0)),
+        list(needs.emails.iter()),
+        list(needs.holders_of.iter().map(|r| &r.0)),
+        list(needs.contents_of.iter().map(|n| &n.0)),
+        list(needs.numbers.iter()),
+        list(needs.nodes.iter().map(|n| &n.0)),
+        list(needs.roles.iter().map(|r| &r.0)),
+        JsValue::from_f64(if needs.all_roles { 1.0 } else { 0.0 }),
+        millis(now),
+    ];
+    let login_roles = builtin_with(domain::Capability::Login);
+    let dialer_roles = builtin_with(domain::Capability::CallsMake);
+    let seat_sql = |roles: &str, capability: &str, calling: &str| {
+        format!(
+            "SELECT count(DISTINCT u.id) FROM users u, p
+             JOIN grants g ON g.user_id = u.id AND g.agency_id = p.agency
+             LEFT JOIN custom_roles r ON g.role_kind = 'custom' AND r.id = g.role
+             WHERE u.agency_id = p.agency AND u.support = 0 {calling}
+               AND (u.state IN ('active', 'suspended')
+                    OR (u.state = 'invited' AND u.invitation_expires_at > p.now))
+               AND (g.ends_at IS NULL OR g.ends_at > p.now)
+               AND ((g.role_kind = 'builtin' AND g.role IN (SELECT value FROM json_each('{roles}')))
+                 OR (g.role_kind = 'custom'
+                     AND EXISTS (SELECT 1 FROM json_each(r.capabilities) WHERE value = '{capability}')))"
+        )
+    };
+    let statements = vec![
+        statement(
+            db,
+            format!(
+                "WITH {PARAMS} SELECT a.id, a.name, a.plan, a.owner_id, a.seat_price_cents,
+                        a.agent_statuses, a.agent_groups
+                 FROM agencies a, p WHERE a.id = p.agency"
+            ),
+            &params,
+        )?,
+        statement(
+            db,
+            format!(
+                "WITH {PARAMS}, {WANTED} SELECT u.id, u.email, u.name, u.state, u.calling_enabled,
+                        u.contact_edit, u.invitation_expires_at, u.support, u.settings
+                 FROM users u, p JOIN wanted w ON w.id = u.id WHERE u.agency_id = p.agency"
+            ),
+            &params,
+        )?,
+        statement(
+            db,
+            format!(
+                "WITH {PARAMS}, {WANTED} SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id,
+                        g.starts_at, g.ends_at
+                 FROM grants g, p JOIN wanted w ON w.id = g.user_id WHERE g.agency_id = p.agency"
+            ),
+            &params,
+        )?,
+        statement(
+            db,
+            format!(
+                "WITH RECURSIVE {PARAMS}, {WANTED},
+                 starts(id) AS (
+                     SELECT value FROM p, json_each(p.nodes)
+                     UNION SELECT g.node_id FROM grants g, p JOIN wanted w ON w.id = g.user_id
+                         WHERE g.agency_id = p.agency
+                     UNION SELECT n.id FROM nodes n, p WHERE n.agency_id = p.agency AND n.parent_id IS NULL
+                 ),
+                 up(id) AS (
+                     SELECT id FROM starts
+                     UNION SELECT n.parent_id FROM nodes n JOIN up ON n.id = up.id
+                         WHERE n.parent_id IS NOT NULL
+                 )
+                 SELECT n.id, n.parent_id, n.kind, n.name FROM nodes n, p
+                 WHERE n.agency_id = p.agency
+                   AND (n.id IN (SELECT id FROM up)
+                        OR n.parent_id IN (SELECT value FROM json_each(p.contents_of)))"
+            ),
+            &params,
+        )?,
+        statement(
+            db,
+            format!(
+                "WITH {PARAMS}, {WANTED} SELECT r.id, r.name, r.capabilities FROM custom_roles r, p
+                 WHERE r.agency_id = p.agency
+                   AND (p.all_roles = 1
+                        OR r.id IN (SELECT value FROM json_each(p.roles))
+                        OR r.id IN (SELECT g.role FROM grants g JOIN wanted w ON w.id = g.user_id
+                                    WHERE g.agency_id = p.agency AND g.role_kind = 'custom'))"
+            ),
+            &params,
+        )?,
+        statement(
+            db,
+            format!(
+                "WITH {PARAMS} SELECT
+                    ({}) AS logins,
+                    ({}) AS dialers,
+                    (SELECT count(DISTINCT u.id) FROM users u, p
+                     JOIN grants g ON g.user_id = u.id AND g.agency_id = p.agency
+                     JOIN nodes n ON n.id = g.node_id AND n.parent_id IS NULL
+                     WHERE u.agency_id = p.agency AND u.state = 'active' AND g.role_kind = 'builtin'
+                       AND g.role IN ('Agency Administrator', 'Administrator')
+                       AND (g.starts_at IS NULL OR g.starts_at <= p.now)
+                       AND (g.ends_at IS NULL OR g.ends_at > p.now)) AS top_administrators
+                 FROM p",
+                seat_sql(&login_roles, "login", ""),
+                seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
+            ),
+            &params,
+        )?,
+    ];
+    let results = db.batch(statements).await?;
+    let [
+        agency_rows,
+        user_rows,
+        grant_rows,
+        node_rows,
+        role_rows,
+        count_rows,
+    ] = results.as_slice()
+    else {
+        return Err(ApiError::Internal(
+            "the load batch answered the wrong number of results".into(),
+        ));
+    };
+    let agency_row = rows::<AgencyRow>(agency_rows)?
+        .into_iter()
+        .next()
+        .ok_or(ApiError::NotFound)?;
+    let agency = Agency {
+        id: agency_row.id,
+        name: agency_row.name,
+        plan: json::<Plan>(&agency_row.plan)?,
+        owner: UserId(agency_row.owner_id.unwrap_or_default()),
+        seat_price_cents: agency_row.seat_price_cents,
+        agent_statuses: json(&agency_row.agent_statuses)?,
+        agent_groups: json(&agency_row.agent_groups)?,
+    };
+    let mut users = Vec::new();
+    for row in rows::<UserRow>(user_rows)? {
+        let mut user = User::new(UserId(row.id), &row.email, &row.name, row.state);
+        user.calling_enabled = row.calling_enabled != 0;
+        user.contact_edit = row.contact_edit != 0;
+        user.invitation_expires_at = row.invitation_expires_at;
+        user.support = row.support != 0;
+        if let Some(settings) = row.settings {
+            user.settings = json(&settings)?;
+        }
+        users.push(user);
+    }
+    let mut grants = Vec::new();
+    for row in rows::<GrantRow>(grant_rows)? {
+        let role = match row.role_kind.as_str() {
+            "custom" => RoleRef::Custom(CustomRoleId(row.role)),
+            _ => RoleRef::Builtin(
+                BuiltinRole::from_str(&row.role).map_err(|e| ApiError::Internal(e.to_string()))?,
+            ),
+        };
+        grants.push(Grant {
+            id: row.id.as_str().into(),
+            user: UserId(row.user_id),
+            role,
+            node: row.node_id.as_str().into(),
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+        });
+    }
+    let nodes = rows::<NodeRow>(node_rows)?
+        .into_iter()
+        .map(|row| Node {
+            id: row.id.as_str().into(),
+            parent: row.parent_id.map(|p| p.as_str().into()),
+            kind: row.kind,
+            name: row.name,
+        })
+        .collect();
+    let mut roles = Vec::new();
+    for row in rows::<RoleRow>(role_rows)? {
+        roles.push(CustomRole {
+            id: CustomRoleId(row.id),
+            name: row.name,
+            capabilities: json::<CapabilitySet>(&row.capabilities)?,
+        });
+    }
+    let counts = rows::<CountsRow>(count_rows)?
+        .into_iter()
+        .next()
+        .map(|c| AgencyCounts {
+            logins: c.logins,
+            dialers: c.dialers,
+            top_administrators: c.top_administrators,
+        })
+        .unwrap_or_default();
+    let snapshot = Snapshot::build(agency, nodes, users, roles, grants)
+        .map_err(|e| ApiError::Internal(format!("stored agency is inconsistent: {e}")))?;
+    Ok(snapshot.with_counts(counts))
+}

@@ -1,0 +1,215 @@
+//! Writes decided events and their audit entries to D1 in one batch: all or nothing.
+
+use domain::{AuditEntry, Event, Millis, RoleRef, UserState};
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::millis;
+use crate::error::ApiError;
+
+fn text(value: &str) -> JsValue {
+    JsValue::from_str(value)
+}
+
+fn opt_millis(value: Option<Millis>) -> JsValue {
+    value.map_or(JsValue::NULL, millis)
+}
+
+fn flag(value: bool) -> JsValue {
+    JsValue::from_f64(if value { 1.0 } else { 0.0 })
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<JsValue, ApiError> {
+    serde_json::to_string(value)
+        .map(|s| JsValue::from_str(&s))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn role_columns(role: &RoleRef) -> (JsValue, JsValue) {
+    match role {
+        RoleRef::Builtin(b) => (text("builtin"), text(b.name())),
+        RoleRef::Custom(id) => (text("custom"), text(&id.0)),
+    }
+}
+
+struct Batch<'a> {
+    db: &'a D1Database,
+    statements: Vec<D1PreparedStatement>,
+}
+
+impl Batch<'_> {
+    fn push(&mut self, sql: &str, params: Vec<JsValue>) -> Result<(), ApiError> {
+        self.statements.push(self.db.prepare(sql).bind(&params)?);
+        Ok(())
+    }
+}
+
+/// Writes `events` of agency `agency` and their `audit` entries atomically.
+pub async fn commit(
+    db: &D1Database,
+    agency: &str,
+    events: &[Event],
+    audit: &[AuditEntry],
+    now: Millis,
+) -> Result<(), ApiError> {
+    let mut b = Batch {
+        db,
+        statements: Vec::with_capacity(events.len() + audit.len()),
+    };
+    let a = || text(agency);
+    for event in events {
+        match event {
+            Event::UserAdded { user } => b.push(
+                "INSERT INTO users (id, agency_id, email, name, state, calling_enabled, contact_edit,
+                     invitation_expires_at, support, settings, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                vec![
+                    text(&user.id.0),
+                    a(),
+                    text(&user.email),
+                    text(&user.name),
+                    text(user.state.as_str()),
+                    flag(user.calling_enabled),
+                    flag(user.contact_edit),
+                    opt_millis(user.invitation_expires_at),
+                    flag(user.support),
+                    json(&user.settings)?,
+                    millis(now),
+                ],
+            )?,
+            Event::ProfileChanged { user, name, email } => b.push(
+                "UPDATE users SET name = ?3, email = ?4 WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&user.0), a(), text(name), text(email)],
+            )?,
+            Event::SwitchesChanged { user, calling_enabled, contact_edit } => b.push(
+                "UPDATE users SET calling_enabled = ?3, contact_edit = ?4 WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&user.0), a(), flag(*calling_enabled), flag(*contact_edit)],
+            )?,
+            Event::SettingsChanged { user, settings } => b.push(
+                "UPDATE users SET settings = ?3 WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&user.0), a(), json(settings)?],
+            )?,
+            Event::StateChanged { user, state } => {
+                b.push(
+                    "UPDATE users SET state = ?3,
+                         invitation_expires_at = CASE WHEN ?3 = 'invited' THEN invitation_expires_at END
+                     WHERE id = ?1 AND agency_id = ?2",
+                    vec![text(&user.0), a(), text(state.as_str())],
+                )?;
+                // R23, R24: sessions end at once (every request re-reads the state anyway).
+                if matches!(state, UserState::Suspended | UserState::Deleted) {
+                    b.push(
+                        "DELETE FROM sessions WHERE user_id = ?1 AND agency_id = ?2",
+                        vec![text(&user.0), a()],
+                    )?;
+                }
+            }
+            Event::InvitationIssued { user, expires_at } => b.push(
+                "UPDATE users SET invitation_expires_at = ?3 WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&user.0), a(), millis(*expires_at)],
+            )?,
+            Event::Granted { grant } => {
+                let (kind, role) = role_columns(&grant.role);
+                b.push(
+                    "INSERT INTO grants (id, agency_id, user_id, role_kind, role, node_id, starts_at,
+                         ends_at, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    vec![
+                        text(&grant.id.0),
+                        a(),
+                        text(&grant.user.0),
+                        kind,
+                        role,
+                        text(&grant.node.0),
+                        opt_millis(grant.starts_at),
+                        opt_millis(grant.ends_at),
+                        millis(now),
+                    ],
+                )?
+            }
+            Event::Revoked { grant } => b.push(
+                "DELETE FROM grants WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&grant.0), a()],
+            )?,
+            Event::RoleChanged { grant, role } => {
+                let (kind, role) = role_columns(role);
+                b.push(
+                    "UPDATE grants SET role_kind = ?3, role = ?4 WHERE id = ?1 AND agency_id = ?2",
+                    vec![text(&grant.0), a(), kind, role],
+                )?
+            }
+            // Leads, numbers and router places get their tables with the features that own them;
+            // until then the hand-over is recorded in the audit log.
+            Event::Reassigned { .. } => {}
+            Event::NodeCreated { node } => b.push(
+                "INSERT INTO nodes (id, agency_id, parent_id, kind, name, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                vec![
+                    text(&node.id.0),
+                    a(),
+                    node.parent.as_ref().map_or(JsValue::NULL, |p| text(&p.0)),
+                    text(node.kind.as_str()),
+                    text(&node.name),
+                    millis(now),
+                ],
+            )?,
+            Event::NodeRenamed { node, name } => b.push(
+                "UPDATE nodes SET name = ?3 WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&node.0), a(), text(name)],
+            )?,
+            Event::NodeMoved { node, parent } => b.push(
+                "UPDATE nodes SET parent_id = ?3 WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&node.0), a(), text(&parent.0)],
+            )?,
+            Event::NodeDeleted { node } => b.push(
+                "DELETE FROM nodes WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&node.0), a()],
+            )?,
+            Event::RoleDefined { role } => b.push(
+                "INSERT INTO custom_roles (id, agency_id, name, capabilities, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                vec![text(&role.id.0), a(), text(&role.name), json(&role.capabilities)?, millis(now)],
+            )?,
+            Event::RoleEdited { role } => b.push(
+                "UPDATE custom_roles SET name = ?3, capabilities = ?4 WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&role.id.0), a(), text(&role.name), json(&role.capabilities)?],
+            )?,
+            Event::RoleDeleted { role } => b.push(
+                "DELETE FROM custom_roles WHERE id = ?1 AND agency_id = ?2",
+                vec![text(&role.0), a()],
+            )?,
+            Event::PlanChanged { plan } => {
+                b.push("UPDATE agencies SET plan = ?2 WHERE id = ?1", vec![a(), json(plan)?])?
+            }
+            Event::OwnerChanged { to } => {
+                b.push("UPDATE agencies SET owner_id = ?2 WHERE id = ?1", vec![a(), text(&to.0)])?
+            }
+        }
+    }
+    for entry in audit {
+        b.push(
+            "INSERT INTO audit_log (agency_id, at, actor_id, action, target, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            vec![
+                a(),
+                millis(entry.at),
+                text(&entry.actor.0),
+                text(&entry.action),
+                text(&entry.target),
+                entry.before.as_ref().map_or(Ok(JsValue::NULL), json)?,
+                entry.after.as_ref().map_or(Ok(JsValue::NULL), json)?,
+            ],
+        )?;
+    }
+    db.batch(b.statements).await.map_err(|e| {
+        let message = e.to_string();
+        // Ids are chosen by clients; one that exists anywhere (another agency included, R2)
+        // is a conflict, never an internal error.
+        if message.contains("UNIQUE constraint failed") {
+            ApiError::Conflict("Something with that id or address already exists".into())
+        } else {
+            ApiError::Internal(message)
+        }
+    })?;
+    Ok(())
+}
