@@ -110,7 +110,7 @@ fn any_command_is_decided_by_the_domain_and_written_atomically() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|u| u["id"] == "u_http_invitee")
+        .find(|u| u["id"] == user.as_str())
         .cloned();
     assert_eq!(ivy.expect("the invited user is listed")["state"], "invited");
 
