@@ -119,6 +119,20 @@ fn any_command_is_decided_by_the_domain_and_written_atomically() {
         .cookie(&admin)
         .json(&invite);
     assert_eq!(again.status, 409, "{:?}", again.body);
+
+    // Revoking the invitation takes the person out of the list (and leaves the demo as it was).
+    let revoke = json!({ "command": "revoke_invitation", "user": user });
+    let answer = Call::new("POST", "/api/v1/commands")
+        .cookie(&admin)
+        .json(&revoke);
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let users = Call::new("GET", "/api/v1/users").cookie(&admin).send();
+    let listed = users.body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["id"] == user.as_str());
+    assert!(!listed, "a revoked invitation leaves the list");
 }
 
 #[test]
