@@ -9,7 +9,7 @@
 //! - `explain`, `who_can` and `effective_access` agree with `can`.
 //!
 //! The default run decides `CASES × STEPS` = 100,000 generated commands. For ten million or
-//! more: `PROPTEST_CASES=200000 cargo test --release -p switchboard-domain --test model`.
+//! more: `PROPTEST_CASES=200000 cargo test --profile bench -p switchboard-domain --test model`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
