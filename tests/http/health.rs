@@ -50,3 +50,11 @@ fn the_app_is_served_with_a_single_page_fallback() {
         assert!(html.contains("<title>Switchboard</title>"), "{path}");
     }
 }
+
+#[test]
+fn the_openapi_document_is_served() {
+    let answer = Call::new("GET", "/api/v1/openapi.json").send();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body["openapi"], "3.1.0");
+    assert!(answer.body["paths"]["/users/{id}/suspend"]["post"].is_object());
+}

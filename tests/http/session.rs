@@ -133,3 +133,29 @@ fn a_cross_site_request_is_refused_even_with_a_valid_session() {
         .json(&json!({ "email": ADMIN_EMAIL, "password": DEMO_PASSWORD }));
     assert_eq!(fetch_site.status, 403);
 }
+
+#[test]
+fn signing_out_everywhere_ends_every_session_of_that_person_only() {
+    let laptop = sign_in("harper@brightline.example", DEMO_PASSWORD);
+    let phone = sign_in("harper@brightline.example", DEMO_PASSWORD);
+    let someone_else = sign_in("indigo@brightline.example", DEMO_PASSWORD);
+    let out = Call::new("DELETE", "/api/v1/sessions")
+        .cookie(&phone)
+        .send();
+    assert_eq!(out.status, 204);
+    assert_eq!(
+        Call::new("GET", "/api/v1/me").cookie(&laptop).send().status,
+        401
+    );
+    assert_eq!(
+        Call::new("GET", "/api/v1/me").cookie(&phone).send().status,
+        401
+    );
+    assert_eq!(
+        Call::new("GET", "/api/v1/me")
+            .cookie(&someone_else)
+            .send()
+            .status,
+        200
+    );
+}

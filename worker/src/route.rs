@@ -17,6 +17,8 @@ pub enum Route {
     Suspend,
     Unsuspend,
     Audit,
+    SignOutEverywhere,
+    OpenApi,
 }
 
 /// Every route: method, path pattern under `/api/v1`, and the handler.
@@ -30,7 +32,12 @@ pub const ROUTES: &[(&str, &str, Route)] = &[
     ("POST", "/users/{id}/suspend", Route::Suspend),
     ("POST", "/users/{id}/unsuspend", Route::Unsuspend),
     ("GET", "/audit", Route::Audit),
+    ("DELETE", "/sessions", Route::SignOutEverywhere),
+    ("GET", "/openapi.json", Route::OpenApi),
 ];
+
+/// The OpenAPI 3.1 document of this API, served at `/api/v1/openapi.json`.
+pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// The longest id a path may carry.
 const MAX_ID: usize = 100;
@@ -105,6 +112,34 @@ mod tests {
         );
         let long = format!("/api/v1/users/{}/suspend", "x".repeat(101));
         assert!(matches!(resolve("POST", &long), Err(ApiError::NotFound)));
+    }
+
+    #[test]
+    fn the_openapi_document_describes_exactly_the_routes_that_exist() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).expect("valid JSON");
+        assert_eq!(doc["openapi"], "3.1.0");
+        let mut documented: Vec<(String, String)> = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                documented.push((method.to_uppercase(), path.clone()));
+            }
+        }
+        let mut served: Vec<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p, _)| (m.to_string(), p.to_string()))
+            .collect();
+        documented.sort();
+        served.sort();
+        let missing: Vec<_> = served.iter().filter(|r| !documented.contains(r)).collect();
+        let invented: Vec<_> = documented.iter().filter(|r| !served.contains(r)).collect();
+        assert!(
+            missing.is_empty(),
+            "routes missing from openapi.json: {missing:?}"
+        );
+        assert!(
+            invented.is_empty(),
+            "openapi.json describes routes that do not exist: {invented:?}"
+        );
     }
 
     #[test]

@@ -45,6 +45,12 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         Route::Suspend => commands::suspension(&req, &ctx, id, true).await,
         Route::Unsuspend => commands::suspension(&req, &ctx, id, false).await,
         Route::Audit => audit::list(&req, &ctx).await,
+        Route::SignOutEverywhere => session::sign_out_everywhere(&req, &ctx).await,
+        Route::OpenApi => {
+            let headers = api_headers("application/json")?;
+            headers.set("Cache-Control", "public, max-age=300")?;
+            Ok(Response::ok(crate::route::OPENAPI)?.with_headers(headers))
+        }
     }
 }
 

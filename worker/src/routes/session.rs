@@ -67,6 +67,15 @@ pub async fn sign_out(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }
 
+/// `DELETE /api/v1/sessions`: ends every session of the signed-in person, on every device.
+pub async fn sign_out_everywhere(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    sessions::delete_all(&ctx.db, &actor.user_id, &actor.agency_id).await?;
+    let headers = super::api_headers("application/json")?;
+    headers.set("Set-Cookie", &session::clear_cookie())?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}
+
 /// `GET /api/v1/me`.
 pub async fn me(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let actor = authenticate(req, ctx).await?;

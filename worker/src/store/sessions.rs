@@ -77,3 +77,12 @@ pub async fn delete(db: &D1Database, digest: &str) -> Result<(), ApiError> {
         .await?;
     Ok(())
 }
+
+/// Ends every session of a person.
+pub async fn delete_all(db: &D1Database, user: &UserId, agency_id: &str) -> Result<(), ApiError> {
+    db.prepare("DELETE FROM sessions WHERE user_id = ?1 AND agency_id = ?2")
+        .bind(&[user.0.as_str().into(), agency_id.into()])?
+        .run()
+        .await?;
+    Ok(())
+}
