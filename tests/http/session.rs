@@ -159,3 +159,45 @@ fn signing_out_everywhere_ends_every_session_of_that_person_only() {
         200
     );
 }
+
+#[test]
+fn five_failed_sign_ins_lock_the_address_and_say_when_to_try_again() {
+    let attempt = |email: &str, password: &str| {
+        Call::new("POST", "/api/v1/session").json(&json!({ "email": email, "password": password }))
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("gray@brightline.example", "Wrong-password1").status,
+            401
+        );
+    }
+    let locked = attempt("gray@brightline.example", DEMO_PASSWORD);
+    assert_eq!(
+        locked.status, 429,
+        "even the right password waits: {:?}",
+        locked.body
+    );
+    assert!(
+        locked.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("try again in 15 minutes")
+    );
+    let retry = locked.retry_after.expect("Retry-After");
+    assert!((1..=900).contains(&retry), "{retry}");
+    assert!(locked.session_cookie().is_none());
+
+    // An address without an account locks the same way: a lock tells nothing.
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("nobody-here@brightline.example", "Wrong-password1").status,
+            401
+        );
+    }
+    let unknown = attempt("nobody-here@brightline.example", "Wrong-password1");
+    assert_eq!(unknown.status, 429);
+    assert_eq!(unknown.body["detail"], locked.body["detail"]);
+
+    // Other people are not locked out by it.
+    sign_in("jordan@brightline.example", DEMO_PASSWORD);
+}

@@ -30,6 +30,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub set_cookie: Vec<String>,
+    /// `Retry-After`, in seconds, when given.
+    pub retry_after: Option<u64>,
     pub body: Value,
 }
 
@@ -45,6 +47,7 @@ impl Answer {
         };
         let content_type = header("content-type").join(",");
         let set_cookie = header("set-cookie");
+        let retry_after = header("retry-after").first().and_then(|v| v.parse().ok());
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -52,6 +55,7 @@ impl Answer {
             status,
             content_type,
             set_cookie,
+            retry_after,
             body,
         }
     }

@@ -39,6 +39,9 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     /// A failure of ours or of the platform; the cause is logged, never sent.
     #[error("internal: {0}")]
     Internal(String),
@@ -72,6 +75,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::UnsupportedMediaType => 415,
+            ApiError::TooManyRequests { .. } => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -104,6 +108,14 @@ impl ApiError {
                 vec![],
             ),
             ApiError::Conflict(why) => ("Conflict", why.clone(), vec![]),
+            ApiError::TooManyRequests { retry_after_secs } => (
+                "Too many attempts",
+                format!(
+                    "Too many failed sign-ins; try again in {} minutes.",
+                    retry_after_secs.div_ceil(60).max(1)
+                ),
+                vec![],
+            ),
             ApiError::Refused(refusal) if refusal.rule == Rule::R2 => (
                 "Not found",
                 "There is nothing at this address.".to_owned(),

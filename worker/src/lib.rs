@@ -10,6 +10,7 @@ pub mod error;
 pub mod password;
 pub mod route;
 pub mod session;
+pub mod throttle;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]

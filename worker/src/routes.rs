@@ -109,6 +109,9 @@ pub fn problem(error: &ApiError) -> worker::Result<Response> {
     if let ApiError::MethodNotAllowed(allowed) = error {
         headers.set("Allow", &allowed.join(", "))?;
     }
+    if let ApiError::TooManyRequests { retry_after_secs } = error {
+        headers.set("Retry-After", &retry_after_secs.to_string())?;
+    }
     Ok(Response::ok(text)?
         .with_status(body.status)
         .with_headers(headers))

@@ -3,6 +3,7 @@
 pub mod part;
 pub mod schema;
 pub mod sessions;
+pub mod throttle;
 pub mod users;
 pub mod write;
 

@@ -7,8 +7,9 @@ use worker::{Request, Response};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::sessions::{self, Actor};
+use crate::store::throttle as limits;
 use crate::store::users;
-use crate::{password, session, token};
+use crate::{password, session, throttle, token};
 
 const WRONG_CREDENTIALS: &str = "The e-mail address or the password is not right.";
 
@@ -19,18 +20,58 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
     if body.password.is_empty() {
         return Err(ApiError::field("password", "enter your password"));
     }
-    if body.password.len() > 128 {
-        // R22: no password is longer, so no need to spend a hash on it.
-        return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
+    // Failed sign-ins are limited per address and per network address; a lock is checked
+    // before any hash is spent, and unknown addresses lock exactly like known ones.
+    let network = req
+        .headers()
+        .get("CF-Connecting-IP")?
+        .unwrap_or_else(|| "unknown".into());
+    let keys = [
+        throttle::account_key(email.as_str()),
+        throttle::address_key(&network),
+    ];
+    let [per_account, per_address] = limits::read(&ctx.db, &keys).await?;
+    let locked = [per_account, per_address]
+        .into_iter()
+        .filter_map(|state| throttle::locked_until(state, ctx.now))
+        .max();
+    if let Some(until) = locked {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: throttle::retry_after_secs(until, ctx.now),
+        });
     }
-    let account = users::find_credentials(&ctx.db, &email).await?;
-    // Someone unknown costs the same hash as someone known, so timing tells nothing.
-    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-    let matches = password::verify(&body.password, &stored.unwrap_or_else(password::decoy))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let Some(account) = account.filter(|_| matches) else {
+    let account = if body.password.len() > 128 {
+        // R22: no password is longer, so no need to spend a hash on it.
+        None
+    } else {
+        let account = users::find_credentials(&ctx.db, &email).await?;
+        // Someone unknown costs the same hash as someone known, so timing tells nothing.
+        let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+        let matches = password::verify(&body.password, &stored.unwrap_or_else(password::decoy))
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        account.filter(|_| matches)
+    };
+    let Some(account) = account else {
+        let [account_key, address_key] = keys;
+        limits::write(
+            &ctx.db,
+            &[
+                (
+                    account_key,
+                    throttle::after_failure(per_account, throttle::PER_ACCOUNT, ctx.now),
+                ),
+                (
+                    address_key,
+                    throttle::after_failure(per_address, throttle::PER_ADDRESS, ctx.now),
+                ),
+            ],
+        )
+        .await?;
         return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
     };
+    if per_account.is_some() {
+        limits::clear(&ctx.db, &keys[0]).await?;
+    }
     if !account.state.may_sign_in() {
         return Err(ApiError::Forbidden {
             rule: "R23",
