@@ -70,6 +70,13 @@ pub struct UsersPage {
     pub total: u32,
 }
 
+/// `POST /api/v1/invitations/accept`: the link's token and the new password (R21, R22).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptInvitation {
+    pub token: String,
+    pub password: String,
+}
+
 /// What a decided and written command did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandOutcome {

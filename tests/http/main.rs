@@ -3,5 +3,6 @@
 
 mod commands;
 mod health;
+mod invitations;
 mod session;
 mod users;

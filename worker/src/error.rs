@@ -39,6 +39,9 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The thing existed but is gone for good (a used or replaced link).
+    #[error("gone")]
+    Gone(&'static str),
     /// Too many attempts; try again after this many seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
@@ -76,6 +79,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooManyRequests { .. } => 429,
+            ApiError::Gone(_) => 410,
             ApiError::Internal(_) => 500,
         }
     }
@@ -108,6 +112,7 @@ impl ApiError {
                 vec![],
             ),
             ApiError::Conflict(why) => ("Conflict", why.clone(), vec![]),
+            ApiError::Gone(why) => ("Gone", (*why).to_owned(), vec![]),
             ApiError::TooManyRequests { retry_after_secs } => (
                 "Too many attempts",
                 format!(

@@ -19,6 +19,8 @@ pub enum Route {
     Audit,
     SignOutEverywhere,
     OpenApi,
+    AcceptInvitation,
+    Outbox,
 }
 
 /// Every route: method, path pattern under `/api/v1`, and the handler.
@@ -34,6 +36,8 @@ pub const ROUTES: &[(&str, &str, Route)] = &[
     ("GET", "/audit", Route::Audit),
     ("DELETE", "/sessions", Route::SignOutEverywhere),
     ("GET", "/openapi.json", Route::OpenApi),
+    ("POST", "/invitations/accept", Route::AcceptInvitation),
+    ("GET", "/dev/outbox", Route::Outbox),
 ];
 
 /// The OpenAPI 3.1 document of this API, served at `/api/v1/openapi.json`.

@@ -3,6 +3,7 @@
 mod audit;
 mod commands;
 mod health;
+mod invitations;
 mod session;
 mod users;
 
@@ -46,6 +47,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         Route::Unsuspend => commands::suspension(&req, &ctx, id, false).await,
         Route::Audit => audit::list(&req, &ctx).await,
         Route::SignOutEverywhere => session::sign_out_everywhere(&req, &ctx).await,
+        Route::AcceptInvitation => invitations::accept(&mut req, &ctx).await,
+        Route::Outbox => invitations::outbox(env, &ctx).await,
         Route::OpenApi => {
             let headers = api_headers("application/json")?;
             headers.set("Cache-Control", "public, max-age=300")?;

@@ -79,15 +79,17 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
                 .into(),
         });
     }
+    open_session(ctx, &account.user_id, &account.agency_id).await
+}
+
+/// Opens a session for the person and answers who they are, with the session cookie.
+pub async fn open_session(
+    ctx: &Ctx,
+    user: &domain::UserId,
+    agency: &str,
+) -> Result<Response, ApiError> {
     let secret = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
-    sessions::create(
-        &ctx.db,
-        &token::digest(&secret),
-        &account.user_id,
-        &account.agency_id,
-        ctx.now,
-    )
-    .await?;
+    sessions::create(&ctx.db, &token::digest(&secret), user, agency, ctx.now).await?;
     let actor = sessions::find(&ctx.db, &token::digest(&secret))
         .await?
         .ok_or_else(|| ApiError::Internal("a session just written was not found".into()))?;

@@ -51,6 +51,7 @@ pub async fn commit(
     events: &[Event],
     audit: &[AuditEntry],
     now: Millis,
+    extra: Vec<D1PreparedStatement>,
 ) -> Result<(), ApiError> {
     let mut b = Batch {
         db,
@@ -201,6 +202,7 @@ pub async fn commit(
             ],
         )?;
     }
+    b.statements.extend(extra);
     db.batch(b.statements).await.map_err(|e| {
         let message = e.to_string();
         // Ids are chosen by clients; one that exists anywhere (another agency included, R2)

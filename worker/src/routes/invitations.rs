@@ -1,0 +1,60 @@
+//! Accepting an invitation (R21, R22), and the outbox page for local development.
+
+use domain::api::AcceptInvitation;
+use domain::{Command, Password};
+use worker::{Env, Request, Response};
+
+use super::{Ctx, commands::execute_as, json, read_json, session::open_session};
+use crate::error::ApiError;
+use crate::store::invitations;
+use crate::{password, token};
+
+/// `POST /api/v1/invitations/accept`: the link's token and a new password. Sets the password,
+/// activates the person, ends the link, and signs them in, all or nothing.
+pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let body: AcceptInvitation = read_json(req).await?;
+    let new_password =
+        Password::parse(&body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
+    let Some(invitation) = invitations::find(&ctx.db, &token::digest(&body.token)).await? else {
+        return Err(ApiError::Gone(
+            "This invitation link is not valid any more: it was used, replaced or revoked. Ask for a new one.",
+        ));
+    };
+    let hash =
+        password::hash(new_password.expose()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let set_password = ctx
+        .db
+        .prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2 AND agency_id = ?3")
+        .bind(&[
+            hash.as_str().into(),
+            invitation.user_id.0.as_str().into(),
+            invitation.agency_id.as_str().into(),
+        ])?;
+    let command = Command::AcceptInvitation {
+        user: invitation.user_id.clone(),
+    };
+    let origin = req.url()?.origin().ascii_serialization();
+    execute_as(
+        ctx,
+        &invitation.agency_id,
+        &invitation.user_id,
+        &command,
+        &origin,
+        vec![set_password],
+    )
+    .await?;
+    open_session(ctx, &invitation.user_id, &invitation.agency_id).await
+}
+
+/// `GET /api/v1/dev/outbox`: queued mail, so a person can open an invitation link locally.
+/// Answers only where `ENVIRONMENT` is `development`; elsewhere it does not exist.
+pub async fn outbox(env: &Env, ctx: &Ctx) -> Result<Response, ApiError> {
+    let development = env
+        .var("ENVIRONMENT")
+        .map(|v| v.to_string() == "development")
+        .unwrap_or(false);
+    if !development {
+        return Err(ApiError::NotFound);
+    }
+    json(200, &invitations::outbox(&ctx.db).await?)
+}
