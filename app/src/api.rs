@@ -1,6 +1,6 @@
 //! The app's one door to the Worker's API.
 
-use domain::api::{API_BASE, Me, Problem, SignInRequest, UsersPage};
+use domain::api::{API_BASE, AcceptInvitation, Me, Problem, SignInRequest, UsersPage};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
@@ -61,6 +61,16 @@ pub async fn sign_in(email: &str, password: &str) -> Result<Me, ApiError> {
         password: password.to_owned(),
     };
     let request = with_credentials(Request::post(&url("/session"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// Accepts an invitation with a new password; answers who is now signed in.
+pub async fn accept_invitation(token: &str, password: &str) -> Result<Me, ApiError> {
+    let body = AcceptInvitation {
+        token: token.to_owned(),
+        password: password.to_owned(),
+    };
+    let request = with_credentials(Request::post(&url("/invitations/accept"))).json(&body);
     read(send(request).await?).await
 }
 

@@ -1,5 +1,6 @@
 //! Whole screens.
 
+pub mod accept;
 pub mod app;
 pub mod sign_in;
 pub mod users;

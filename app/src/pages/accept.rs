@@ -1,0 +1,91 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::SubmitEvent;
+
+use crate::api::{self, ApiError};
+use crate::state::AppState;
+
+/// The token of an invitation link, `/accept#<token>`, if this page was opened from one.
+pub fn invitation_token() -> Option<String> {
+    let location = web_sys::window()?.location();
+    if location.pathname().ok()? != "/accept" {
+        return None;
+    }
+    let token = location.hash().ok()?.trim_start_matches('#').to_owned();
+    (!token.is_empty()).then_some(token)
+}
+
+/// Leaves the invitation link's address, so a reload does not try the used link again.
+fn forget_link() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
+    }
+}
+
+/// Set a password (R22) for an invitation (R21), then go straight in.
+#[component]
+pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let password = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let token = StoredValue::new(token);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if password.get_untracked() != repeat.get_untracked() {
+            error.set(Some("The two passwords are not the same.".into()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::accept_invitation(&token.get_value(), &password.get_untracked()).await {
+                Ok(me) => {
+                    forget_link();
+                    state.adopt(me).await;
+                    state.started.set(true);
+                    on_done.run(());
+                    state.refresh_users().await;
+                }
+                Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
+                    let messages: Vec<String> =
+                        problem.errors.iter().map(|e| e.message.clone()).collect();
+                    error.set(Some(messages.join("; ")));
+                }
+                Err(other) => error.set(Some(other.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <main class="sign-in">
+            <form class="card" on:submit=submit data-testid="accept-form">
+                <h1>"Welcome to Switchboard"</h1>
+                <p class="muted">
+                    "Choose a password: at least 8 characters, with a letter, a digit and an upper-case letter."
+                </p>
+                <label>
+                    "New password"
+                    <input type="password" autocomplete="new-password" required bind:value=password
+                        data-testid="new-password" />
+                </label>
+                <label>
+                    "The same again"
+                    <input type="password" autocomplete="new-password" required bind:value=repeat
+                        data-testid="repeat-password" />
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" data-testid="accept-error">
+                        {move || error.get().unwrap_or_default()}
+                    </p>
+                </Show>
+                <button type="submit" disabled=move || busy.get() data-testid="accept">
+                    {move || if busy.get() { "Setting it…" } else { "Set password and sign in" }}
+                </button>
+            </form>
+        </main>
+    }
+}
