@@ -59,6 +59,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<Me, ApiError> {
     let body = SignInRequest {
         email: email.to_owned(),
         password: password.to_owned(),
+        code: None,
     };
     let request = with_credentials(Request::post(&url("/session"))).json(&body);
     read(send(request).await?).await

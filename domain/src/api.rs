@@ -28,6 +28,24 @@ pub struct Health {
 pub struct SignInRequest {
     pub email: String,
     pub password: String,
+    /// The 6-digit code of an authenticator app, for people who turned two-factor sign-in on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `POST /api/v1/me/totp`: a new secret to put in an authenticator app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// Base32, for typing in.
+    pub secret: String,
+    /// `otpauth://` link, for a QR code.
+    pub otpauth_url: String,
+}
+
+/// `POST /api/v1/me/totp/confirm`: a code proving the app has the secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpCode {
+    pub code: String,
 }
 
 /// The signed-in person, answered by sign-in and by `GET /api/v1/me`.

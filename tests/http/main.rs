@@ -5,4 +5,5 @@ mod commands;
 mod health;
 mod invitations;
 mod session;
+mod two_factor;
 mod users;

@@ -39,6 +39,9 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The password was right; the authenticator code is missing.
+    #[error("code required")]
+    CodeRequired,
     /// The thing existed but is gone for good (a used or replaced link).
     #[error("gone")]
     Gone(&'static str),
@@ -80,6 +83,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::Gone(_) => 410,
+            ApiError::CodeRequired => 401,
             ApiError::Internal(_) => 500,
         }
     }
@@ -113,6 +117,14 @@ impl ApiError {
             ),
             ApiError::Conflict(why) => ("Conflict", why.clone(), vec![]),
             ApiError::Gone(why) => ("Gone", (*why).to_owned(), vec![]),
+            ApiError::CodeRequired => (
+                "Code required",
+                "Enter the 6-digit code from your authenticator app.".to_owned(),
+                vec![FieldError {
+                    field: "code".into(),
+                    message: "enter the 6-digit code from your authenticator app".into(),
+                }],
+            ),
             ApiError::TooManyRequests { retry_after_secs } => (
                 "Too many attempts",
                 format!(

@@ -12,6 +12,7 @@ pub mod route;
 pub mod session;
 pub mod throttle;
 pub mod token;
+pub mod totp;
 
 #[cfg(target_arch = "wasm32")]
 mod entry;

@@ -21,6 +21,8 @@ pub enum Route {
     OpenApi,
     AcceptInvitation,
     Outbox,
+    TotpSetup,
+    TotpConfirm,
 }
 
 /// Every route: method, path pattern under `/api/v1`, and the handler.
@@ -38,6 +40,8 @@ pub const ROUTES: &[(&str, &str, Route)] = &[
     ("GET", "/openapi.json", Route::OpenApi),
     ("POST", "/invitations/accept", Route::AcceptInvitation),
     ("GET", "/dev/outbox", Route::Outbox),
+    ("POST", "/me/totp", Route::TotpSetup),
+    ("POST", "/me/totp/confirm", Route::TotpConfirm),
 ];
 
 /// The OpenAPI 3.1 document of this API, served at `/api/v1/openapi.json`.

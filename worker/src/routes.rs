@@ -5,6 +5,7 @@ mod commands;
 mod health;
 mod invitations;
 mod session;
+mod two_factor;
 mod users;
 
 use serde::Serialize;
@@ -49,6 +50,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         Route::SignOutEverywhere => session::sign_out_everywhere(&req, &ctx).await,
         Route::AcceptInvitation => invitations::accept(&mut req, &ctx).await,
         Route::Outbox => invitations::outbox(env, &ctx).await,
+        Route::TotpSetup => two_factor::setup(&req, &ctx).await,
+        Route::TotpConfirm => two_factor::confirm(&mut req, &ctx).await,
         Route::OpenApi => {
             let headers = api_headers("application/json")?;
             headers.set("Cache-Control", "public, max-age=300")?;

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::store::sessions::{self, Actor};
 use crate::store::throttle as limits;
 use crate::store::users;
-use crate::{password, session, throttle, token};
+use crate::{password, session, throttle, token, totp};
 
 const WRONG_CREDENTIALS: &str = "The e-mail address or the password is not right.";
 
@@ -69,15 +69,47 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         .await?;
         return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
     };
-    if per_account.is_some() {
-        limits::clear(&ctx.db, &keys[0]).await?;
-    }
     if !account.state.may_sign_in() {
         return Err(ApiError::Forbidden {
             rule: "R23",
             reason: "Your access is suspended; an administrator of your agency can restore it"
                 .into(),
         });
+    }
+    if account.totp_enabled != 0 {
+        let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
+            return Err(ApiError::CodeRequired);
+        };
+        let secret = account
+            .totp_secret
+            .as_deref()
+            .and_then(totp::from_base32)
+            .unwrap_or_default();
+        let last = account.totp_last_step.map(|s| s as u64);
+        let Some(step) = totp::check(&secret, code, (ctx.now / 1000) as u64, last) else {
+            let [account_key, address_key] = keys;
+            limits::write(
+                &ctx.db,
+                &[
+                    (
+                        account_key,
+                        throttle::after_failure(per_account, throttle::PER_ACCOUNT, ctx.now),
+                    ),
+                    (
+                        address_key,
+                        throttle::after_failure(per_address, throttle::PER_ADDRESS, ctx.now),
+                    ),
+                ],
+            )
+            .await?;
+            return Err(ApiError::Unauthenticated(
+                "The code is not right, or was used already.",
+            ));
+        };
+        users::record_totp_step(&ctx.db, &account.user_id, step).await?;
+    }
+    if per_account.is_some() {
+        limits::clear(&ctx.db, &keys[0]).await?;
     }
     open_session(ctx, &account.user_id, &account.agency_id).await
 }
