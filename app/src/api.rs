@@ -14,6 +14,9 @@ pub enum ApiError {
     /// The session is missing or has ended.
     #[error("{0}")]
     SignedOut(String),
+    /// The password was right; two-factor sign-in needs the authenticator's code too.
+    #[error("Enter the 6-digit code from your authenticator app.")]
+    CodeRequired,
     /// The Worker refused or rejected the request and said why.
     #[error("{}", .0.detail)]
     Problem(Problem),
@@ -42,7 +45,9 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
         .json()
         .await
         .map_err(|_| ApiError::Unexpected(format!("status {status}")))?;
-    if status == 401 {
+    if status == 401 && problem.errors.iter().any(|e| e.field == "code") {
+        Err(ApiError::CodeRequired)
+    } else if status == 401 {
         Err(ApiError::SignedOut(problem.detail))
     } else {
         Err(ApiError::Problem(problem))
@@ -55,11 +60,11 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
 }
 
 /// Signs in and answers who signed in.
-pub async fn sign_in(email: &str, password: &str) -> Result<Me, ApiError> {
+pub async fn sign_in(email: &str, password: &str, code: Option<String>) -> Result<Me, ApiError> {
     let body = SignInRequest {
         email: email.to_owned(),
         password: password.to_owned(),
-        code: None,
+        code,
     };
     let request = with_credentials(Request::post(&url("/session"))).json(&body);
     read(send(request).await?).await

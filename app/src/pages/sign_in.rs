@@ -12,6 +12,8 @@ pub fn SignIn() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // Shown once the Worker says this person signs in with an authenticator code too.
+    let code = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
     let submit = move |ev: SubmitEvent| {
@@ -19,7 +21,8 @@ pub fn SignIn() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match api::sign_in(&email.get_untracked(), &password.get_untracked()).await {
+            let typed = code.get_untracked().filter(|c| !c.trim().is_empty());
+            match api::sign_in(&email.get_untracked(), &password.get_untracked(), typed).await {
                 Ok(me) => {
                     password.set(String::new());
                     state.adopt(me).await;
@@ -32,6 +35,12 @@ pub fn SignIn() -> impl IntoView {
                         .map(|e| format!("{}: {}", e.field, e.message))
                         .collect();
                     error.set(Some(messages.join("; ")));
+                }
+                Err(ApiError::CodeRequired) => {
+                    if code.get_untracked().is_some() {
+                        error.set(Some(ApiError::CodeRequired.to_string()));
+                    }
+                    code.set(Some(String::new()));
                 }
                 Err(other) => error.set(Some(other.to_string())),
             }
@@ -54,6 +63,15 @@ pub fn SignIn() -> impl IntoView {
                     <input type="password" autocomplete="current-password" required
                         bind:value=password data-testid="password" />
                 </label>
+                <Show when=move || code.get().is_some()>
+                    <label>
+                        "Code from your authenticator app"
+                        <input inputmode="numeric" autocomplete="one-time-code" maxlength="6" required
+                            data-testid="code"
+                            prop:value=move || code.get().unwrap_or_default()
+                            on:input=move |ev| code.set(Some(event_target_value(&ev))) />
+                    </label>
+                </Show>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert" data-testid="sign-in-error">
                         {move || error.get().unwrap_or_default()}
