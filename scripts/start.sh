@@ -26,4 +26,5 @@ cat <<BANNER
 BANNER
 cd "$ROOT/worker"
 exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --log-level warn \
+    --var ENVIRONMENT:development \
     --show-interactive-dev-session=false

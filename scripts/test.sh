@@ -79,6 +79,7 @@ start_server() {
     port="$(free_port)"
     (cd "$ROOT/worker" && exec setsid wrangler dev --ip 127.0.0.1 --port "$port" \
         --persist-to "$state_dir" --log-level warn --show-interactive-dev-session=false \
+        --var ENVIRONMENT:development \
         </dev/null >"$log_dir/wrangler.log" 2>&1) &
     server_pgid=$!
     server_url="http://127.0.0.1:$port"
