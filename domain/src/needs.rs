@@ -58,17 +58,10 @@ impl Command {
                 user,
                 grant,
                 email,
-                role: r,
                 node,
                 ..
-            } => {
-                n.users.insert(user.clone());
-                n.grants.insert(grant.clone());
-                n.nodes.insert(node.clone());
-                n.emails.insert(email.as_str().to_owned());
-                role(&mut n, r);
             }
-            Command::AddNotificationUser {
+            | Command::AddNotificationUser {
                 user,
                 grant,
                 email,
@@ -79,6 +72,9 @@ impl Command {
                 n.grants.insert(grant.clone());
                 n.nodes.insert(node.clone());
                 n.emails.insert(email.as_str().to_owned());
+                if let Command::Invite { role: r, .. } = self {
+                    role(&mut n, r);
+                }
             }
             Command::EditProfile { user, email, .. } => {
                 n.users.insert(user.clone());

@@ -8,6 +8,7 @@ use worker::{D1PreparedStatement, Request, Response};
 
 use super::{Ctx, json, read_json, session::authenticate};
 use crate::error::ApiError;
+use crate::store::sessions::Actor;
 use crate::store::{part, write};
 use crate::{store, token};
 
@@ -65,21 +66,31 @@ fn origin(req: &Request) -> Result<String, ApiError> {
     Ok(req.url()?.origin().ascii_serialization())
 }
 
-/// `POST /api/v1/commands`: any command of `domain`, as JSON.
-pub async fn post(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
-    let command: Command = read_json(req).await?;
+/// Decides and writes `command` by the signed-in `actor`, answering the events.
+async fn answer(
+    req: &Request,
+    ctx: &Ctx,
+    actor: &Actor,
+    command: &Command,
+) -> Result<Response, ApiError> {
     let origin = origin(req)?;
     let (events, _) = execute_as(
         ctx,
         &actor.agency_id,
         &actor.user_id,
-        &command,
+        command,
         &origin,
         vec![],
     )
     .await?;
     json(200, &CommandOutcome { events })
+}
+
+/// `POST /api/v1/commands`: any command of `domain`, as JSON.
+pub async fn post(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let command: Command = read_json(req).await?;
+    answer(req, ctx, &actor, &command).await
 }
 
 /// `POST /api/v1/users/{id}/suspend` and `/unsuspend` (R23).
@@ -96,15 +107,5 @@ pub async fn suspension(
     } else {
         Command::Unsuspend { user }
     };
-    let origin = origin(req)?;
-    let (events, _) = execute_as(
-        ctx,
-        &actor.agency_id,
-        &actor.user_id,
-        &command,
-        &origin,
-        vec![],
-    )
-    .await?;
-    json(200, &CommandOutcome { events })
+    answer(req, ctx, &actor, &command).await
 }

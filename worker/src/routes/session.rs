@@ -52,21 +52,7 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         account.filter(|_| matches)
     };
     let Some(account) = account else {
-        let [account_key, address_key] = keys;
-        limits::write(
-            &ctx.db,
-            &[
-                (
-                    account_key,
-                    throttle::after_failure(per_account, throttle::PER_ACCOUNT, ctx.now),
-                ),
-                (
-                    address_key,
-                    throttle::after_failure(per_address, throttle::PER_ADDRESS, ctx.now),
-                ),
-            ],
-        )
-        .await?;
+        record_failure(ctx, keys, [per_account, per_address]).await?;
         return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
     };
     if !account.state.may_sign_in() {
@@ -87,21 +73,7 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
             .unwrap_or_default();
         let last = account.totp_last_step.map(|s| s as u64);
         let Some(step) = totp::check(&secret, code, (ctx.now / 1000) as u64, last) else {
-            let [account_key, address_key] = keys;
-            limits::write(
-                &ctx.db,
-                &[
-                    (
-                        account_key,
-                        throttle::after_failure(per_account, throttle::PER_ACCOUNT, ctx.now),
-                    ),
-                    (
-                        address_key,
-                        throttle::after_failure(per_address, throttle::PER_ADDRESS, ctx.now),
-                    ),
-                ],
-            )
-            .await?;
+            record_failure(ctx, keys, [per_account, per_address]).await?;
             return Err(ApiError::Unauthenticated(
                 "The code is not right, or was used already.",
             ));
@@ -112,6 +84,17 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         limits::clear(&ctx.db, &keys[0]).await?;
     }
     open_session(ctx, &account.user_id, &account.agency_id).await
+}
+
+/// Counts one failed sign-in against the e-mail address and the network address.
+async fn record_failure(
+    ctx: &Ctx,
+    [account_key, address_key]: [String; 2],
+    [per_account, per_address]: [Option<throttle::Failures>; 2],
+) -> Result<(), ApiError> {
+    let account = throttle::after_failure(per_account, throttle::PER_ACCOUNT, ctx.now);
+    let address = throttle::after_failure(per_address, throttle::PER_ADDRESS, ctx.now);
+    limits::write(&ctx.db, &[(account_key, account), (address_key, address)]).await
 }
 
 /// Opens a session for the person and answers who they are, with the session cookie.
