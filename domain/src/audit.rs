@@ -14,13 +14,33 @@ use crate::user::UserId;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
-    User { user: Box<crate::model::User> },
-    Grant { grant: Grant },
-    Node { node: Node },
-    Role { role: CustomRole },
-    Plan { plan: Plan },
-    Owner { user: UserId },
-    Reassignment { from: UserId, to: UserId },
+    User {
+        user: Box<crate::model::User>,
+    },
+    Grant {
+        grant: Grant,
+    },
+    Node {
+        node: Node,
+    },
+    Role {
+        role: CustomRole,
+    },
+    Plan {
+        plan: Plan,
+    },
+    Owner {
+        user: UserId,
+    },
+    Settings {
+        agent_statuses: Vec<String>,
+        agent_groups: Vec<String>,
+        require_two_factor: bool,
+    },
+    Reassignment {
+        from: UserId,
+        to: UserId,
+    },
 }
 
 /// One line of the audit log.
@@ -57,6 +77,7 @@ fn action_name(event: &Event) -> &'static str {
         Event::RoleDeleted { .. } => "role_deleted",
         Event::PlanChanged { .. } => "plan_changed",
         Event::OwnerChanged { .. } => "owner_changed",
+        Event::AgencyConfigured { .. } => "agency_configured",
     }
 }
 
@@ -121,6 +142,17 @@ fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
                 plan: snapshot.agency().plan,
             }),
         ),
+        Event::AgencyConfigured { .. } => {
+            let agency = snapshot.agency();
+            (
+                "settings".to_owned(),
+                Some(Subject::Settings {
+                    agent_statuses: agency.agent_statuses.clone(),
+                    agent_groups: agency.agent_groups.clone(),
+                    require_two_factor: agency.require_two_factor,
+                }),
+            )
+        }
         Event::OwnerChanged { .. } => (
             "owner".to_owned(),
             Some(Subject::Owner {

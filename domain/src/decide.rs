@@ -24,6 +24,9 @@ pub const INVITATION_LIFETIME: Millis = 7 * DAY;
 /// The longest support access an agency can grant at once (§11).
 pub const SUPPORT_ACCESS_LIMIT: Millis = 30 * DAY;
 
+/// The most agent statuses, and the most agent groups, an agency keeps.
+pub const MAX_AGENT_LIST: usize = 100;
+
 /// A change someone asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
@@ -140,6 +143,13 @@ pub enum Command {
         to: UserId,
         grant: GrantId,
     },
+    /// Replace the agency's agent statuses or groups, or require (or stop requiring) two-factor
+    /// sign-in; fields left out stay as they are.
+    ConfigureAgency {
+        agent_statuses: Option<Vec<Name>>,
+        agent_groups: Option<Vec<Name>>,
+        require_two_factor: Option<bool>,
+    },
     /// Let platform support in as Administrator until a set time, for a stated reason.
     GrantSupportAccess {
         user: UserId,
@@ -219,6 +229,11 @@ pub enum Event {
     },
     PlanChanged {
         plan: Plan,
+    },
+    AgencyConfigured {
+        agent_statuses: Vec<String>,
+        agent_groups: Vec<String>,
+        require_two_factor: bool,
     },
     OwnerChanged {
         to: UserId,
@@ -1102,6 +1117,41 @@ impl Decider<'_> {
                 self.need(Capability::BillingManage, self.s.root(), Rule::R30)?;
                 Ok(vec![Event::PlanChanged { plan: *plan }])
             }
+            Command::ConfigureAgency {
+                agent_statuses,
+                agent_groups,
+                require_two_factor,
+            } => {
+                self.need(Capability::SettingsEdit, self.s.root(), Rule::R10)?;
+                let agency = self.s.agency();
+                let list = |given: &Option<Vec<Name>>, kept: &Vec<String>, what: &str| {
+                    let Some(given) = given else {
+                        return Ok(kept.clone());
+                    };
+                    let mut out: Vec<String> = Vec::with_capacity(given.len());
+                    for name in given {
+                        if out.iter().any(|n| n.eq_ignore_ascii_case(name.as_str())) {
+                            return Err(Refusal {
+                                rule: Rule::Input,
+                                reason: format!("{what} \"{}\" is listed twice", name.as_str()),
+                            });
+                        }
+                        out.push(name.as_str().to_owned());
+                    }
+                    if out.len() > MAX_AGENT_LIST {
+                        return Err(Refusal {
+                            rule: Rule::Input,
+                            reason: format!("An agency has at most {MAX_AGENT_LIST} {what}s"),
+                        });
+                    }
+                    Ok(out)
+                };
+                Ok(vec![Event::AgencyConfigured {
+                    agent_statuses: list(agent_statuses, &agency.agent_statuses, "Agent status")?,
+                    agent_groups: list(agent_groups, &agency.agent_groups, "Agent group")?,
+                    require_two_factor: require_two_factor.unwrap_or(agency.require_two_factor),
+                }])
+            }
             Command::TransferOwnership { to, grant } => {
                 if self.s.agency().owner != *self.actor {
                     return refuse(
@@ -1372,8 +1422,23 @@ impl Snapshot {
                     entry.caps = caps;
                 }
             }
-            Event::Reassigned { .. } => {
-                // Leads, numbers and router places live beside the snapshot; the store moves them.
+            Event::Reassigned { from, to } => {
+                // Tracking numbers go with the work to the heir (R24); leads and router places
+                // live beside the snapshot and the store moves them.
+                let numbers = match self.user_ix.get(from) {
+                    Some(&ix) => {
+                        std::mem::take(&mut self.users[ix as usize].user.settings.tracking_numbers)
+                    }
+                    None => Vec::new(),
+                };
+                if let Some(&ix) = self.user_ix.get(to) {
+                    let heir = &mut self.users[ix as usize].user.settings.tracking_numbers;
+                    for number in numbers {
+                        if !heir.contains(&number) {
+                            heir.push(number);
+                        }
+                    }
+                }
             }
             Event::NodeCreated { node } => {
                 if let Some(&parent) = node.parent.as_ref().and_then(|p| self.node_ix.get(p)) {
@@ -1430,6 +1495,15 @@ impl Snapshot {
                 self.roles.remove(role);
             }
             Event::PlanChanged { plan } => self.agency.plan = *plan,
+            Event::AgencyConfigured {
+                agent_statuses,
+                agent_groups,
+                require_two_factor,
+            } => {
+                self.agency.agent_statuses.clone_from(agent_statuses);
+                self.agency.agent_groups.clone_from(agent_groups);
+                self.agency.require_two_factor = *require_two_factor;
+            }
             Event::OwnerChanged { to } => self.agency.owner = to.clone(),
         }
     }

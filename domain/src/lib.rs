@@ -15,6 +15,7 @@ pub mod explain;
 pub mod input;
 pub mod model;
 pub mod needs;
+pub mod scope;
 pub mod seats;
 pub mod snapshot;
 pub mod user;
@@ -31,6 +32,7 @@ pub use model::{
     RoleRef, User,
 };
 pub use needs::Needs;
+pub use scope::Scope;
 pub use seats::SeatPreview;
 pub use snapshot::{AgencyCounts, Snapshot, SnapshotError};
 pub use user::{UserId, UserState};

@@ -215,6 +215,9 @@ pub struct Agency {
     pub agent_statuses: Vec<String>,
     /// The agent groups campaigns can take as a unit.
     pub agent_groups: Vec<String>,
+    /// Whether everyone must sign in with a second factor (TOTP).
+    #[serde(default)]
+    pub require_two_factor: bool,
 }
 
 impl Agency {
@@ -230,6 +233,7 @@ impl Agency {
                 .map(str::to_owned)
                 .to_vec(),
             agent_groups: Vec::new(),
+            require_two_factor: false,
         }
     }
 }

@@ -148,7 +148,7 @@ impl Command {
                 n.roles.insert(id.clone());
                 n.holders_of.insert(id.clone());
             }
-            Command::ChangePlan { .. } => {}
+            Command::ChangePlan { .. } | Command::ConfigureAgency { .. } => {}
             Command::TransferOwnership { to, grant } => {
                 n.users.insert(to.clone());
                 n.grants.insert(grant.clone());

@@ -91,6 +91,43 @@ impl Snapshot {
         }
     }
 
+    /// The counts among the people this snapshot holds, whatever the agency-wide counts say.
+    /// For a partial snapshot, the difference of this before and after a change is the change's
+    /// difference to the agency's counts: nobody outside the snapshot is touched by it.
+    pub fn held_counts(&self, now: Millis) -> AgencyCounts {
+        let seats = |plan| {
+            self.users
+                .iter()
+                .filter(|e| self.entry_takes_seat(e, plan, now))
+                .count() as u32
+        };
+        AgencyCounts {
+            logins: seats(Plan::Unlimited),
+            dialers: seats(Plan::Seats { seats: 0 }),
+            top_administrators: self.top_administrators(now).len() as u32,
+        }
+    }
+
+    /// The first moment after `now` at which the counts of the people held could change with
+    /// no change being made: a grant starts or ends, or an invitation expires.
+    pub fn next_count_change(&self, now: Millis) -> Option<Millis> {
+        let grants = self
+            .users
+            .iter()
+            .flat_map(|e| e.grants.iter())
+            .flat_map(|g| [g.grant.starts_at, g.grant.ends_at]);
+        let invitations = self
+            .users
+            .iter()
+            .filter(|e| e.user.state == UserState::Invited)
+            .map(|e| e.user.invitation_expires_at);
+        grants
+            .chain(invitations)
+            .flatten()
+            .filter(|&at| at > now)
+            .min()
+    }
+
     /// The monthly cost of `seats` seats under `plan`: per seat on Solo, Team and Seats (where
     /// the purchased number is billed), flat (not per seat) on Unlimited.
     pub fn monthly_cost_cents(&self, plan: Plan, seats: u32) -> u64 {

@@ -305,6 +305,28 @@ impl Snapshot {
         out
     }
 
+    /// The node's path from the root, `/root/.../node/`: inside a node means starting with
+    /// its path. The store keeps it beside each node.
+    pub fn node_path(&self, node: &NodeId) -> Option<String> {
+        self.node_ix.get(node)?;
+        let mut path = String::from("/");
+        for id in self.ancestry(node).into_iter().rev() {
+            path.push_str(&id.0);
+            path.push('/');
+        }
+        Some(path)
+    }
+
+    /// Whether `actor` may see `target` at `now`: themselves, or someone holding a grant inside
+    /// the actor's `users.view` reach (R1, R10).
+    pub fn can_view_user(&self, actor: &UserId, target: &UserId, now: Millis) -> bool {
+        if actor == target {
+            return self.user(actor).is_some();
+        }
+        self.grants_of(target)
+            .any(|g| self.can(actor, Capability::UsersView, &g.node, now))
+    }
+
     /// What `user` may do at `node` at time `now`: the union of the roles of their current
     /// grants at the node and its ancestors (R1, R3), with the per-user switches applied (R4),
     /// and nothing at all unless they are active (R16, R23, R24).

@@ -816,7 +816,33 @@ fn run(spec: Spec) -> Result<(), TestCaseError> {
                     _ => {}
                 }
             }
+            // The Worker keeps the agency's counts by adding what changed among the people it
+            // loaded; that must equal counting the whole agency again.
+            let before = s.counts(NOW);
+            let mut after_part = part.clone();
+            after_part.apply_all(events);
+            let (was, is) = (part.held_counts(NOW), after_part.held_counts(NOW));
             s.apply_all(events);
+            let whole = s.counts(NOW);
+            let kept = |b: u32, w: u32, i: u32| i64::from(b) + i64::from(i) - i64::from(w);
+            prop_assert_eq!(
+                (
+                    kept(before.logins, was.logins, is.logins),
+                    kept(before.dialers, was.dialers, is.dialers),
+                    kept(
+                        before.top_administrators,
+                        was.top_administrators,
+                        is.top_administrators
+                    ),
+                ),
+                (
+                    i64::from(whole.logins),
+                    i64::from(whole.dialers),
+                    i64::from(whole.top_administrators)
+                ),
+                "counts kept by difference for {:?}",
+                cmd
+            );
         }
         prop_assert!(
             !s.top_administrators(NOW).is_empty(),

@@ -10,48 +10,77 @@ mod users;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use worker::{D1Database, Env, Headers, Method, Request, Response};
+use worker::{Env, Headers, Method, Request, Response};
 
 use crate::clock::{self, Millis};
 use crate::error::ApiError;
 use crate::route::{Route, resolve};
+use crate::store::Db;
 
 /// The largest request body any route reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// What every handler gets: the database and the time of the request.
 pub struct Ctx {
-    pub db: D1Database,
+    pub db: Db,
     pub now: Millis,
+    /// Whether this Worker runs for development (`ENVIRONMENT=development`).
+    pub development: bool,
 }
 
-/// Answers one API request.
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+/// Answers one API request. In development every answer says what it cost in D1:
+/// `X-D1-Round-Trips`, `X-D1-Rows-Read` and `X-D1-Rows-Written`.
+pub async fn handle(req: Request, env: &Env) -> worker::Result<Response> {
+    let development = env
+        .var("ENVIRONMENT")
+        .map(|v| v.to_string() == "development")
+        .unwrap_or(false);
+    let ctx = Ctx {
+        db: Db::new(env.d1("DB")?),
+        now: clock::now(),
+        development,
+    };
+    let response = match dispatch(req, &ctx).await {
+        Ok(response) => response,
+        Err(error) => {
+            if let ApiError::Internal(cause) = &error {
+                worker::console_error!("internal error: {cause}");
+            }
+            problem(&error)?
+        }
+    };
+    if development {
+        let meter = ctx.db.meter();
+        let headers = response.headers();
+        headers.set("X-D1-Round-Trips", &meter.round_trips.to_string())?;
+        headers.set("X-D1-Rows-Read", &meter.rows_read.to_string())?;
+        headers.set("X-D1-Rows-Written", &meter.rows_written.to_string())?;
+    }
+    Ok(response)
+}
+
+async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let method = req.method();
     let (route, params) = resolve(method.as_ref(), &req.path())?;
     let id = params.first().map(String::as_str).unwrap_or_default();
     if !matches!(method, Method::Get | Method::Head) {
         refuse_cross_site(&req)?;
     }
-    let ctx = Ctx {
-        db: env.d1("DB")?,
-        now: clock::now(),
-    };
     match route {
-        Route::Health => health::get(&ctx).await,
-        Route::SignIn => session::sign_in(&mut req, &ctx).await,
-        Route::SignOut => session::sign_out(&req, &ctx).await,
-        Route::Me => session::me(&req, &ctx).await,
-        Route::ListUsers => users::list(&req, &ctx).await,
-        Route::Command => commands::post(&mut req, &ctx).await,
-        Route::Suspend => commands::suspension(&req, &ctx, id, true).await,
-        Route::Unsuspend => commands::suspension(&req, &ctx, id, false).await,
-        Route::Audit => audit::list(&req, &ctx).await,
-        Route::SignOutEverywhere => session::sign_out_everywhere(&req, &ctx).await,
-        Route::AcceptInvitation => invitations::accept(&mut req, &ctx).await,
-        Route::Outbox => invitations::outbox(env, &ctx).await,
-        Route::TotpSetup => two_factor::setup(&req, &ctx).await,
-        Route::TotpConfirm => two_factor::confirm(&mut req, &ctx).await,
+        Route::Health => health::get(ctx).await,
+        Route::SignIn => session::sign_in(&mut req, ctx).await,
+        Route::SignOut => session::sign_out(&req, ctx).await,
+        Route::Me => session::me(&req, ctx).await,
+        Route::ListUsers => users::list(&req, ctx).await,
+        Route::Command => commands::post(&mut req, ctx).await,
+        Route::Suspend => commands::suspension(&req, ctx, id, true).await,
+        Route::Unsuspend => commands::suspension(&req, ctx, id, false).await,
+        Route::Audit => audit::list(&req, ctx).await,
+        Route::SignOutEverywhere => session::sign_out_everywhere(&req, ctx).await,
+        Route::AcceptInvitation => invitations::accept(&mut req, ctx).await,
+        Route::Outbox => invitations::outbox(ctx).await,
+        Route::TotpSetup => two_factor::setup(&req, ctx).await,
+        Route::TotpConfirm => two_factor::confirm(&mut req, ctx).await,
         Route::OpenApi => {
             let headers = api_headers("application/json")?;
             headers.set("Cache-Control", "public, max-age=300")?;

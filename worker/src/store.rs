@@ -1,5 +1,6 @@
 //! SQL over D1, one module per resource. Every query names the agency it reads (R2).
 
+pub mod db;
 pub mod invitations;
 pub mod part;
 pub mod schema;
@@ -9,6 +10,8 @@ pub mod users;
 pub mod write;
 
 use worker::wasm_bindgen::JsValue;
+
+pub use db::Db;
 
 /// A millisecond timestamp as a bind parameter.
 fn millis(value: crate::clock::Millis) -> JsValue {

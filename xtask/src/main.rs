@@ -253,17 +253,28 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
             sql_text(agency.name),
             sql_text(r#"{"plan":"team","seat_override":null}"#)
         );
+        let mut paths: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
         for node in agency.nodes {
             let parent = node.parent.map_or("NULL".to_owned(), sql_text);
+            let above = match node.parent {
+                Some(p) => paths
+                    .get(p)
+                    .cloned()
+                    .ok_or_else(|| format!("{} is listed before its parent {p}", node.id))?,
+                None => "/".to_owned(),
+            };
+            let path = format!("{above}{}/", node.id);
             let _ = writeln!(
                 sql,
-                "INSERT INTO nodes (id, agency_id, parent_id, kind, name, created_at) \
-                 VALUES ({}, {}, {parent}, {}, {}, {now});",
+                "INSERT INTO nodes (id, agency_id, parent_id, kind, name, path, created_at) \
+                 VALUES ({}, {}, {parent}, {}, {}, {}, {now});",
                 sql_text(node.id),
                 sql_text(agency.id),
                 sql_text(node.kind),
-                sql_text(node.name)
+                sql_text(node.name),
+                sql_text(&path)
             );
+            paths.insert(node.id, path);
         }
         for (n, user) in agency.users.iter().enumerate() {
             let email = Email::parse(user.email).map_err(|e| format!("{}: {e}", user.email))?;

@@ -25,6 +25,7 @@ pub async fn execute_as(
     let needs = command.needs(actor);
     let mut snapshot = part::load(&ctx.db, agency, &needs, ctx.now).await?;
     let events = domain::decide(&snapshot, actor, command, ctx.now).map_err(ApiError::Refused)?;
+    let before = snapshot.clone();
     let audit = domain::apply_audited(&mut snapshot, actor, &events, ctx.now);
     for event in &events {
         let issued = match event {
@@ -58,7 +59,14 @@ pub async fn execute_as(
             extra.push(store::invitations::kill(&ctx.db, agency, user)?);
         }
     }
-    write::commit(&ctx.db, agency, &events, &audit, ctx.now, extra).await?;
+    let change = write::Change {
+        agency,
+        before: &before,
+        after: &snapshot,
+        events: &events,
+        audit: &audit,
+    };
+    write::commit(&ctx.db, change, ctx.now, extra).await?;
     Ok((events, snapshot))
 }
 

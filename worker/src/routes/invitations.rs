@@ -2,7 +2,7 @@
 
 use domain::api::AcceptInvitation;
 use domain::{Command, Password};
-use worker::{Env, Request, Response};
+use worker::{Request, Response};
 
 use super::{Ctx, commands::execute_as, json, read_json, session::open_session};
 use crate::error::ApiError;
@@ -40,7 +40,7 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
         &invitation.user_id,
         &command,
         &origin,
-        vec![set_password],
+        vec![set_password.into()],
     )
     .await?;
     open_session(ctx, &invitation.user_id, &invitation.agency_id).await
@@ -48,12 +48,8 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
 
 /// `GET /api/v1/dev/outbox`: queued mail, so a person can open an invitation link locally.
 /// Answers only where `ENVIRONMENT` is `development`; elsewhere it does not exist.
-pub async fn outbox(env: &Env, ctx: &Ctx) -> Result<Response, ApiError> {
-    let development = env
-        .var("ENVIRONMENT")
-        .map(|v| v.to_string() == "development")
-        .unwrap_or(false);
-    if !development {
+pub async fn outbox(ctx: &Ctx) -> Result<Response, ApiError> {
+    if !ctx.development {
         return Err(ApiError::NotFound);
     }
     json(200, &invitations::outbox(&ctx.db).await?)

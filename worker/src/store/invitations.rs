@@ -2,15 +2,16 @@
 
 use domain::{Millis, UserId};
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
+use super::Db;
 use super::millis;
 use crate::error::ApiError;
 
 /// The statements that replace the person's link with a new one and queue its mail.
 #[allow(clippy::too_many_arguments)]
 pub fn issue(
-    db: &D1Database,
+    db: &Db,
     agency: &str,
     user: &UserId,
     digest: &str,
@@ -31,7 +32,8 @@ pub fn issue(
             "INSERT INTO invitations (token_hash, user_id, agency_id, expires_at, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )
-        .bind(&[digest.into(), user.0.as_str().into(), agency.into(), millis(expires_at), millis(now)])?,
+        .bind(&[digest.into(), user.0.as_str().into(), agency.into(), millis(expires_at), millis(now)])?
+        .into(),
         db.prepare(
             "INSERT INTO outbox (agency_id, to_email, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )
@@ -41,15 +43,17 @@ pub fn issue(
             format!("You're invited to {agency_name}").as_str().into(),
             body.as_str().into(),
             millis(now),
-        ])?,
+        ])?
+        .into(),
     ])
 }
 
 /// The statement that ends every link of the person.
-pub fn kill(db: &D1Database, agency: &str, user: &UserId) -> Result<D1PreparedStatement, ApiError> {
+pub fn kill(db: &Db, agency: &str, user: &UserId) -> Result<D1PreparedStatement, ApiError> {
     Ok(db
         .prepare("DELETE FROM invitations WHERE user_id = ?1 AND agency_id = ?2")
-        .bind(&[user.0.as_str().into(), agency.into()])?)
+        .bind(&[user.0.as_str().into(), agency.into()])?
+        .into())
 }
 
 /// Whose link this is.
@@ -60,11 +64,11 @@ pub struct Invitation {
 }
 
 /// The invitation behind a link's digest, if it is still stored.
-pub async fn find(db: &D1Database, digest: &str) -> Result<Option<Invitation>, ApiError> {
+pub async fn find(db: &Db, digest: &str) -> Result<Option<Invitation>, ApiError> {
     Ok(db
         .prepare("SELECT user_id, agency_id FROM invitations WHERE token_hash = ?1")
         .bind(&[digest.into()])?
-        .first(None)
+        .first()
         .await?)
 }
 
@@ -78,7 +82,7 @@ pub struct Mail {
 }
 
 /// The latest queued mail of every agency, newest first (development only).
-pub async fn outbox(db: &D1Database) -> Result<Vec<Mail>, ApiError> {
+pub async fn outbox(db: &Db) -> Result<Vec<Mail>, ApiError> {
     Ok(db
         .prepare(
             "SELECT to_email, subject, body, created_at FROM outbox ORDER BY seq DESC LIMIT 50",

@@ -12,8 +12,9 @@ use domain::{
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use worker::{D1PreparedStatement, D1Result};
 
+use super::Db;
 use super::millis;
 use crate::error::ApiError;
 
@@ -34,10 +35,26 @@ const WANTED: &str = "wanted(id) AS (
         UNION SELECT u.id FROM users u, p
             WHERE u.agency_id = p.agency
               AND (u.email IN (SELECT value FROM json_each(p.emails))
-                   OR (json_array_length(p.numbers) > 0 AND EXISTS (
-                       SELECT 1 FROM json_each(COALESCE(json_extract(u.settings, '$.tracking_numbers'), '[]')) n
-                       WHERE n.value IN (SELECT value FROM json_each(p.numbers)))))
+                   OR u.id IN (SELECT n.user_id FROM numbers n
+                               WHERE n.agency_id = p.agency
+                                 AND n.number IN (SELECT value FROM json_each(p.numbers))))
     )";
+
+/// The active people holding an administrator grant at the root (R14).
+const TOP_ADMINISTRATORS: &str = "SELECT count(DISTINCT u.id) FROM users u, p
+     JOIN grants g ON g.user_id = u.id AND g.agency_id = p.agency
+     JOIN nodes n ON n.id = g.node_id AND n.parent_id IS NULL
+     WHERE u.agency_id = p.agency AND u.state = 'active' AND g.role_kind = 'builtin'
+       AND g.role IN ('Agency Administrator', 'Administrator')
+       AND (g.starts_at IS NULL OR g.starts_at <= p.now)
+       AND (g.ends_at IS NULL OR g.ends_at > p.now)";
+
+/// The next moment a count could change by itself: a grant starts or ends, an invitation expires.
+const NEXT_CHANGE: &str = "SELECT COALESCE(min(at), 8640000000000000) FROM (
+         SELECT g.starts_at AS at FROM grants g, p WHERE g.agency_id = p.agency AND g.starts_at > p.now
+         UNION ALL SELECT g.ends_at FROM grants g, p WHERE g.agency_id = p.agency AND g.ends_at > p.now
+         UNION ALL SELECT u.invitation_expires_at FROM users u, p
+             WHERE u.agency_id = p.agency AND u.state = 'invited' AND u.invitation_expires_at > p.now)";
 
 #[derive(Deserialize)]
 struct AgencyRow {
@@ -48,6 +65,10 @@ struct AgencyRow {
     seat_price_cents: u32,
     agent_statuses: String,
     agent_groups: String,
+    logins: u32,
+    dialers: u32,
+    top_administrators: u32,
+    require_two_factor: i64,
 }
 
 #[derive(Deserialize)]
@@ -89,13 +110,6 @@ struct RoleRow {
     capabilities: String,
 }
 
-#[derive(Deserialize)]
-struct CountsRow {
-    logins: u32,
-    dialers: u32,
-    top_administrators: u32,
-}
-
 fn json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored JSON: {e}")))
 }
@@ -115,12 +129,8 @@ fn builtin_with(capability: domain::Capability) -> String {
     serde_json::to_string(&names).unwrap_or_default()
 }
 
-fn statement(
-    db: &D1Database,
-    sql: String,
-    params: &[JsValue],
-) -> Result<D1PreparedStatement, ApiError> {
-    Ok(db.prepare(sql).bind(params)?)
+fn statement(db: &Db, sql: String, params: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+    Ok(db.statement(sql, params)?)
 }
 
 fn rows<T: DeserializeOwned>(result: &D1Result) -> Result<Vec<T>, ApiError> {
@@ -129,12 +139,7 @@ fn rows<T: DeserializeOwned>(result: &D1Result) -> Result<Vec<T>, ApiError> {
 
 /// Loads what `needs` names from the agency and builds the partial snapshot, with the
 /// agency-wide counts. One D1 round trip.
-pub async fn load(
-    db: &D1Database,
-    agency: &str,
-    needs: &Needs,
-    now: Millis,
-) -> Result<Snapshot, ApiError> {
+pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<Snapshot, ApiError> {
     let params = [
         agency.into(),
         list(needs.users.iter().map(|u| &u.0)),
@@ -165,11 +170,28 @@ pub async fn load(
         )
     };
     let statements = vec![
+        // The counts are kept by difference (see `write`); they are counted again only once a
+        // grant has started or ended or an invitation expired since they were last counted.
+        statement(
+            db,
+            format!(
+                "WITH {PARAMS} UPDATE agencies SET
+                    logins = ({}),
+                    dialers = ({}),
+                    top_administrators = ({TOP_ADMINISTRATORS}),
+                    counts_valid_until = ({NEXT_CHANGE})
+                 WHERE id = (SELECT agency FROM p) AND counts_valid_until <= (SELECT now FROM p)",
+                seat_sql(&login_roles, "login", ""),
+                seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
+            ),
+            &params,
+        )?,
         statement(
             db,
             format!(
                 "WITH {PARAMS} SELECT a.id, a.name, a.plan, a.owner_id, a.seat_price_cents,
-                        a.agent_statuses, a.agent_groups
+                        a.agent_statuses, a.agent_groups, a.logins, a.dialers, a.top_administrators,
+                        a.require_two_factor
                  FROM agencies a, p WHERE a.id = p.agency"
             ),
             &params,
@@ -226,34 +248,15 @@ pub async fn load(
             ),
             &params,
         )?,
-        statement(
-            db,
-            format!(
-                "WITH {PARAMS} SELECT
-                    ({}) AS logins,
-                    ({}) AS dialers,
-                    (SELECT count(DISTINCT u.id) FROM users u, p
-                     JOIN grants g ON g.user_id = u.id AND g.agency_id = p.agency
-                     JOIN nodes n ON n.id = g.node_id AND n.parent_id IS NULL
-                     WHERE u.agency_id = p.agency AND u.state = 'active' AND g.role_kind = 'builtin'
-                       AND g.role IN ('Agency Administrator', 'Administrator')
-                       AND (g.starts_at IS NULL OR g.starts_at <= p.now)
-                       AND (g.ends_at IS NULL OR g.ends_at > p.now)) AS top_administrators
-                 FROM p",
-                seat_sql(&login_roles, "login", ""),
-                seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
-            ),
-            &params,
-        )?,
     ];
     let results = db.batch(statements).await?;
     let [
+        _recount,
         agency_rows,
         user_rows,
         grant_rows,
         node_rows,
         role_rows,
-        count_rows,
     ] = results.as_slice()
     else {
         return Err(ApiError::Internal(
@@ -264,6 +267,11 @@ pub async fn load(
         .into_iter()
         .next()
         .ok_or(ApiError::NotFound)?;
+    let counts = AgencyCounts {
+        logins: agency_row.logins,
+        dialers: agency_row.dialers,
+        top_administrators: agency_row.top_administrators,
+    };
     let agency = Agency {
         id: agency_row.id,
         name: agency_row.name,
@@ -272,6 +280,7 @@ pub async fn load(
         seat_price_cents: agency_row.seat_price_cents,
         agent_statuses: json(&agency_row.agent_statuses)?,
         agent_groups: json(&agency_row.agent_groups)?,
+        require_two_factor: agency_row.require_two_factor != 0,
     };
     let mut users = Vec::new();
     for row in rows::<UserRow>(user_rows)? {
@@ -319,15 +328,6 @@ pub async fn load(
             capabilities: json::<CapabilitySet>(&row.capabilities)?,
         });
     }
-    let counts = rows::<CountsRow>(count_rows)?
-        .into_iter()
-        .next()
-        .map(|c| AgencyCounts {
-            logins: c.logins,
-            dialers: c.dialers,
-            top_administrators: c.top_administrators,
-        })
-        .unwrap_or_default();
     let snapshot = Snapshot::build(agency, nodes, users, roles, grants)
         .map_err(|e| ApiError::Internal(format!("stored agency is inconsistent: {e}")))?;
     Ok(snapshot.with_counts(counts))

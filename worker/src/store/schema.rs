@@ -1,8 +1,8 @@
 //! The schema version: the number of the last migration wrangler applied.
 
 use serde::Deserialize;
-use worker::D1Database;
 
+use super::Db;
 use crate::error::ApiError;
 
 #[derive(Deserialize)]
@@ -11,10 +11,10 @@ struct Migration {
 }
 
 /// The `NNNN` of the last applied `NNNN_name.sql`, or 0 before any.
-pub async fn version(db: &D1Database) -> Result<u32, ApiError> {
+pub async fn version(db: &Db) -> Result<u32, ApiError> {
     let last: Option<Migration> = db
         .prepare("SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1")
-        .first(None)
+        .first()
         .await?;
     Ok(last.map_or(0, |m| {
         m.name

@@ -2,8 +2,8 @@
 
 use domain::{UserId, UserState};
 use serde::Deserialize;
-use worker::D1Database;
 
+use super::Db;
 use super::millis;
 use crate::clock::Millis;
 use crate::error::ApiError;
@@ -22,7 +22,7 @@ pub struct Actor {
 }
 
 /// The session with this token digest and its person.
-pub async fn find(db: &D1Database, digest: &str) -> Result<Option<Actor>, ApiError> {
+pub async fn find(db: &Db, digest: &str) -> Result<Option<Actor>, ApiError> {
     Ok(db
         .prepare(
             "SELECT s.user_id, s.agency_id, a.name AS agency_name, u.name, u.email, u.state,
@@ -33,13 +33,13 @@ pub async fn find(db: &D1Database, digest: &str) -> Result<Option<Actor>, ApiErr
              WHERE s.token_hash = ?1",
         )
         .bind(&[digest.into()])?
-        .first(None)
+        .first()
         .await?)
 }
 
 /// Opens a session.
 pub async fn create(
-    db: &D1Database,
+    db: &Db,
     digest: &str,
     user: &UserId,
     agency_id: &str,
@@ -61,7 +61,7 @@ pub async fn create(
 }
 
 /// Records that the session was used at `now`.
-pub async fn touch(db: &D1Database, digest: &str, now: Millis) -> Result<(), ApiError> {
+pub async fn touch(db: &Db, digest: &str, now: Millis) -> Result<(), ApiError> {
     db.prepare("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")
         .bind(&[digest.into(), millis(now)])?
         .run()
@@ -70,7 +70,7 @@ pub async fn touch(db: &D1Database, digest: &str, now: Millis) -> Result<(), Api
 }
 
 /// Ends the session.
-pub async fn delete(db: &D1Database, digest: &str) -> Result<(), ApiError> {
+pub async fn delete(db: &Db, digest: &str) -> Result<(), ApiError> {
     db.prepare("DELETE FROM sessions WHERE token_hash = ?1")
         .bind(&[digest.into()])?
         .run()
@@ -79,7 +79,7 @@ pub async fn delete(db: &D1Database, digest: &str) -> Result<(), ApiError> {
 }
 
 /// Ends every session of a person.
-pub async fn delete_all(db: &D1Database, user: &UserId, agency_id: &str) -> Result<(), ApiError> {
+pub async fn delete_all(db: &Db, user: &UserId, agency_id: &str) -> Result<(), ApiError> {
     db.prepare("DELETE FROM sessions WHERE user_id = ?1 AND agency_id = ?2")
         .bind(&[user.0.as_str().into(), agency_id.into()])?
         .run()

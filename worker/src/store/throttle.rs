@@ -1,8 +1,8 @@
 //! Counters of failed sign-ins.
 
 use serde::Deserialize;
-use worker::D1Database;
 
+use super::Db;
 use super::millis;
 use crate::error::ApiError;
 use crate::throttle::Failures;
@@ -16,7 +16,7 @@ struct Row {
 }
 
 /// The counters of the given keys, in the order asked (one query).
-pub async fn read(db: &D1Database, keys: &[String; 2]) -> Result<[Option<Failures>; 2], ApiError> {
+pub async fn read(db: &Db, keys: &[String; 2]) -> Result<[Option<Failures>; 2], ApiError> {
     let rows: Vec<Row> = db
         .prepare("SELECT key, failures, window_start, locked_until FROM sign_in_failures WHERE key IN (?1, ?2)")
         .bind(&[keys[0].as_str().into(), keys[1].as_str().into()])?
@@ -34,7 +34,7 @@ pub async fn read(db: &D1Database, keys: &[String; 2]) -> Result<[Option<Failure
 }
 
 /// Stores the counters of the given keys (one batch).
-pub async fn write(db: &D1Database, entries: &[(String, Failures)]) -> Result<(), ApiError> {
+pub async fn write(db: &Db, entries: &[(String, Failures)]) -> Result<(), ApiError> {
     let mut statements = Vec::with_capacity(entries.len());
     for (key, f) in entries {
         statements.push(
@@ -48,7 +48,8 @@ pub async fn write(db: &D1Database, entries: &[(String, Failures)]) -> Result<()
                 worker::wasm_bindgen::JsValue::from_f64(f64::from(f.failures)),
                 millis(f.window_start),
                 f.locked_until.map_or(worker::wasm_bindgen::JsValue::NULL, millis),
-            ])?,
+            ])?
+            .into(),
         );
     }
     db.batch(statements).await?;
@@ -56,7 +57,7 @@ pub async fn write(db: &D1Database, entries: &[(String, Failures)]) -> Result<()
 }
 
 /// Forgets the failures of a key after a successful sign-in.
-pub async fn clear(db: &D1Database, key: &str) -> Result<(), ApiError> {
+pub async fn clear(db: &Db, key: &str) -> Result<(), ApiError> {
     db.prepare("DELETE FROM sign_in_failures WHERE key = ?1")
         .bind(&[key.into()])?
         .run()

@@ -2,9 +2,10 @@
 
 use domain::{BuiltinRole, Capability, Email, UserId, UserState};
 use serde::Deserialize;
-use worker::D1Database;
+
 use worker::wasm_bindgen::JsValue;
 
+use super::Db;
 use super::millis;
 use super::sessions::Actor;
 use crate::clock::Millis;
@@ -24,17 +25,14 @@ pub struct Credentials {
 }
 
 /// The account with this e-mail address, if any.
-pub async fn find_credentials(
-    db: &D1Database,
-    email: &Email,
-) -> Result<Option<Credentials>, ApiError> {
+pub async fn find_credentials(db: &Db, email: &Email) -> Result<Option<Credentials>, ApiError> {
     Ok(db
         .prepare(
             "SELECT id, agency_id, password_hash, state, totp_secret, totp_enabled, totp_last_step
              FROM users WHERE email = ?1",
         )
         .bind(&[email.as_str().into()])?
-        .first(None)
+        .first()
         .await?)
 }
 
@@ -53,7 +51,7 @@ pub struct VisibleGrant {
 /// The reach is the subtree under each node where the actor holds a current grant of a role
 /// with `users.view` (R1).
 pub async fn visible_to(
-    db: &D1Database,
+    db: &Db,
     actor: &Actor,
     now: Millis,
 ) -> Result<Vec<VisibleGrant>, ApiError> {
@@ -96,7 +94,7 @@ pub async fn visible_to(
 }
 
 /// Remembers the step of the code just accepted, so it is not accepted again.
-pub async fn record_totp_step(db: &D1Database, user: &UserId, step: u64) -> Result<(), ApiError> {
+pub async fn record_totp_step(db: &Db, user: &UserId, step: u64) -> Result<(), ApiError> {
     db.prepare("UPDATE users SET totp_last_step = ?2 WHERE id = ?1")
         .bind(&[user.0.as_str().into(), JsValue::from_f64(step as f64)])?
         .run()
@@ -105,7 +103,7 @@ pub async fn record_totp_step(db: &D1Database, user: &UserId, step: u64) -> Resu
 }
 
 /// Stores a new, not yet confirmed secret (two-factor stays off until it is confirmed).
-pub async fn set_totp_secret(db: &D1Database, user: &UserId, secret: &str) -> Result<(), ApiError> {
+pub async fn set_totp_secret(db: &Db, user: &UserId, secret: &str) -> Result<(), ApiError> {
     db.prepare(
         "UPDATE users SET totp_secret = ?2, totp_enabled = 0, totp_last_step = NULL WHERE id = ?1",
     )
@@ -123,16 +121,16 @@ pub struct TwoFactor {
 }
 
 /// Reads the person's two-factor state.
-pub async fn two_factor(db: &D1Database, user: &UserId) -> Result<Option<TwoFactor>, ApiError> {
+pub async fn two_factor(db: &Db, user: &UserId) -> Result<Option<TwoFactor>, ApiError> {
     Ok(db
         .prepare("SELECT totp_secret, totp_enabled FROM users WHERE id = ?1")
         .bind(&[user.0.as_str().into()])?
-        .first(None)
+        .first()
         .await?)
 }
 
 /// Turns two-factor sign-in on, recording the step of the confirming code.
-pub async fn enable_totp(db: &D1Database, user: &UserId, step: u64) -> Result<(), ApiError> {
+pub async fn enable_totp(db: &Db, user: &UserId, step: u64) -> Result<(), ApiError> {
     db.prepare("UPDATE users SET totp_enabled = 1, totp_last_step = ?2 WHERE id = ?1")
         .bind(&[user.0.as_str().into(), JsValue::from_f64(step as f64)])?
         .run()

@@ -1,9 +1,10 @@
 //! Writes decided events and their audit entries to D1 in one batch: all or nothing.
 
-use domain::{AuditEntry, Event, Millis, RoleRef, UserState};
+use domain::{AuditEntry, E164, Event, Millis, NodeId, RoleRef, Snapshot, UserId, UserState};
+use worker::D1PreparedStatement;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
 
+use super::Db;
 use super::millis;
 use crate::error::ApiError;
 
@@ -33,31 +34,72 @@ fn role_columns(role: &RoleRef) -> (JsValue, JsValue) {
 }
 
 struct Batch<'a> {
-    db: &'a D1Database,
+    db: &'a Db,
     statements: Vec<D1PreparedStatement>,
 }
 
 impl Batch<'_> {
     fn push(&mut self, sql: &str, params: Vec<JsValue>) -> Result<(), ApiError> {
-        self.statements.push(self.db.prepare(sql).bind(&params)?);
+        self.statements.push(self.db.statement(sql, &params)?);
         Ok(())
     }
 }
 
-/// Writes `events` of agency `agency` and their `audit` entries atomically.
-pub async fn commit(
-    db: &D1Database,
+/// A decided change: the part of the agency it was decided on, before and after, its events
+/// and their audit entries.
+pub struct Change<'a> {
+    pub agency: &'a str,
+    pub before: &'a Snapshot,
+    pub after: &'a Snapshot,
+    pub events: &'a [Event],
+    pub audit: &'a [AuditEntry],
+}
+
+/// The statements that make a person's tracking numbers in `numbers` those of their settings.
+fn numbers_of(
+    b: &mut Batch<'_>,
     agency: &str,
-    events: &[Event],
-    audit: &[AuditEntry],
+    user: &UserId,
+    numbers: &[E164],
+) -> Result<(), ApiError> {
+    b.push(
+        "DELETE FROM numbers WHERE agency_id = ?1 AND user_id = ?2",
+        vec![text(agency), text(&user.0)],
+    )?;
+    if !numbers.is_empty() {
+        b.push(
+            "INSERT INTO numbers (agency_id, number, user_id) SELECT ?1, value, ?2 FROM json_each(?3)",
+            vec![text(agency), text(&user.0), json(&numbers)?],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes a decided change atomically: its rows, the agency's counts moved by the change's
+/// difference, its audit entries and the `extra` statements (mail, links) in one batch.
+pub async fn commit(
+    db: &Db,
+    change: Change<'_>,
     now: Millis,
     extra: Vec<D1PreparedStatement>,
 ) -> Result<(), ApiError> {
+    let Change {
+        agency,
+        before,
+        after,
+        events,
+        audit,
+    } = change;
     let mut b = Batch {
         db,
-        statements: Vec::with_capacity(events.len() + audit.len()),
+        statements: Vec::with_capacity(events.len() + audit.len() + extra.len() + 1),
     };
     let a = || text(agency);
+    let path = |snapshot: &Snapshot, node: &NodeId| {
+        snapshot
+            .node_path(node)
+            .ok_or_else(|| ApiError::Internal(format!("node {} was not loaded", node.0)))
+    };
     for event in events {
         match event {
             Event::UserAdded { user } => b.push(
@@ -86,10 +128,13 @@ pub async fn commit(
                 "UPDATE users SET calling_enabled = ?3, contact_edit = ?4 WHERE id = ?1 AND agency_id = ?2",
                 vec![text(&user.0), a(), flag(*calling_enabled), flag(*contact_edit)],
             )?,
-            Event::SettingsChanged { user, settings } => b.push(
-                "UPDATE users SET settings = ?3 WHERE id = ?1 AND agency_id = ?2",
-                vec![text(&user.0), a(), json(settings)?],
-            )?,
+            Event::SettingsChanged { user, settings } => {
+                b.push(
+                    "UPDATE users SET settings = ?3 WHERE id = ?1 AND agency_id = ?2",
+                    vec![text(&user.0), a(), json(settings)?],
+                )?;
+                numbers_of(&mut b, agency, user, &settings.tracking_numbers)?;
+            }
             Event::StateChanged { user, state } => {
                 b.push(
                     "UPDATE users SET state = ?3,
@@ -139,18 +184,30 @@ pub async fn commit(
                     vec![text(&grant.0), a(), kind, role],
                 )?
             }
-            // Leads, numbers and router places get their tables with the features that own them;
-            // until then the hand-over is recorded in the audit log.
-            Event::Reassigned { .. } => {}
+            // Tracking numbers move with the person's settings; leads and router places get
+            // their tables with the features that own them, and until then the hand-over is
+            // recorded in the audit log.
+            Event::Reassigned { from, to } => {
+                for user in [from, to] {
+                    if let Some(person) = after.user(user) {
+                        b.push(
+                            "UPDATE users SET settings = ?3 WHERE id = ?1 AND agency_id = ?2",
+                            vec![text(&user.0), a(), json(&person.settings)?],
+                        )?;
+                        numbers_of(&mut b, agency, user, &person.settings.tracking_numbers)?;
+                    }
+                }
+            }
             Event::NodeCreated { node } => b.push(
-                "INSERT INTO nodes (id, agency_id, parent_id, kind, name, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO nodes (id, agency_id, parent_id, kind, name, path, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 vec![
                     text(&node.id.0),
                     a(),
                     node.parent.as_ref().map_or(JsValue::NULL, |p| text(&p.0)),
                     text(node.kind.as_str()),
                     text(&node.name),
+                    text(&path(after, &node.id)?),
                     millis(now),
                 ],
             )?,
@@ -158,10 +215,18 @@ pub async fn commit(
                 "UPDATE nodes SET name = ?3 WHERE id = ?1 AND agency_id = ?2",
                 vec![text(&node.0), a(), text(name)],
             )?,
-            Event::NodeMoved { node, parent } => b.push(
-                "UPDATE nodes SET parent_id = ?3 WHERE id = ?1 AND agency_id = ?2",
-                vec![text(&node.0), a(), text(&parent.0)],
-            )?,
+            Event::NodeMoved { node, parent } => {
+                b.push(
+                    "UPDATE nodes SET parent_id = ?3 WHERE id = ?1 AND agency_id = ?2",
+                    vec![text(&node.0), a(), text(&parent.0)],
+                )?;
+                // The node and everything under it get their new paths.
+                b.push(
+                    "UPDATE nodes SET path = ?3 || substr(path, length(?2) + 1)
+                     WHERE agency_id = ?1 AND substr(path, 1, length(?2)) = ?2",
+                    vec![a(), text(&path(before, node)?), text(&path(after, node)?)],
+                )?;
+            }
             Event::NodeDeleted { node } => b.push(
                 "DELETE FROM nodes WHERE id = ?1 AND agency_id = ?2",
                 vec![text(&node.0), a()],
@@ -182,6 +247,15 @@ pub async fn commit(
             Event::PlanChanged { plan } => {
                 b.push("UPDATE agencies SET plan = ?2 WHERE id = ?1", vec![a(), json(plan)?])?
             }
+            Event::AgencyConfigured {
+                agent_statuses,
+                agent_groups,
+                require_two_factor,
+            } => b.push(
+                "UPDATE agencies SET agent_statuses = ?2, agent_groups = ?3, require_two_factor = ?4
+                 WHERE id = ?1",
+                vec![a(), json(agent_statuses)?, json(agent_groups)?, flag(*require_two_factor)],
+            )?,
             Event::OwnerChanged { to } => {
                 b.push("UPDATE agencies SET owner_id = ?2 WHERE id = ?1", vec![a(), text(&to.0)])?
             }
@@ -199,6 +273,23 @@ pub async fn commit(
                 text(&entry.target),
                 entry.before.as_ref().map_or(Ok(JsValue::NULL), json)?,
                 entry.after.as_ref().map_or(Ok(JsValue::NULL), json)?,
+            ],
+        )?;
+    }
+    let (was, is) = (before.held_counts(now), after.held_counts(now));
+    let difference = |w: u32, i: u32| JsValue::from_f64(f64::from(i) - f64::from(w));
+    if was != is || after.next_count_change(now).is_some() {
+        b.push(
+            "UPDATE agencies SET logins = logins + ?2, dialers = dialers + ?3,
+                 top_administrators = top_administrators + ?4,
+                 counts_valid_until = min(counts_valid_until, COALESCE(?5, counts_valid_until))
+             WHERE id = ?1",
+            vec![
+                a(),
+                difference(was.logins, is.logins),
+                difference(was.dialers, is.dialers),
+                difference(was.top_administrators, is.top_administrators),
+                after.next_count_change(now).map_or(JsValue::NULL, millis),
             ],
         )?;
     }
