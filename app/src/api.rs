@@ -95,7 +95,20 @@ pub async fn me() -> Result<Me, ApiError> {
     read(send(with_credentials(Request::get(&url("/me"))).build()).await?).await
 }
 
-/// The users the signed-in person may see.
+/// Every user the signed-in person may see, page by page.
 pub async fn users() -> Result<UsersPage, ApiError> {
-    read(send(with_credentials(Request::get(&url("/users"))).build()).await?).await
+    let mut all = UsersPage {
+        users: Vec::new(),
+        next: None,
+    };
+    let mut path = "/users?limit=200".to_owned();
+    loop {
+        let page: UsersPage =
+            read(send(with_credentials(Request::get(&url(&path))).build()).await?).await?;
+        all.users.extend(page.users);
+        match page.next {
+            Some(next) => path = format!("/users?limit=200&after={next}"),
+            None => return Ok(all),
+        }
+    }
 }

@@ -55,6 +55,10 @@ pub struct Me {
     pub name: String,
     pub email: String,
     pub agency: AgencySummary,
+    /// The agency requires two-factor sign-in and this person has not set it up yet: until
+    /// they do, only setting it up (and signing out) is open to them.
+    #[serde(default)]
+    pub two_factor_required: bool,
 }
 
 /// The agency a person belongs to.
@@ -67,8 +71,18 @@ pub struct AgencySummary {
 /// One role held at one node of the account tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleAtNode {
+    /// The role's name as people read it.
     pub role: String,
+    /// The node's name.
     pub node: String,
+    #[serde(default)]
+    pub grant: String,
+    #[serde(default)]
+    pub node_id: String,
+    #[serde(default)]
+    pub starts_at: Option<i64>,
+    #[serde(default)]
+    pub ends_at: Option<i64>,
 }
 
 /// One row of the user list.
@@ -81,11 +95,92 @@ pub struct UserSummary {
     pub roles: Vec<RoleAtNode>,
 }
 
-/// `GET /api/v1/users`: one page of the agency's users.
+/// `GET /api/v1/users`: one page of the users the caller may see.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersPage {
     pub users: Vec<UserSummary>,
-    pub total: u32,
+    /// The cursor of the next page (`after=`), if there is one.
+    pub next: Option<String>,
+}
+
+/// `GET /api/v1/users/{id}`: one person, with the grants the caller may see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user: crate::model::User,
+    pub roles: Vec<RoleAtNode>,
+}
+
+/// `GET /api/v1/roles`: the built-in roles and the agency's own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleList {
+    pub roles: Vec<RoleInfo>,
+}
+
+/// A role and what it allows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleInfo {
+    pub role: crate::model::RoleRef,
+    pub name: String,
+    pub capabilities: crate::access::CapabilitySet,
+}
+
+/// `GET /api/v1/nodes`: the part of the account tree the caller works in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeList {
+    pub nodes: Vec<crate::model::Node>,
+}
+
+/// One tracking number and the person its calls go to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberLine {
+    pub number: String,
+    pub user: String,
+    pub user_name: String,
+}
+
+/// `GET /api/v1/numbers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberList {
+    pub numbers: Vec<NumberLine>,
+}
+
+/// `GET /api/v1/agency`: plan, seats and the agency's lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyView {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub plan: crate::model::Plan,
+    pub seat_limit: Option<u32>,
+    pub seats_used: u32,
+    pub monthly_cost_cents: u64,
+    pub agent_statuses: Vec<String>,
+    pub agent_groups: Vec<String>,
+    pub require_two_factor: bool,
+}
+
+/// An API token as listed: never its secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub capabilities: crate::access::CapabilitySet,
+    pub nodes: Vec<String>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+/// `POST /api/v1/tokens`: the new token, with its secret shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenCreated {
+    pub token: TokenInfo,
+    pub secret: String,
+}
+
+/// `GET /api/v1/tokens`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenList {
+    pub tokens: Vec<TokenInfo>,
 }
 
 /// `POST /api/v1/invitations/accept`: the link's token and the new password (R21, R22).
@@ -116,6 +211,9 @@ pub struct AuditLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditLine>,
+    /// The cursor of the next (older) page, if there is one.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// An error answer, `application/problem+json` (RFC 9457).

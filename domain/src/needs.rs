@@ -40,6 +40,22 @@ pub struct Needs {
     pub counts: bool,
 }
 
+impl Needs {
+    /// Adds what `other` needs to what this needs.
+    pub fn merge(&mut self, other: Needs) {
+        self.users.extend(other.users);
+        self.grants.extend(other.grants);
+        self.nodes.extend(other.nodes);
+        self.contents_of.extend(other.contents_of);
+        self.roles.extend(other.roles);
+        self.holders_of.extend(other.holders_of);
+        self.emails.extend(other.emails);
+        self.numbers.extend(other.numbers);
+        self.all_roles |= other.all_roles;
+        self.counts |= other.counts;
+    }
+}
+
 impl Command {
     /// The part of the agency that deciding this command, by `actor`, reads.
     pub fn needs(&self, actor: &UserId) -> Needs {

@@ -317,6 +317,24 @@ impl Snapshot {
         Some(path)
     }
 
+    /// The nodes under which `user` has `capability` at `now`: the nodes of their current
+    /// grants that give it (R1, R3, R4), outermost first, none inside another.
+    pub fn reach(&self, user: &UserId, capability: Capability, now: Millis) -> Vec<&NodeId> {
+        let mut nodes: Vec<&NodeId> = self
+            .grants_of(user)
+            .filter(|g| g.is_active(now) && self.can(user, capability, &g.node, now))
+            .map(|g| &g.node)
+            .collect();
+        nodes.sort_by_key(|n| self.ancestry(n).len());
+        let mut out: Vec<&NodeId> = Vec::new();
+        for node in nodes {
+            if !out.iter().any(|outer| self.is_within(node, outer)) {
+                out.push(node);
+            }
+        }
+        out
+    }
+
     /// Whether `actor` may see `target` at `now`: themselves, or someone holding a grant inside
     /// the actor's `users.view` reach (R1, R10).
     pub fn can_view_user(&self, actor: &UserId, target: &UserId, now: Millis) -> bool {

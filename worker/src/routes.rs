@@ -1,10 +1,17 @@
 //! Request handling: dispatch, the shared parsing helpers and the answers.
 
+mod agency;
 mod audit;
 mod commands;
+mod explain;
+mod grants;
 mod health;
 mod invitations;
+mod nodes;
+mod query;
+mod roles;
 mod session;
+mod tokens;
 mod two_factor;
 mod users;
 
@@ -68,25 +75,69 @@ async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
     }
     match route {
         Route::Health => health::get(ctx).await,
+        Route::Noop => noop(ctx),
         Route::SignIn => session::sign_in(&mut req, ctx).await,
         Route::SignOut => session::sign_out(&req, ctx).await,
-        Route::Me => session::me(&req, ctx).await,
-        Route::ListUsers => users::list(&req, ctx).await,
-        Route::Command => commands::post(&mut req, ctx).await,
-        Route::Suspend => commands::suspension(&req, ctx, id, true).await,
-        Route::Unsuspend => commands::suspension(&req, ctx, id, false).await,
-        Route::Audit => audit::list(&req, ctx).await,
         Route::SignOutEverywhere => session::sign_out_everywhere(&req, ctx).await,
-        Route::AcceptInvitation => invitations::accept(&mut req, ctx).await,
-        Route::Outbox => invitations::outbox(ctx).await,
+        Route::Me => session::me(&req, ctx).await,
         Route::TotpSetup => two_factor::setup(&req, ctx).await,
         Route::TotpConfirm => two_factor::confirm(&mut req, ctx).await,
+        Route::Command => commands::post(&mut req, ctx).await,
+        Route::ListUsers => users::list(&req, ctx).await,
+        Route::Invite => users::invite(&mut req, ctx).await,
+        Route::GetUser => users::get(&req, ctx, id).await,
+        Route::EditUser => users::edit(&mut req, ctx, id).await,
+        Route::DeleteUser => users::delete(&req, ctx, id).await,
+        Route::EditSettings => users::settings(&mut req, ctx, id).await,
+        Route::Suspend => commands::suspension(&req, ctx, id, true).await,
+        Route::Unsuspend => commands::suspension(&req, ctx, id, false).await,
+        Route::ResendInvitation => users::resend(&req, ctx, id).await,
+        Route::RevokeInvitation => users::revoke(&req, ctx, id).await,
+        Route::Access => users::access(&req, ctx, id).await,
+        Route::AddGrant => grants::add(&mut req, ctx, id).await,
+        Route::AddNotificationUser => users::add_notification(&mut req, ctx).await,
+        Route::ListInvitations => users::pending(&req, ctx).await,
+        Route::AcceptInvitation => invitations::accept(&mut req, ctx).await,
+        Route::ChangeGrant => grants::change(&mut req, ctx, id).await,
+        Route::RemoveGrant => grants::remove(&req, ctx, id).await,
+        Route::ListRoles => roles::list(&req, ctx).await,
+        Route::CreateRole => roles::create(&mut req, ctx).await,
+        Route::EditRole => roles::edit(&mut req, ctx, id).await,
+        Route::DeleteRole => roles::delete(&req, ctx, id).await,
+        Route::ListNodes => nodes::list(&req, ctx).await,
+        Route::CreateNode => nodes::create(&mut req, ctx).await,
+        Route::EditNode => nodes::edit(&mut req, ctx, id).await,
+        Route::DeleteNode => nodes::delete(&req, ctx, id).await,
+        Route::ListNumbers => agency::numbers(&req, ctx).await,
+        Route::AssignNumber => agency::assign(&mut req, ctx, id).await,
+        Route::Agency => agency::get(&req, ctx).await,
+        Route::ConfigureAgency => agency::configure(&mut req, ctx).await,
+        Route::ChangePlan => agency::change_plan(&mut req, ctx).await,
+        Route::SeatPreview => agency::preview(&mut req, ctx).await,
+        Route::TransferOwnership => agency::transfer(&mut req, ctx).await,
+        Route::SupportAccess => agency::support(&mut req, ctx).await,
+        Route::Audit => audit::list(&req, ctx).await,
+        Route::AuditCsv => audit::csv(&req, ctx).await,
+        Route::Explain => explain::get(&req, ctx).await,
+        Route::ListTokens => tokens::list(&req, ctx).await,
+        Route::CreateToken => tokens::create(&mut req, ctx).await,
+        Route::RevokeToken => tokens::revoke(&req, ctx, id).await,
+        Route::Outbox => invitations::outbox(ctx).await,
         Route::OpenApi => {
             let headers = api_headers("application/json")?;
             headers.set("Cache-Control", "public, max-age=300")?;
             Ok(Response::ok(crate::route::OPENAPI)?.with_headers(headers))
         }
     }
+}
+
+/// `GET /api/v1/dev/noop`: answers at once, touching nothing: the floor the benchmark
+/// measures the other routes against. Development only.
+fn noop(ctx: &Ctx) -> Result<Response, ApiError> {
+    if !ctx.development {
+        return Err(ApiError::NotFound);
+    }
+    json(200, &serde_json::json!({ "ok": true }))
 }
 
 /// Refuses a state-changing request that a browser sent from another site. SameSite=Strict

@@ -2,10 +2,13 @@
 
 pub mod db;
 pub mod invitations;
+pub mod numbers;
 pub mod part;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;
+pub mod tokens;
+pub mod tree;
 pub mod users;
 pub mod write;
 

@@ -1,16 +1,22 @@
-//! `GET /api/v1/audit`: the agency's latest audit entries (R25), for administrators.
+//! `GET /api/v1/audit` and `/audit.csv`: the agency's audit log (R25), for administrators,
+//! filtered by actor, target, action and time, newest first, in pages.
+
+use std::collections::HashMap;
 
 use domain::api::{AuditLine, AuditPage};
 use domain::{Capability, Needs};
 use serde::Deserialize;
+use worker::wasm_bindgen::JsValue;
 use worker::{Request, Response};
 
-use super::{Ctx, json, session::authenticate};
+use super::commands::load;
+use super::query::{self, decode_cursor, encode_cursor};
+use super::{Ctx, api_headers, json, session::authenticate};
 use crate::error::ApiError;
-use crate::store::part;
 
 #[derive(Deserialize)]
 struct Row {
+    seq: i64,
     at: i64,
     actor_id: String,
     action: String,
@@ -19,12 +25,27 @@ struct Row {
     after: Option<String>,
 }
 
-/// The latest 100 entries, newest first. Needs `settings.edit` at the agency node.
-pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+const FILTERS: &[&str] = &[
+    "actor", "target", "action", "since", "until", "limit", "after",
+];
+
+/// The entries the filters select, newest first; `limit` of them after the cursor.
+async fn select(
+    req: &Request,
+    ctx: &Ctx,
+    params: &HashMap<String, String>,
+    default_limit: u32,
+    max_limit: u32,
+) -> Result<(Vec<Row>, Option<String>), ApiError> {
+    let limit = query::limit(params, default_limit, max_limit)?;
+    let since = query::millis(params, "since")?;
+    let until = query::millis(params, "until")?;
+    let before_seq: Option<i64> = params
+        .get("after")
+        .map(|c| decode_cursor::<i64>(c))
+        .transpose()?;
     let actor = authenticate(req, ctx).await?;
-    let mut needs = Needs::default();
-    needs.users.insert(actor.user_id.clone());
-    let snapshot = part::load(&ctx.db, &actor.agency_id, &needs, ctx.now).await?;
+    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
     if !snapshot.can(
         &actor.user_id,
         Capability::SettingsEdit,
@@ -36,16 +57,51 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
             reason: "The audit log is for administrators of the agency".into(),
         });
     }
-    let rows: Vec<Row> = ctx
+    let text = |name: &str| {
+        params
+            .get(name)
+            .map_or(JsValue::NULL, |v| v.as_str().into())
+    };
+    let number = |v: Option<i64>| v.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64));
+    let mut rows: Vec<Row> = ctx
         .db
         .prepare(
-            "SELECT at, actor_id, action, target, before, after FROM audit_log
-             WHERE agency_id = ?1 ORDER BY seq DESC LIMIT 100",
+            "SELECT seq, at, actor_id, action, target, before, after FROM audit_log
+             WHERE agency_id = ?1
+               AND (?2 IS NULL OR actor_id = ?2)
+               AND (?3 IS NULL OR target = ?3)
+               AND (?4 IS NULL OR action = ?4)
+               AND (?5 IS NULL OR at >= ?5)
+               AND (?6 IS NULL OR at < ?6)
+               AND (?7 IS NULL OR seq < ?7)
+             ORDER BY seq DESC LIMIT ?8",
         )
-        .bind(&[actor.agency_id.as_str().into()])?
+        .bind(&[
+            actor.agency_id.as_str().into(),
+            text("actor"),
+            text("target"),
+            text("action"),
+            number(since),
+            number(until),
+            number(before_seq),
+            JsValue::from_f64(f64::from(limit) + 1.0),
+        ])?
         .all()
         .await?
         .results()?;
+    let next = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| encode_cursor(&r.seq))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// `GET /api/v1/audit`: a page of entries (default 100, at most 500).
+pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let params = query::params(req, FILTERS)?;
+    let (rows, next) = select(req, ctx, &params, 100, 500).await?;
     let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
     let entries = rows
         .into_iter()
@@ -58,5 +114,46 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
             after: parse(r.after),
         })
         .collect();
-    json(200, &AuditPage { entries })
+    json(200, &AuditPage { entries, next })
+}
+
+/// One CSV field (RFC 4180), with spreadsheet formulas defused.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// `GET /api/v1/audit.csv`: the same entries as CSV (default and at most 10,000 rows; the
+/// `Link` header carries the next page).
+pub async fn csv(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let params = query::params(req, FILTERS)?;
+    let (rows, next) = select(req, ctx, &params, 10_000, 10_000).await?;
+    let mut out = String::from("at,actor,action,target,before,after\r\n");
+    for r in rows {
+        let fields = [
+            r.at.to_string(),
+            r.actor_id,
+            r.action,
+            r.target,
+            r.before.unwrap_or_default(),
+            r.after.unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    let headers = api_headers("text/csv; charset=utf-8")?;
+    headers.set("Content-Disposition", "attachment; filename=\"audit.csv\"")?;
+    if let Some(next) = next {
+        headers.set("Link", &format!("<?after={next}>; rel=\"next\""))?;
+    }
+    Ok(Response::ok(out)?.with_headers(headers))
 }

@@ -3,7 +3,7 @@
 //! session, the load, the write.
 
 use domain::api::CommandOutcome;
-use domain::{Command, Event, Snapshot, UserId, UserState};
+use domain::{Command, Event, Needs, Scope, Snapshot, UserId, UserState};
 use worker::{D1PreparedStatement, Request, Response};
 
 use super::{Ctx, json, read_json, session::authenticate};
@@ -12,21 +12,65 @@ use crate::store::sessions::Actor;
 use crate::store::{part, write};
 use crate::{store, token};
 
-/// Decides `command` by `actor` of `agency` and writes it, with `extra` statements in the same
-/// batch. Invitations the events issue get their link and their mail here.
+/// Who a change or a read is for: a person of an agency, narrowed by their token's scope when
+/// they came with an API token.
+pub struct Principal<'a> {
+    pub agency: &'a str,
+    pub user: &'a UserId,
+    pub scope: Option<&'a Scope>,
+}
+
+impl<'a> From<&'a Actor> for Principal<'a> {
+    fn from(actor: &'a Actor) -> Self {
+        Principal {
+            agency: &actor.agency_id,
+            user: &actor.user_id,
+            scope: actor.scope.as_ref(),
+        }
+    }
+}
+
+/// Loads what `needs` names (and the principal) in one round trip, narrowed to the token's
+/// scope if there is one.
+pub async fn load(ctx: &Ctx, who: &Principal<'_>, mut needs: Needs) -> Result<Snapshot, ApiError> {
+    needs.users.insert(who.user.clone());
+    if let Some(scope) = who.scope {
+        needs.nodes.extend(scope.nodes.iter().cloned());
+    }
+    let snapshot = part::load(&ctx.db, who.agency, &needs, ctx.now).await?;
+    Ok(match who.scope {
+        Some(scope) => snapshot.narrowed(who.user, scope),
+        None => snapshot,
+    })
+}
+
+/// Decides `commands`, in order and all or nothing, and writes them with `extra` statements
+/// in one batch. Invitations the events issue get their link and their mail here.
 pub async fn execute_as(
     ctx: &Ctx,
-    agency: &str,
-    actor: &UserId,
-    command: &Command,
+    who: &Principal<'_>,
+    commands: &[Command],
     origin: &str,
     mut extra: Vec<D1PreparedStatement>,
 ) -> Result<(Vec<Event>, Snapshot), ApiError> {
-    let needs = command.needs(actor);
-    let mut snapshot = part::load(&ctx.db, agency, &needs, ctx.now).await?;
-    let events = domain::decide(&snapshot, actor, command, ctx.now).map_err(ApiError::Refused)?;
+    let mut needs = Needs::default();
+    for command in commands {
+        needs.merge(command.needs(who.user));
+    }
+    let mut snapshot = load(ctx, who, needs).await?;
     let before = snapshot.clone();
-    let audit = domain::apply_audited(&mut snapshot, actor, &events, ctx.now);
+    let (mut events, mut audit) = (Vec::new(), Vec::new());
+    for command in commands {
+        let decided =
+            domain::decide(&snapshot, who.user, command, ctx.now).map_err(ApiError::Refused)?;
+        audit.extend(domain::apply_audited(
+            &mut snapshot,
+            who.user,
+            &decided,
+            ctx.now,
+        ));
+        events.extend(decided);
+    }
     for event in &events {
         let issued = match event {
             Event::UserAdded { user } if user.state == UserState::Invited => {
@@ -42,7 +86,7 @@ pub async fn execute_as(
             let link = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
             extra.extend(store::invitations::issue(
                 &ctx.db,
-                agency,
+                who.agency,
                 user,
                 &token::digest(&link),
                 expires_at,
@@ -56,11 +100,11 @@ pub async fn execute_as(
             && *state != UserState::Invited
         {
             // Accepted, revoked or deleted: whatever link there was dies (R21).
-            extra.push(store::invitations::kill(&ctx.db, agency, user)?);
+            extra.push(store::invitations::kill(&ctx.db, who.agency, user)?);
         }
     }
     let change = write::Change {
-        agency,
+        agency: who.agency,
         before: &before,
         after: &snapshot,
         events: &events,
@@ -74,31 +118,38 @@ fn origin(req: &Request) -> Result<String, ApiError> {
     Ok(req.url()?.origin().ascii_serialization())
 }
 
-/// Decides and writes `command` by the signed-in `actor`, answering the events.
-async fn answer(
+/// Decides and writes `commands` by the signed-in `actor`, answering the events with `status`.
+pub async fn answer_all(
     req: &Request,
     ctx: &Ctx,
     actor: &Actor,
-    command: &Command,
+    commands: &[Command],
+    status: u16,
 ) -> Result<Response, ApiError> {
+    if commands.is_empty() {
+        return Err(ApiError::Malformed("the request changes nothing".into()));
+    }
     let origin = origin(req)?;
-    let (events, _) = execute_as(
-        ctx,
-        &actor.agency_id,
-        &actor.user_id,
-        command,
-        &origin,
-        vec![],
-    )
-    .await?;
-    json(200, &CommandOutcome { events })
+    let (events, _) = execute_as(ctx, &actor.into(), commands, &origin, vec![]).await?;
+    json(status, &CommandOutcome { events })
+}
+
+/// Decides and writes one command by the signed-in `actor`.
+pub async fn answer(
+    req: &Request,
+    ctx: &Ctx,
+    actor: &Actor,
+    command: Command,
+    status: u16,
+) -> Result<Response, ApiError> {
+    answer_all(req, ctx, actor, &[command], status).await
 }
 
 /// `POST /api/v1/commands`: any command of `domain`, as JSON.
 pub async fn post(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let actor = authenticate(req, ctx).await?;
     let command: Command = read_json(req).await?;
-    answer(req, ctx, &actor, &command).await
+    answer(req, ctx, &actor, command, 200).await
 }
 
 /// `POST /api/v1/users/{id}/suspend` and `/unsuspend` (R23).
@@ -115,5 +166,10 @@ pub async fn suspension(
     } else {
         Command::Unsuspend { user }
     };
-    answer(req, ctx, &actor, &command).await
+    answer(req, ctx, &actor, command, 200).await
+}
+
+/// A fresh id for a row the caller did not name.
+pub fn fresh_id(prefix: &str) -> Result<String, ApiError> {
+    token::new_id(prefix).map_err(|e| ApiError::Internal(e.to_string()))
 }

@@ -4,7 +4,8 @@ use domain::api::AcceptInvitation;
 use domain::{Command, Password};
 use worker::{Request, Response};
 
-use super::{Ctx, commands::execute_as, json, read_json, session::open_session};
+use super::commands::{Principal, execute_as};
+use super::{Ctx, json, read_json, session::open_session};
 use crate::error::ApiError;
 use crate::store::invitations;
 use crate::{password, token};
@@ -34,15 +35,12 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
         user: invitation.user_id.clone(),
     };
     let origin = req.url()?.origin().ascii_serialization();
-    execute_as(
-        ctx,
-        &invitation.agency_id,
-        &invitation.user_id,
-        &command,
-        &origin,
-        vec![set_password.into()],
-    )
-    .await?;
+    let who = Principal {
+        agency: &invitation.agency_id,
+        user: &invitation.user_id,
+        scope: None,
+    };
+    execute_as(ctx, &who, &[command], &origin, vec![set_password.into()]).await?;
     open_session(ctx, &invitation.user_id, &invitation.agency_id).await
 }
 

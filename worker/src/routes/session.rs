@@ -134,14 +134,60 @@ pub async fn sign_out_everywhere(req: &Request, ctx: &Ctx) -> Result<Response, A
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }
 
-/// `GET /api/v1/me`.
+/// `GET /api/v1/me`. Answers even before a required second factor is set up, so the app can
+/// say what is missing.
 pub async fn me(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
+    let actor = authenticate_any(req, ctx).await?;
     json(200, &me_of(&actor))
 }
 
 /// The person behind a request, checked against D1 on every request (R23).
 pub async fn authenticate(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
+    let actor = authenticate_any(req, ctx).await?;
+    if actor.require_two_factor != 0 && actor.totp_enabled == 0 {
+        return Err(ApiError::Forbidden {
+            rule: "two-factor",
+            reason: "Your agency requires two-factor sign-in: set up an authenticator app first"
+                .into(),
+        });
+    }
+    Ok(actor)
+}
+
+/// The caller by session cookie only: what a token may never do (set up two-factor sign-in,
+/// create tokens) needs a person at the keyboard.
+pub async fn authenticate_person(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
+    let actor = authenticate_any(req, ctx).await?;
+    if actor.token.is_some() {
+        return Err(ApiError::Forbidden {
+            rule: "tokens",
+            reason: "An API token cannot do this; sign in to the console".into(),
+        });
+    }
+    Ok(actor)
+}
+
+/// The caller, by API token (`Authorization: Bearer`) or by session cookie, before the
+/// agency's two-factor requirement is checked: setting up two-factor needs only this.
+pub async fn authenticate_any(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
+    if let Some(header) = req.headers().get("Authorization")? {
+        let secret = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && s.len() <= 100)
+            .ok_or(ApiError::Unauthenticated(
+                "Send an API token as `Authorization: Bearer <token>`.",
+            ))?;
+        let actor = crate::store::tokens::find(&ctx.db, &token::digest(secret), ctx.now)
+            .await?
+            .ok_or(ApiError::Unauthenticated(
+                "This API token is not valid: it was revoked, expired or never existed.",
+            ))?;
+        if !actor.state.may_sign_in() {
+            return Err(ApiError::Unauthenticated("Your access is suspended."));
+        }
+        return Ok(actor);
+    }
     let secret = session_token(req)?.ok_or(ApiError::Unauthenticated("Sign in first."))?;
     let digest = token::digest(&secret);
     let expired = ApiError::Unauthenticated("Your session has ended; sign in again.");
@@ -175,5 +221,6 @@ fn me_of(actor: &Actor) -> Me {
             id: actor.agency_id.clone(),
             name: actor.agency_name.clone(),
         },
+        two_factor_required: actor.require_two_factor != 0 && actor.totp_enabled == 0,
     }
 }

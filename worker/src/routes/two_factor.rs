@@ -3,14 +3,14 @@
 use domain::api::{TotpCode, TotpSetup};
 use worker::{Request, Response};
 
-use super::{Ctx, json, read_json, session::authenticate};
+use super::{Ctx, json, read_json, session::authenticate_person};
 use crate::error::ApiError;
 use crate::store::users;
 use crate::totp;
 
 /// `POST /api/v1/me/totp`: a new secret; two-factor stays off until a code confirms it.
 pub async fn setup(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
+    let actor = authenticate_person(req, ctx).await?;
     if users::two_factor(&ctx.db, &actor.user_id)
         .await?
         .is_some_and(|t| t.totp_enabled != 0)
@@ -35,7 +35,7 @@ pub async fn setup(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
 
 /// `POST /api/v1/me/totp/confirm`: a current code turns two-factor sign-in on.
 pub async fn confirm(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
+    let actor = authenticate_person(req, ctx).await?;
     let body: TotpCode = read_json(req).await?;
     let state = users::two_factor(&ctx.db, &actor.user_id).await?;
     let Some(secret) = state

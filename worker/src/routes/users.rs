@@ -1,41 +1,373 @@
-//! `GET /api/v1/users`.
+//! People: the list, one person, inviting, notification-only people, profile, switches and
+//! agent settings, deleting with reassignment, invitations and effective access.
 
-use domain::api::{RoleAtNode, UserSummary, UsersPage};
+use std::collections::HashMap;
+
+use domain::api::{RoleAtNode, UserDetail, UserSummary, UsersPage};
+use domain::{
+    AgentSettings, Capability, Command, Email, GrantId, Name, Needs, RoleRef, UserId, UserState,
+};
+use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::{Ctx, json, session::authenticate};
+use super::commands::{answer, answer_all, fresh_id, load};
+use super::query::{self, decode_cursor, encode_cursor};
+use super::{Ctx, json, read_json, session::authenticate};
 use crate::error::ApiError;
-use crate::store::users;
+use crate::store::users::{self, Filter, PageRow, Sort};
 
-/// The users the actor may see: those holding a grant inside the actor's `users.view` reach
-/// (R1, R10), with the grants that lie inside it.
-pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
-    let rows = users::visible_to(&ctx.db, &actor, ctx.now).await?;
-    if rows.is_empty() {
-        // The actor is in its own reach whenever it has any: empty means no users.view at all.
+/// The caller's reach for a capability, or the refusal when they have none anywhere.
+fn reach_or_refuse<'s>(
+    snapshot: &'s domain::Snapshot,
+    user: &UserId,
+    capability: Capability,
+    now: domain::Millis,
+    rule: &'static str,
+) -> Result<Vec<&'s str>, ApiError> {
+    let reach: Vec<&str> = snapshot
+        .reach(user, capability, now)
+        .into_iter()
+        .map(|n| n.0.as_str())
+        .collect();
+    if reach.is_empty() {
         return Err(ApiError::Forbidden {
-            rule: "R10",
-            reason: "Seeing people needs the users.view capability in some account".into(),
+            rule,
+            reason: format!("This needs the {capability} capability in some account"),
         });
     }
-    let mut page: Vec<UserSummary> = Vec::new();
-    for row in rows {
-        let grant = RoleAtNode {
-            role: row.role,
-            node: row.node,
-        };
+    Ok(reach)
+}
+
+fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
+    let (sort, descending) = match params.get("sort").map(String::as_str) {
+        None | Some("name") => (Sort::Name, false),
+        Some("-name") => (Sort::Name, true),
+        Some("email") => (Sort::Email, false),
+        Some("-email") => (Sort::Email, true),
+        Some("created") => (Sort::Created, false),
+        Some("-created") => (Sort::Created, true),
+        Some(_) => {
+            return Err(ApiError::field(
+                "sort",
+                "one of name, -name, email, -email, created, -created",
+            ));
+        }
+    };
+    let state = params
+        .get("state")
+        .map(|s| {
+            serde_json::from_value::<UserState>(serde_json::Value::String(s.clone())).map_err(
+                |_| {
+                    ApiError::field(
+                        "state",
+                        "one of invited, active, suspended, notification_only",
+                    )
+                },
+            )
+        })
+        .transpose()?;
+    let search = params
+        .get("q")
+        .map(|q| q.trim().to_lowercase())
+        .filter(|q| !q.is_empty());
+    let after = params
+        .get("after")
+        .map(|c| decode_cursor::<(serde_json::Value, String)>(c))
+        .transpose()?;
+    Ok(Filter {
+        search,
+        state,
+        role: params.get("role").cloned(),
+        node: params.get("node").cloned(),
+        sort,
+        descending,
+        after,
+        limit: query::limit(params, 50, 200)?,
+    })
+}
+
+fn role_at(row: &PageRow) -> RoleAtNode {
+    RoleAtNode {
+        role: row.role_name.clone().unwrap_or_else(|| row.role.clone()),
+        node: row.node_name.clone(),
+        grant: row.grant_id.clone(),
+        node_id: row.node_id.clone(),
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+    }
+}
+
+/// `GET /api/v1/users`: one page of the people the caller may see (R1, R10), with search
+/// (`q`), filters (`state`, `role`, `node`), order (`sort`) and cursor paging (`limit`,
+/// `after`).
+pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let params = query::params(
+        req,
+        &["q", "state", "role", "node", "sort", "limit", "after"],
+    )?;
+    let mut filter = filter_of(&params)?;
+    let actor = authenticate(req, ctx).await?;
+    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let reach = reach_or_refuse(
+        &snapshot,
+        &actor.user_id,
+        Capability::UsersView,
+        ctx.now,
+        "R10",
+    )?;
+    let limit = filter.limit;
+    filter.limit = limit + 1;
+    let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
+    let mut page: Vec<(UserSummary, serde_json::Value)> = Vec::new();
+    for row in &rows {
         match page.last_mut() {
-            Some(last) if last.id.0 == row.id => last.roles.push(grant),
-            _ => page.push(UserSummary {
-                id: domain::UserId(row.id),
-                name: row.name,
-                email: row.email,
-                state: row.state,
-                roles: vec![grant],
-            }),
+            Some((last, _)) if last.id.0 == row.id => last.roles.push(role_at(row)),
+            _ => {
+                let key = match filter.sort {
+                    Sort::Name => serde_json::Value::String(row.name.clone()),
+                    Sort::Email => serde_json::Value::String(row.email.clone()),
+                    Sort::Created => serde_json::Value::from(row.created_at),
+                };
+                page.push((
+                    UserSummary {
+                        id: UserId(row.id.clone()),
+                        name: row.name.clone(),
+                        email: row.email.clone(),
+                        state: row.state,
+                        roles: vec![role_at(row)],
+                    },
+                    key,
+                ));
+            }
         }
     }
-    let total = page.len() as u32;
-    json(200, &UsersPage { users: page, total })
+    let next = if page.len() > limit as usize {
+        page.truncate(limit as usize);
+        page.last()
+            .map(|(user, key)| encode_cursor(&(key, &user.id.0)))
+    } else {
+        None
+    };
+    let users = page.into_iter().map(|(user, _)| user).collect();
+    json(200, &UsersPage { users, next })
+}
+
+/// `GET /api/v1/users/{id}`: one person and the grants of theirs the caller may see; anyone
+/// the caller may not see is answered exactly as someone who does not exist (R1, R2).
+pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let target = UserId(id.to_owned());
+    let mut needs = Needs::default();
+    needs.users.insert(target.clone());
+    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let Some(user) = snapshot.user(&target) else {
+        return Err(ApiError::NotFound);
+    };
+    if user.state == UserState::Deleted || !snapshot.can_view_user(&actor.user_id, &target, ctx.now)
+    {
+        return Err(ApiError::NotFound);
+    }
+    let roles = snapshot
+        .grants_of(&target)
+        .filter(|g| {
+            actor.user_id == target
+                || snapshot.can(&actor.user_id, Capability::UsersView, &g.node, ctx.now)
+        })
+        .map(|g| RoleAtNode {
+            role: snapshot.role_name(&g.role),
+            node: snapshot
+                .node(&g.node)
+                .map(|n| n.name.clone())
+                .unwrap_or_default(),
+            grant: g.id.0.clone(),
+            node_id: g.node.0.clone(),
+            starts_at: g.starts_at,
+            ends_at: g.ends_at,
+        })
+        .collect();
+    json(
+        200,
+        &UserDetail {
+            user: user.clone(),
+            roles,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InviteBody {
+    id: Option<UserId>,
+    grant: Option<GrantId>,
+    email: Email,
+    name: Name,
+    role: RoleRef,
+    node: domain::NodeId,
+}
+
+/// `POST /api/v1/users`: invites a person with one role at one node (R21).
+pub async fn invite(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: InviteBody = read_json(req).await?;
+    let command = Command::Invite {
+        user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
+        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        email: body.email,
+        name: body.name,
+        role: body.role,
+        node: body.node,
+    };
+    answer(req, ctx, &actor, command, 201).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotificationBody {
+    id: Option<UserId>,
+    grant: Option<GrantId>,
+    email: Email,
+    name: Name,
+    node: domain::NodeId,
+}
+
+/// `POST /api/v1/notification-users`: someone who only receives notifications (R16).
+pub async fn add_notification(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: NotificationBody = read_json(req).await?;
+    let command = Command::AddNotificationUser {
+        user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
+        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        email: body.email,
+        name: body.name,
+        node: body.node,
+    };
+    answer(req, ctx, &actor, command, 201).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditBody {
+    name: Option<Name>,
+    email: Option<Email>,
+    calling_enabled: Option<bool>,
+    contact_edit: Option<bool>,
+}
+
+/// `PATCH /api/v1/users/{id}`: name and address, and the dialer and contact-edit switches
+/// (R4), decided and written together.
+pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: EditBody = read_json(req).await?;
+    let user = UserId(id.to_owned());
+    let mut commands = Vec::new();
+    if body.name.is_some() || body.email.is_some() {
+        commands.push(Command::EditProfile {
+            user: user.clone(),
+            name: body.name,
+            email: body.email,
+        });
+    }
+    if body.calling_enabled.is_some() || body.contact_edit.is_some() {
+        commands.push(Command::SetSwitches {
+            user,
+            calling_enabled: body.calling_enabled,
+            contact_edit: body.contact_edit,
+        });
+    }
+    answer_all(req, ctx, &actor, &commands, 200).await
+}
+
+/// `PUT /api/v1/users/{id}/settings`: the person's agent settings, whole (§7).
+pub async fn settings(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let settings: AgentSettings = read_json(req).await?;
+    let command = Command::EditAgentSettings {
+        user: UserId(id.to_owned()),
+        settings: Box::new(settings),
+    };
+    answer(req, ctx, &actor, command, 200).await
+}
+
+/// `DELETE /api/v1/users/{id}?reassign_to=`: deletes the person, first handing their work to
+/// another (R24).
+pub async fn delete(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let params = query::params(req, &["reassign_to"])?;
+    let actor = authenticate(req, ctx).await?;
+    let command = Command::Delete {
+        user: UserId(id.to_owned()),
+        reassign_to: params.get("reassign_to").map(|u| UserId(u.clone())),
+    };
+    answer(req, ctx, &actor, command, 200).await
+}
+
+/// `POST /api/v1/users/{id}/invitation`: a new link; the old one dies (R21).
+pub async fn resend(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let user = UserId(id.to_owned());
+    answer(req, ctx, &actor, Command::ResendInvitation { user }, 200).await
+}
+
+/// `DELETE /api/v1/users/{id}/invitation`: revokes a pending invitation (R21).
+pub async fn revoke(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let user = UserId(id.to_owned());
+    answer(req, ctx, &actor, Command::RevokeInvitation { user }, 200).await
+}
+
+/// `GET /api/v1/invitations`: pending invitations the caller may see, with their expiry.
+pub async fn pending(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let params = query::params(req, &["limit", "after"])?;
+    let mut filter = filter_of(&params)?;
+    filter.state = Some(UserState::Invited);
+    filter.sort = Sort::Created;
+    let actor = authenticate(req, ctx).await?;
+    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let reach = reach_or_refuse(
+        &snapshot,
+        &actor.user_id,
+        Capability::UsersView,
+        ctx.now,
+        "R10",
+    )?;
+    let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
+    let mut out: Vec<serde_json::Value> = Vec::new();
+    for row in &rows {
+        if out.last().is_some_and(|last| last["id"] == row.id.as_str()) {
+            continue;
+        }
+        let expires_at = row.invitation_expires_at;
+        out.push(serde_json::json!({
+            "id": row.id,
+            "name": row.name,
+            "email": row.email,
+            "expires_at": expires_at,
+            "expired": expires_at.is_none_or(|at| at <= ctx.now),
+        }));
+    }
+    json(200, &serde_json::json!({ "invitations": out }))
+}
+
+/// `GET /api/v1/users/{id}/access`: what the person may do where, and why (§9).
+pub async fn access(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let target = UserId(id.to_owned());
+    let mut needs = Needs::default();
+    needs.users.insert(target.clone());
+    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    if snapshot.user(&target).is_none() || !snapshot.can_view_user(&actor.user_id, &target, ctx.now)
+    {
+        return Err(ApiError::NotFound);
+    }
+    let access: Vec<_> = snapshot
+        .effective_access(&target, ctx.now)
+        .into_iter()
+        .filter(|a| {
+            actor.user_id == target
+                || snapshot.can(&actor.user_id, Capability::UsersView, &a.node, ctx.now)
+        })
+        .collect();
+    json(
+        200,
+        &serde_json::json!({ "user": target, "access": access }),
+    )
 }

@@ -19,6 +19,14 @@ pub struct Actor {
     pub state: UserState,
     pub created_at: Millis,
     pub last_seen_at: Millis,
+    pub totp_enabled: i64,
+    pub require_two_factor: i64,
+    /// Set when the caller came with an API token: what the token is narrowed to.
+    #[serde(skip)]
+    pub scope: Option<domain::Scope>,
+    /// The token's id, when the caller came with one.
+    #[serde(skip)]
+    pub token: Option<String>,
 }
 
 /// The session with this token digest and its person.
@@ -26,7 +34,7 @@ pub async fn find(db: &Db, digest: &str) -> Result<Option<Actor>, ApiError> {
     Ok(db
         .prepare(
             "SELECT s.user_id, s.agency_id, a.name AS agency_name, u.name, u.email, u.state,
-                    s.created_at, s.last_seen_at
+                    s.created_at, s.last_seen_at, u.totp_enabled, a.require_two_factor
              FROM sessions s
              JOIN users u ON u.id = s.user_id AND u.agency_id = s.agency_id
              JOIN agencies a ON a.id = s.agency_id

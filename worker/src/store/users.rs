@@ -1,13 +1,11 @@
 //! Users and the grants that make them visible.
 
-use domain::{BuiltinRole, Capability, Email, UserId, UserState};
+use domain::{Email, UserId, UserState};
 use serde::Deserialize;
 
 use worker::wasm_bindgen::JsValue;
 
 use super::Db;
-use super::millis;
-use super::sessions::Actor;
 use crate::clock::Millis;
 use crate::error::ApiError;
 
@@ -36,60 +34,128 @@ pub async fn find_credentials(db: &Db, email: &Email) -> Result<Option<Credentia
         .await?)
 }
 
-/// One visible grant of one visible user.
+/// How the user list is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    Name,
+    Email,
+    Created,
+}
+
+/// What the user list is asked for.
+#[derive(Debug)]
+pub struct Filter {
+    /// Part of a name or an address, lower case.
+    pub search: Option<String>,
+    pub state: Option<UserState>,
+    /// A role name (built-in) or custom role id some grant in reach holds.
+    pub role: Option<String>,
+    /// People with a grant at or under this node.
+    pub node: Option<String>,
+    pub sort: Sort,
+    pub descending: bool,
+    /// The sort key and id of the last row of the previous page.
+    pub after: Option<(serde_json::Value, String)>,
+    pub limit: u32,
+}
+
+/// One grant inside the reach, of one user of the page.
 #[derive(Debug, Deserialize)]
-pub struct VisibleGrant {
+pub struct PageRow {
     pub id: String,
     pub name: String,
     pub email: String,
     pub state: UserState,
+    pub created_at: Millis,
+    pub invitation_expires_at: Option<Millis>,
+    pub grant_id: String,
     pub role: String,
-    pub node: String,
+    pub role_name: Option<String>,
+    pub node_id: String,
+    pub node_name: String,
+    pub starts_at: Option<Millis>,
+    pub ends_at: Option<Millis>,
 }
 
-/// Every grant that lies in the actor's `users.view` reach, with its user, ordered by user.
-/// The reach is the subtree under each node where the actor holds a current grant of a role
-/// with `users.view` (R1).
-pub async fn visible_to(
+/// One page of the people holding a grant inside `reach` (the nodes where the caller has
+/// `users.view`, R1, R10), with those grants. Reads the page's people and their grants, not the
+/// agency: the order follows an index, and reach is a prefix test on each grant's node path.
+pub async fn page(
     db: &Db,
-    actor: &Actor,
-    now: Millis,
-) -> Result<Vec<VisibleGrant>, ApiError> {
-    let viewing_roles: Vec<&str> = BuiltinRole::ALL
-        .iter()
-        .filter(|role| role.capabilities().contains(Capability::UsersView))
-        .map(|role| role.name())
-        .collect();
-    let viewing_roles =
-        serde_json::to_string(&viewing_roles).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let result = db
-        .prepare(
-            "WITH RECURSIVE reach(id) AS (
-                 SELECT g.node_id FROM grants g
-                 WHERE g.agency_id = ?1 AND g.user_id = ?2
-                   AND g.role IN (SELECT value FROM json_each(?3))
-                   AND (g.starts_at IS NULL OR g.starts_at <= ?4)
-                   AND (g.ends_at IS NULL OR g.ends_at > ?4)
-                 UNION
-                 SELECT n.id FROM nodes n JOIN reach r ON n.parent_id = r.id
-                 WHERE n.agency_id = ?1
-             )
-             SELECT u.id, u.name, u.email, u.state, g.role, n.name AS node
-             FROM grants g
-             JOIN reach r ON r.id = g.node_id
-             JOIN users u ON u.id = g.user_id AND u.agency_id = ?1
-             JOIN nodes n ON n.id = g.node_id AND n.agency_id = ?1
-             WHERE g.agency_id = ?1 AND u.state != 'deleted'
-             ORDER BY u.name COLLATE NOCASE, u.id, n.name",
-        )
-        .bind(&[
-            actor.agency_id.as_str().into(),
-            actor.user_id.0.as_str().into(),
-            viewing_roles.into(),
-            millis(now),
-        ])?
-        .all()
-        .await?;
+    agency: &str,
+    reach: &[&str],
+    filter: &Filter,
+) -> Result<Vec<PageRow>, ApiError> {
+    let (key, order) = match filter.sort {
+        Sort::Name => ("u.name COLLATE NOCASE", "name COLLATE NOCASE"),
+        Sort::Email => ("u.email", "email"),
+        Sort::Created => ("u.created_at", "created_at"),
+    };
+    let (dir, cmp) = if filter.descending {
+        ("DESC", "<")
+    } else {
+        ("ASC", ">")
+    };
+    let keyset = if filter.after.is_some() {
+        format!("AND ({key}, u.id) {cmp} (?8, ?9)")
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "WITH reach(path) AS (
+             SELECT path FROM nodes WHERE agency_id = ?1 AND id IN (SELECT value FROM json_each(?2))
+         ),
+         within(path) AS (SELECT path FROM nodes WHERE agency_id = ?1 AND id = ?6),
+         page AS (
+             SELECT u.id, u.name, u.email, u.state, u.created_at, u.invitation_expires_at FROM users u
+             WHERE u.agency_id = ?1 AND u.state != 'deleted'
+               AND (?3 IS NULL OR u.state = ?3)
+               AND (?4 IS NULL OR instr(lower(u.name), ?4) > 0 OR instr(lower(u.email), ?4) > 0)
+               {keyset}
+               AND EXISTS (
+                   SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id, reach r
+                   WHERE g.agency_id = ?1 AND g.user_id = u.id
+                     AND substr(n.path, 1, length(r.path)) = r.path
+                     AND (?5 IS NULL OR g.role = ?5)
+                     AND (?6 IS NULL OR substr(n.path, 1, length((SELECT path FROM within)))
+                                        = (SELECT path FROM within)))
+             ORDER BY {key} {dir}, u.id {dir}
+             LIMIT ?7
+         )
+         SELECT page.id, page.name, page.email, page.state, page.created_at, page.invitation_expires_at,
+                g.id AS grant_id, g.role_kind, g.role, cr.name AS role_name,
+                n.id AS node_id, n.name AS node_name, g.starts_at, g.ends_at
+         FROM page
+         JOIN grants g ON g.user_id = page.id AND g.agency_id = ?1
+         JOIN nodes n ON n.id = g.node_id
+         LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
+         WHERE EXISTS (SELECT 1 FROM reach r WHERE substr(n.path, 1, length(r.path)) = r.path)
+         ORDER BY page.{order} {dir}, page.id {dir}, n.path"
+    );
+    let text = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+    let (after_key, after_id) = match &filter.after {
+        Some((serde_json::Value::String(k), id)) => (JsValue::from_str(k), JsValue::from_str(id)),
+        Some((serde_json::Value::Number(k), id)) => (
+            JsValue::from_f64(k.as_f64().unwrap_or(0.0)),
+            JsValue::from_str(id),
+        ),
+        _ => (JsValue::NULL, JsValue::NULL),
+    };
+    let reach = serde_json::to_string(reach).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut params = vec![
+        agency.into(),
+        reach.into(),
+        filter.state.map_or(JsValue::NULL, |s| s.as_str().into()),
+        text(&filter.search),
+        text(&filter.role),
+        text(&filter.node),
+        JsValue::from_f64(f64::from(filter.limit)),
+    ];
+    // The keyset parameters exist in the SQL only on pages after the first.
+    if filter.after.is_some() {
+        params.extend([after_key, after_id]);
+    }
+    let result = db.prepare(sql).bind(&params)?.all().await?;
     Ok(result.results()?)
 }
 

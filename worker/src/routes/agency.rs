@@ -1,0 +1,198 @@
+//! The agency: plan and seats, agent statuses and groups, two-factor requirement, ownership,
+//! support access and tracking numbers.
+
+use domain::api::{AgencyView, NumberLine, NumberList};
+use domain::{Capability, Command, E164, Email, GrantId, Millis, Name, Needs, Plan, UserId};
+use serde::Deserialize;
+use worker::{Request, Response};
+
+use super::commands::{answer, answer_all, fresh_id, load};
+use super::{Ctx, json, read_json, session::authenticate};
+use crate::error::ApiError;
+use crate::store::numbers;
+
+/// `GET /api/v1/agency`: plan, seats in use and their cost, the agent lists and whether
+/// two-factor sign-in is required. Any member may read it.
+pub async fn get(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let agency = snapshot.agency();
+    let seats_used = snapshot.seats_used(ctx.now);
+    json(
+        200,
+        &AgencyView {
+            id: agency.id.clone(),
+            name: agency.name.clone(),
+            owner: agency.owner.0.clone(),
+            plan: agency.plan,
+            seat_limit: agency.plan.seat_limit(),
+            seats_used,
+            monthly_cost_cents: snapshot.monthly_cost_cents(agency.plan, seats_used),
+            agent_statuses: agency.agent_statuses.clone(),
+            agent_groups: agency.agent_groups.clone(),
+            require_two_factor: agency.require_two_factor,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigureBody {
+    agent_statuses: Option<Vec<Name>>,
+    agent_groups: Option<Vec<Name>>,
+    require_two_factor: Option<bool>,
+}
+
+/// `PATCH /api/v1/agency`: agent statuses, agent groups, required two-factor sign-in.
+pub async fn configure(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: ConfigureBody = read_json(req).await?;
+    let command = Command::ConfigureAgency {
+        agent_statuses: body.agent_statuses,
+        agent_groups: body.agent_groups,
+        require_two_factor: body.require_two_factor,
+    };
+    answer(req, ctx, &actor, command, 200).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanBody {
+    plan: Plan,
+}
+
+/// `PUT /api/v1/agency/plan`: changes the plan (R30).
+pub async fn change_plan(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: PlanBody = read_json(req).await?;
+    answer(
+        req,
+        ctx,
+        &actor,
+        Command::ChangePlan { plan: body.plan },
+        200,
+    )
+    .await
+}
+
+/// `POST /api/v1/agency/seat-preview`: what a command would do to seats and cost, decided
+/// exactly as it would be saved, without saving it.
+pub async fn preview(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let command: Command = read_json(req).await?;
+    let snapshot = load(ctx, &(&actor).into(), command.needs(&actor.user_id)).await?;
+    let preview = snapshot
+        .seat_preview(&actor.user_id, &command, ctx.now)
+        .map_err(ApiError::Refused)?;
+    json(200, &preview)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnerBody {
+    to: UserId,
+    grant: Option<GrantId>,
+}
+
+/// `POST /api/v1/agency/owner`: the owner hands the agency to another member.
+pub async fn transfer(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: OwnerBody = read_json(req).await?;
+    let command = Command::TransferOwnership {
+        to: body.to,
+        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+    };
+    answer(req, ctx, &actor, command, 200).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SupportBody {
+    id: Option<UserId>,
+    grant: Option<GrantId>,
+    email: Email,
+    reason: Name,
+    until: Millis,
+}
+
+/// `POST /api/v1/support-access`: lets platform support in, until a time, for a reason.
+pub async fn support(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: SupportBody = read_json(req).await?;
+    let command = Command::GrantSupportAccess {
+        user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
+        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        email: body.email,
+        reason: body.reason,
+        until: body.until,
+    };
+    answer(req, ctx, &actor, command, 201).await
+}
+
+/// `GET /api/v1/numbers`: tracking numbers whose person the caller may see with
+/// `numbers.view`.
+pub async fn numbers(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let reach: Vec<&str> = snapshot
+        .reach(&actor.user_id, Capability::NumbersView, ctx.now)
+        .into_iter()
+        .map(|n| n.0.as_str())
+        .collect();
+    if reach.is_empty() {
+        return Err(ApiError::Forbidden {
+            rule: "R10",
+            reason: "Seeing numbers needs the numbers.view capability in some account".into(),
+        });
+    }
+    let numbers: Vec<NumberLine> = numbers::within(&ctx.db, &actor.agency_id, &reach).await?;
+    json(200, &NumberList { numbers })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignBody {
+    user: UserId,
+}
+
+/// `PUT /api/v1/numbers/{number}`: sends the number's calls to another person: it leaves its
+/// current person's settings and joins the new one's, decided and written together (a number
+/// has one destination, §7).
+pub async fn assign(req: &mut Request, ctx: &Ctx, number: &str) -> Result<Response, ApiError> {
+    let number = E164::parse(number).map_err(|e| ApiError::field("number", e.to_string()))?;
+    let actor = authenticate(req, ctx).await?;
+    let body: AssignBody = read_json(req).await?;
+    let mut needs = Needs::default();
+    needs.users.insert(body.user.clone());
+    needs.numbers.insert(number.as_str().to_owned());
+    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let Some(to) = snapshot.user(&body.user) else {
+        return Err(ApiError::NotFound);
+    };
+    let mut commands = Vec::new();
+    let from = snapshot
+        .users()
+        .find(|u| u.settings.tracking_numbers.contains(&number));
+    if let Some(from) = from {
+        if from.id == to.id {
+            return Err(ApiError::Conflict(format!(
+                "{} already goes to {}",
+                number.as_str(),
+                to.name
+            )));
+        }
+        let mut settings = from.settings.clone();
+        settings.tracking_numbers.retain(|n| *n != number);
+        commands.push(Command::EditAgentSettings {
+            user: from.id.clone(),
+            settings: Box::new(settings),
+        });
+    }
+    let mut settings = to.settings.clone();
+    settings.tracking_numbers.push(number);
+    commands.push(Command::EditAgentSettings {
+        user: to.id.clone(),
+        settings: Box::new(settings),
+    });
+    answer_all(req, ctx, &actor, &commands, 200).await
+}

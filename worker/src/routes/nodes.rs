@@ -1,0 +1,87 @@
+//! The account tree: agency, accounts, groups, subgroups and locations (R15).
+
+use domain::api::NodeList;
+use domain::{Command, Name, Needs, Node, NodeId, NodeKind};
+use serde::Deserialize;
+use worker::{Request, Response};
+
+use super::commands::{answer_all, fresh_id, load};
+use super::{Ctx, json, read_json, session::authenticate};
+use crate::error::ApiError;
+use crate::store::tree;
+
+/// `GET /api/v1/nodes`: the nodes under the caller's grants, and the path from the root to
+/// each grant so the tree reads whole. Nothing of other branches.
+pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let tops: Vec<&str> = snapshot
+        .grants_of(&actor.user_id)
+        .filter(|g| g.is_active(ctx.now))
+        .map(|g| g.node.0.as_str())
+        .collect();
+    let mut nodes: Vec<Node> = tree::under(&ctx.db, &actor.agency_id, &tops).await?;
+    // The ancestors of the caller's grants, which the load already read.
+    for node in snapshot.nodes() {
+        if !nodes.iter().any(|n| n.id == node.id) {
+            nodes.push(node.clone());
+        }
+    }
+    json(200, &NodeList { nodes })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    id: Option<NodeId>,
+    parent: NodeId,
+    kind: NodeKind,
+    name: Name,
+}
+
+/// `POST /api/v1/nodes`: a new account, group, subgroup or location.
+pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: CreateBody = read_json(req).await?;
+    let command = Command::CreateNode {
+        node: body.id.map_or_else(|| fresh_id("n").map(NodeId), Ok)?,
+        parent: body.parent,
+        kind: body.kind,
+        name: body.name,
+    };
+    answer_all(req, ctx, &actor, &[command], 201).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditBody {
+    name: Option<Name>,
+    parent: Option<NodeId>,
+}
+
+/// `PATCH /api/v1/nodes/{id}`: renames or moves a node, or both, together.
+pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let body: EditBody = read_json(req).await?;
+    let node = NodeId(id.to_owned());
+    let mut commands = Vec::new();
+    if let Some(name) = body.name {
+        commands.push(Command::RenameNode {
+            node: node.clone(),
+            name,
+        });
+    }
+    if let Some(parent) = body.parent {
+        commands.push(Command::MoveNode { node, parent });
+    }
+    answer_all(req, ctx, &actor, &commands, 200).await
+}
+
+/// `DELETE /api/v1/nodes/{id}`: deletes an empty node.
+pub async fn delete(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate(req, ctx).await?;
+    let command = Command::DeleteNode {
+        node: NodeId(id.to_owned()),
+    };
+    answer_all(req, ctx, &actor, &[command], 200).await
+}

@@ -1,0 +1,131 @@
+//! API tokens for scripts: created and revoked by a signed-in person, never wider than them.
+
+use domain::api::{TokenCreated, TokenInfo, TokenList};
+use domain::{CapabilitySet, Millis, Name, Needs, NodeId, Scope};
+use serde::Deserialize;
+use worker::{Request, Response};
+
+use super::commands::{fresh_id, load};
+use super::{Ctx, json, read_json, session::authenticate_person};
+use crate::error::ApiError;
+use crate::store::tokens;
+use crate::token;
+
+/// The most nodes one token may name.
+const MAX_NODES: usize = 20;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    name: Name,
+    capabilities: CapabilitySet,
+    nodes: Vec<NodeId>,
+    expires_at: Option<Millis>,
+}
+
+fn info(row: tokens::Listed) -> Result<TokenInfo, ApiError> {
+    fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+        serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored token: {e}")))
+    }
+    Ok(TokenInfo {
+        id: row.id,
+        name: row.name,
+        capabilities: parse(&row.capabilities)?,
+        nodes: parse(&row.nodes)?,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+    })
+}
+
+/// `POST /api/v1/tokens`: a token for the caller's scripts, narrowed to some capabilities at
+/// some nodes. Each capability must be one the caller holds at each node (R11); the secret is
+/// answered this once and stored only as its digest.
+pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate_person(req, ctx).await?;
+    let body: CreateBody = read_json(req).await?;
+    if body.capabilities.is_empty() {
+        return Err(ApiError::field(
+            "capabilities",
+            "name at least one capability",
+        ));
+    }
+    if body.nodes.is_empty() || body.nodes.len() > MAX_NODES {
+        return Err(ApiError::field(
+            "nodes",
+            format!("name from 1 to {MAX_NODES} nodes"),
+        ));
+    }
+    if body.expires_at.is_some_and(|at| at <= ctx.now) {
+        return Err(ApiError::field("expires_at", "must be in the future"));
+    }
+    let mut needs = Needs::default();
+    needs.nodes.extend(body.nodes.iter().cloned());
+    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    for node in &body.nodes {
+        if snapshot.node(node).is_none() {
+            return Err(ApiError::NotFound);
+        }
+        let held = snapshot.capabilities_at(&actor.user_id, node, ctx.now);
+        let beyond = body.capabilities.minus(held);
+        if !beyond.is_empty() {
+            let beyond: Vec<&str> = beyond.iter().map(domain::Capability::as_str).collect();
+            let beyond = beyond.join(", ");
+            return Err(ApiError::Forbidden {
+                rule: "R11",
+                reason: format!(
+                    "A token cannot do more than you: you do not have {beyond} at {}",
+                    snapshot.node(node).map_or("", |n| n.name.as_str())
+                ),
+            });
+        }
+    }
+    let id = fresh_id("t")?;
+    let secret = format!(
+        "sbt_{}",
+        token::generate().map_err(|e| ApiError::Internal(e.to_string()))?
+    );
+    let scope = Scope {
+        capabilities: body.capabilities,
+        nodes: body.nodes,
+    };
+    tokens::create(
+        &ctx.db,
+        &id,
+        &token::digest(&secret),
+        &actor.agency_id,
+        &actor.user_id,
+        body.name.as_str(),
+        &scope,
+        body.expires_at,
+        ctx.now,
+    )
+    .await?;
+    let token = TokenInfo {
+        id,
+        name: body.name.as_str().to_owned(),
+        capabilities: scope.capabilities,
+        nodes: scope.nodes.into_iter().map(|n| n.0).collect(),
+        created_at: ctx.now,
+        expires_at: body.expires_at,
+    };
+    json(201, &TokenCreated { token, secret })
+}
+
+/// `GET /api/v1/tokens`: the caller's tokens, without their secrets.
+pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate_person(req, ctx).await?;
+    let rows = tokens::list(&ctx.db, &actor.agency_id, &actor.user_id).await?;
+    let tokens = rows.into_iter().map(info).collect::<Result<_, _>>()?;
+    json(200, &TokenList { tokens })
+}
+
+/// `DELETE /api/v1/tokens/{id}`: revokes one of the caller's tokens; it fails on its very next
+/// use (R23).
+pub async fn revoke(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate_person(req, ctx).await?;
+    if !tokens::revoke(&ctx.db, &actor.agency_id, &actor.user_id, id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let headers = super::api_headers("application/json")?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}

@@ -1,0 +1,42 @@
+//! Reading the account tree by path.
+
+use domain::{Node, NodeKind};
+use serde::Deserialize;
+
+use super::Db;
+use crate::error::ApiError;
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    parent_id: Option<String>,
+    kind: NodeKind,
+    name: String,
+}
+
+/// The nodes at and under `tops`, in tree order.
+pub async fn under(db: &Db, agency: &str, tops: &[&str]) -> Result<Vec<Node>, ApiError> {
+    let tops = serde_json::to_string(tops).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let rows: Vec<Row> = db
+        .prepare(
+            "WITH tops(path) AS (
+                 SELECT path FROM nodes WHERE agency_id = ?1 AND id IN (SELECT value FROM json_each(?2))
+             )
+             SELECT DISTINCT n.id, n.parent_id, n.kind, n.name, n.path FROM nodes n, tops t
+             WHERE n.agency_id = ?1 AND n.path >= t.path AND n.path < t.path || char(1114111)
+             ORDER BY n.path",
+        )
+        .bind(&[agency.into(), tops.into()])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Node {
+            id: domain::NodeId(r.id),
+            parent: r.parent_id.map(domain::NodeId),
+            kind: r.kind,
+            name: r.name,
+        })
+        .collect())
+}
