@@ -54,6 +54,9 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_by_user ON api_tokens (agency_id, user_id);
 
 -- The orders and filters of the user list.
-CREATE INDEX users_by_agency_email ON users (agency_id, email);
-CREATE INDEX users_by_agency_created ON users (agency_id, created_at);
+DROP INDEX users_by_agency_name;
+CREATE INDEX users_by_agency_name ON users (agency_id, name COLLATE NOCASE, id);
+CREATE INDEX users_by_agency_email ON users (agency_id, email, id);
+CREATE INDEX users_by_agency_created ON users (agency_id, created_at, id);
 CREATE INDEX grants_by_agency_node ON grants (agency_id, node_id);
+CREATE INDEX nodes_by_agency_parent ON nodes (agency_id, parent_id);

@@ -18,13 +18,14 @@ pub async fn within(db: &Db, agency: &str, reach: &[&str]) -> Result<Vec<NumberL
     let reach = serde_json::to_string(reach).map_err(|e| ApiError::Internal(e.to_string()))?;
     let rows: Vec<Row> = db
         .prepare(
-            "WITH reach(path) AS (
-                 SELECT path FROM nodes WHERE agency_id = ?1 AND id IN (SELECT value FROM json_each(?2))
+            "WITH reach(path) AS MATERIALIZED (
+                 SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
+                 WHERE n.agency_id = ?1
              )
              SELECT m.number, m.user_id, u.name FROM numbers m
              JOIN users u ON u.id = m.user_id AND u.agency_id = ?1
              WHERE m.agency_id = ?1 AND EXISTS (
-                 SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id, reach r
+                 SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN reach r
                  WHERE g.agency_id = ?1 AND g.user_id = m.user_id
                    AND substr(n.path, 1, length(r.path)) = r.path)
              ORDER BY m.number LIMIT 1000",

@@ -23,21 +23,26 @@ const PARAMS: &str = "p AS (SELECT ?1 AS agency, ?2 AS users, ?3 AS grants, ?4 A
         ?5 AS holders_of, ?6 AS contents_of, ?7 AS numbers, ?8 AS nodes, ?9 AS roles,
         ?10 AS all_roles, ?11 AS now)";
 
-/// The people the decision reads: named ones, holders of named grants, owners of named
-/// addresses and numbers, holders of named roles, and whoever holds a grant at a named node.
+/// The people the decision reads: named ones, holders of named grants, holders of named roles
+/// and of grants at named nodes, owners of named addresses and numbers. Each term reads by an
+/// index, so the rows read follow what was named, not the agency's size (D1 allows five terms).
 const WANTED: &str = "wanted(id) AS (
         SELECT value FROM p, json_each(p.users)
-        UNION SELECT g.user_id FROM grants g, p
+        UNION SELECT g.user_id FROM p CROSS JOIN json_each(p.grants) j CROSS JOIN grants g ON g.id = j.value
             WHERE g.agency_id = p.agency
-              AND (g.id IN (SELECT value FROM json_each(p.grants))
-                   OR (g.role_kind = 'custom' AND g.role IN (SELECT value FROM json_each(p.holders_of)))
-                   OR g.node_id IN (SELECT value FROM json_each(p.contents_of)))
-        UNION SELECT u.id FROM users u, p
+        UNION SELECT g.user_id FROM p CROSS JOIN json_each(p.holders_of) j
+            CROSS JOIN grants g ON g.agency_id = p.agency AND g.role_kind = 'custom' AND g.role = j.value
+        UNION SELECT g.user_id FROM p CROSS JOIN json_each(p.contents_of) j
+            CROSS JOIN grants g ON g.agency_id = p.agency AND g.node_id = j.value
+        UNION SELECT u.id FROM p CROSS JOIN json_each(p.emails) j CROSS JOIN users u ON u.email = j.value
             WHERE u.agency_id = p.agency
-              AND (u.email IN (SELECT value FROM json_each(p.emails))
-                   OR u.id IN (SELECT n.user_id FROM numbers n
-                               WHERE n.agency_id = p.agency
-                                 AND n.number IN (SELECT value FROM json_each(p.numbers))))
+    )";
+
+/// The owners of named numbers join the wanted people through the numbers table.
+const WANTED_ALL: &str = "wanted_all(id) AS (
+        SELECT id FROM wanted
+        UNION SELECT n.user_id FROM p CROSS JOIN json_each(p.numbers) j
+            CROSS JOIN numbers n ON n.agency_id = p.agency AND n.number = j.value
     )";
 
 /// The active people holding an administrator grant at the root (R14).
@@ -199,52 +204,59 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
         statement(
             db,
             format!(
-                "WITH {PARAMS}, {WANTED} SELECT u.id, u.email, u.name, u.state, u.calling_enabled,
+                "WITH {PARAMS}, {WANTED}, {WANTED_ALL} SELECT u.id, u.email, u.name, u.state, u.calling_enabled,
                         u.contact_edit, u.invitation_expires_at, u.support, u.settings
-                 FROM users u, p JOIN wanted w ON w.id = u.id WHERE u.agency_id = p.agency"
+                 FROM p CROSS JOIN wanted_all w CROSS JOIN users u ON u.id = w.id WHERE u.agency_id = p.agency"
             ),
             &params,
         )?,
         statement(
             db,
             format!(
-                "WITH {PARAMS}, {WANTED} SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id,
+                "WITH {PARAMS}, {WANTED}, {WANTED_ALL} SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id,
                         g.starts_at, g.ends_at
-                 FROM grants g, p JOIN wanted w ON w.id = g.user_id WHERE g.agency_id = p.agency"
+                 FROM p CROSS JOIN wanted_all w CROSS JOIN grants g ON g.agency_id = p.agency AND g.user_id = w.id"
             ),
             &params,
         )?,
         statement(
             db,
             format!(
-                "WITH RECURSIVE {PARAMS}, {WANTED},
+                "WITH RECURSIVE {PARAMS}, {WANTED}, {WANTED_ALL},
                  starts(id) AS (
                      SELECT value FROM p, json_each(p.nodes)
-                     UNION SELECT g.node_id FROM grants g, p JOIN wanted w ON w.id = g.user_id
-                         WHERE g.agency_id = p.agency
-                     UNION SELECT n.id FROM nodes n, p WHERE n.agency_id = p.agency AND n.parent_id IS NULL
+                     UNION SELECT g.node_id FROM p, wanted_all w
+                         CROSS JOIN grants g ON g.agency_id = p.agency AND g.user_id = w.id
+                     UNION SELECT n.id FROM p CROSS JOIN nodes n
+                         ON n.agency_id = p.agency AND n.parent_id IS NULL
                  ),
                  up(id) AS (
                      SELECT id FROM starts
                      UNION SELECT n.parent_id FROM nodes n JOIN up ON n.id = up.id
                          WHERE n.parent_id IS NOT NULL
                  )
-                 SELECT n.id, n.parent_id, n.kind, n.name FROM nodes n, p
+                 SELECT n.id, n.parent_id, n.kind, n.name FROM p CROSS JOIN up CROSS JOIN nodes n ON n.id = up.id
                  WHERE n.agency_id = p.agency
-                   AND (n.id IN (SELECT id FROM up)
-                        OR n.parent_id IN (SELECT value FROM json_each(p.contents_of)))"
+                 UNION SELECT n.id, n.parent_id, n.kind, n.name FROM p CROSS JOIN json_each(p.contents_of) j
+                     CROSS JOIN nodes n ON n.parent_id = j.value
+                 WHERE n.agency_id = p.agency"
             ),
             &params,
         )?,
         statement(
             db,
             format!(
-                "WITH {PARAMS}, {WANTED} SELECT r.id, r.name, r.capabilities FROM custom_roles r, p
+                "WITH {PARAMS}, {WANTED}, {WANTED_ALL},
+                 held(role) AS (
+                     SELECT g.role FROM p CROSS JOIN wanted_all w CROSS JOIN grants g
+                         ON g.agency_id = p.agency AND g.user_id = w.id
+                     WHERE +g.role_kind = 'custom'
+                 )
+                 SELECT r.id, r.name, r.capabilities FROM custom_roles r, p
                  WHERE r.agency_id = p.agency
                    AND (p.all_roles = 1
                         OR r.id IN (SELECT value FROM json_each(p.roles))
-                        OR r.id IN (SELECT g.role FROM grants g JOIN wanted w ON w.id = g.user_id
-                                    WHERE g.agency_id = p.agency AND g.role_kind = 'custom'))"
+                        OR r.id IN (SELECT role FROM held))"
             ),
             &params,
         )?,

@@ -19,10 +19,11 @@ pub async fn under(db: &Db, agency: &str, tops: &[&str]) -> Result<Vec<Node>, Ap
     let tops = serde_json::to_string(tops).map_err(|e| ApiError::Internal(e.to_string()))?;
     let rows: Vec<Row> = db
         .prepare(
-            "WITH tops(path) AS (
-                 SELECT path FROM nodes WHERE agency_id = ?1 AND id IN (SELECT value FROM json_each(?2))
+            "WITH tops(path) AS MATERIALIZED (
+                 SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
+                 WHERE n.agency_id = ?1
              )
-             SELECT DISTINCT n.id, n.parent_id, n.kind, n.name, n.path FROM nodes n, tops t
+             SELECT DISTINCT n.id, n.parent_id, n.kind, n.name, n.path FROM tops t CROSS JOIN nodes n
              WHERE n.agency_id = ?1 AND n.path >= t.path AND n.path < t.path || char(1114111)
              ORDER BY n.path",
         )

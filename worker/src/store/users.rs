@@ -102,10 +102,11 @@ pub async fn page(
         String::new()
     };
     let sql = format!(
-        "WITH reach(path) AS (
-             SELECT path FROM nodes WHERE agency_id = ?1 AND id IN (SELECT value FROM json_each(?2))
+        "WITH reach(path) AS MATERIALIZED (
+             SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
+             WHERE n.agency_id = ?1
          ),
-         within(path) AS (SELECT path FROM nodes WHERE agency_id = ?1 AND id = ?6),
+         within(path) AS MATERIALIZED (SELECT path FROM nodes WHERE agency_id = ?1 AND id = ?6),
          page AS (
              SELECT u.id, u.name, u.email, u.state, u.created_at, u.invitation_expires_at FROM users u
              WHERE u.agency_id = ?1 AND u.state != 'deleted'
@@ -113,7 +114,7 @@ pub async fn page(
                AND (?4 IS NULL OR instr(lower(u.name), ?4) > 0 OR instr(lower(u.email), ?4) > 0)
                {keyset}
                AND EXISTS (
-                   SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id, reach r
+                   SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN reach r
                    WHERE g.agency_id = ?1 AND g.user_id = u.id
                      AND substr(n.path, 1, length(r.path)) = r.path
                      AND (?5 IS NULL OR g.role = ?5)
@@ -126,8 +127,8 @@ pub async fn page(
                 g.id AS grant_id, g.role_kind, g.role, cr.name AS role_name,
                 n.id AS node_id, n.name AS node_name, g.starts_at, g.ends_at
          FROM page
-         JOIN grants g ON g.user_id = page.id AND g.agency_id = ?1
-         JOIN nodes n ON n.id = g.node_id
+         CROSS JOIN grants g ON g.agency_id = ?1 AND g.user_id = page.id
+         CROSS JOIN nodes n ON n.id = g.node_id
          LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
          WHERE EXISTS (SELECT 1 FROM reach r WHERE substr(n.path, 1, length(r.path)) = r.path)
          ORDER BY page.{order} {dir}, page.id {dir}, n.path"
