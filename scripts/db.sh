@@ -21,3 +21,12 @@ d1_seed_demo() {
     rm -f "$seed"
     say "loaded the demo agencies"
 }
+
+# Loads the authorization matrix's agency (tests only) into the local D1 kept in $1.
+d1_seed_matrix() {
+    local seed
+    seed="$(mktemp --suffix=.sql)"
+    cargo run --quiet -p xtask -- seed-matrix >"$seed"
+    (cd "$ROOT/worker" && wrangler d1 execute DB --local --persist-to "$1" --file "$seed" >/dev/null)
+    rm -f "$seed"
+}

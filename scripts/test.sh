@@ -75,6 +75,7 @@ start_server() {
     state_dir="$(mktemp -d)"
     d1_migrate "$state_dir" >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log"; return 1; }
     d1_seed_demo "$state_dir" || return 1
+    d1_seed_matrix "$state_dir" || return 1
     local port
     port="$(free_port)"
     (cd "$ROOT/worker" && exec setsid wrangler dev --ip 127.0.0.1 --port "$port" \

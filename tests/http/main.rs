@@ -4,6 +4,7 @@
 mod commands;
 mod health;
 mod invitations;
+mod matrix;
 mod session;
 mod two_factor;
 mod users;

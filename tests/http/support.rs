@@ -143,3 +143,6 @@ pub fn sign_in(email: &str, password: &str) -> String {
         .session_cookie()
         .expect("sign-in sets the session cookie")
 }
+
+#[path = "matrix_agency.rs"]
+pub mod matrix;

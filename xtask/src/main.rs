@@ -450,6 +450,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        ["seed-matrix"] => match switchboard_worker::password::hash(DEMO_PASSWORD) {
+            Ok(hash) => {
+                print!(
+                    "{}",
+                    switchboard_tests::matrix::sql(switchboard_worker::clock::now(), &hash)
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("seed-matrix: {error}");
+                ExitCode::FAILURE
+            }
+        },
         ["seed-large", id, users, nodes, grants] => {
             let number = |text: &str| text.parse::<usize>().map_err(|e| format!("{text}: {e}"));
             let sql = (|| {
