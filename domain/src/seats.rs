@@ -91,19 +91,21 @@ impl Snapshot {
         }
     }
 
+    /// The seats the people this snapshot holds take under `plan`.
+    fn held_seats(&self, plan: Plan, now: Millis) -> u32 {
+        self.users
+            .iter()
+            .filter(|e| self.entry_takes_seat(e, plan, now))
+            .count() as u32
+    }
+
     /// The counts among the people this snapshot holds, whatever the agency-wide counts say.
     /// For a partial snapshot, the difference of this before and after a change is the change's
     /// difference to the agency's counts: nobody outside the snapshot is touched by it.
     pub fn held_counts(&self, now: Millis) -> AgencyCounts {
-        let seats = |plan| {
-            self.users
-                .iter()
-                .filter(|e| self.entry_takes_seat(e, plan, now))
-                .count() as u32
-        };
         AgencyCounts {
-            logins: seats(Plan::Unlimited),
-            dialers: seats(Plan::Seats { seats: 0 }),
+            logins: self.held_seats(Plan::Unlimited, now),
+            dialers: self.held_seats(Plan::Seats { seats: 0 }, now),
             top_administrators: self.top_administrators(now).len() as u32,
         }
     }
@@ -153,7 +155,12 @@ impl Snapshot {
         let before_plan = self.agency.plan;
         let plan = after.agency.plan;
         let seats_before = self.seats_used(now);
-        let seats_after = after.seats_used(now);
+        // The agency's seats under the new plan, moved by what the change does to the people
+        // it touches: right for a whole snapshot and for a partial one alike.
+        let seats_after = (i64::from(self.seats_under(plan, now))
+            + i64::from(after.held_seats(plan, now))
+            - i64::from(self.held_seats(plan, now)))
+        .max(0) as u32;
         Ok(SeatPreview {
             plan,
             limit: plan.seat_limit(),

@@ -781,6 +781,13 @@ fn run(spec: Spec) -> Result<(), TestCaseError> {
                 }
             )));
         }
+        // The seat preview, which the Worker computes on the partial snapshot, agrees too.
+        prop_assert_eq!(
+            part.seat_preview(&actor, &cmd, NOW),
+            s.seat_preview(&actor, &cmd, NOW),
+            "seat preview of {:?}",
+            cmd
+        );
         if let Some(expected) = reference.verdict(&actor.0, &cmd, NOW) {
             prop_assert_eq!(
                 decided.as_ref().map(|_| ()).map_err(|r| r.rule),

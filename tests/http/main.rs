@@ -1,6 +1,7 @@
 //! HTTP tests against the real Worker under `wrangler dev`, with a fresh local D1 seeded with
 //! the demo agencies. Each test names the rule of PRODUCT.md it proves, where there is one.
 
+mod api;
 mod commands;
 mod health;
 mod invitations;

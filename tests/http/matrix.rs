@@ -577,6 +577,7 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
             201,
         );
     }
+    two_factor_required_by_the_agency(&m.owner);
     println!(
         "authorization matrix: {} combinations checked ({} roles × 3 targets × every endpoint): \
          {} changes allowed, {} refused with nothing changed",
@@ -588,5 +589,63 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
     assert!(
         m.allowed > 0 && m.refused > 0,
         "both sides of the rules were exercised"
+    );
+}
+
+/// An agency that requires two-factor sign-in: the owner must have it first; then everyone
+/// without it can only set it up until they do, and turning the requirement off frees them.
+fn two_factor_required_by_the_agency(owner: &str) {
+    use switchboard_worker::totp;
+    let on = json!({ "require_two_factor": true });
+    let locked_out = Call::new("PATCH", "/api/v1/agency").cookie(owner).json(&on);
+    assert_eq!(
+        locked_out.status, 409,
+        "not before the owner has it: {:?}",
+        locked_out.body
+    );
+
+    let setup = Call::new("POST", "/api/v1/me/totp").cookie(owner).send();
+    assert_eq!(setup.status, 200, "{:?}", setup.body);
+    let secret = totp::from_base32(setup.body["secret"].as_str().unwrap()).unwrap();
+    let step = (now() / 1000) as u64 / totp::STEP;
+    let confirm = Call::new("POST", "/api/v1/me/totp/confirm")
+        .cookie(owner)
+        .json(&json!({ "code": format!("{:06}", totp::code(&secret, step)) }));
+    assert_eq!(confirm.status, 204, "{:?}", confirm.body);
+    let required = Call::new("PATCH", "/api/v1/agency").cookie(owner).json(&on);
+    assert_eq!(required.status, 200, "{:?}", required.body);
+
+    // The Manager (actor 2) has no second factor: only setting it up is open to them.
+    let manager = sign_in("actor2@matrix.example", DEMO_PASSWORD);
+    let me = Call::new("GET", "/api/v1/me").cookie(&manager).send();
+    assert_eq!(me.body["two_factor_required"], true, "{:?}", me.body);
+    let users = Call::new("GET", "/api/v1/users").cookie(&manager).send();
+    assert_eq!(users.status, 403, "{:?}", users.body);
+    assert!(
+        users.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("two-factor")
+    );
+    let own = Call::new("POST", "/api/v1/me/totp").cookie(&manager).send();
+    assert_eq!(own.status, 200, "setting it up stays open: {:?}", own.body);
+    assert_eq!(
+        Call::new("GET", "/api/v1/users")
+            .cookie(owner)
+            .send()
+            .status,
+        200
+    );
+
+    let off = Call::new("PATCH", "/api/v1/agency")
+        .cookie(owner)
+        .json(&json!({ "require_two_factor": false }));
+    assert_eq!(off.status, 200, "{:?}", off.body);
+    assert_eq!(
+        Call::new("GET", "/api/v1/users")
+            .cookie(&manager)
+            .send()
+            .status,
+        200
     );
 }

@@ -47,6 +47,13 @@ struct ConfigureBody {
 pub async fn configure(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let actor = authenticate(req, ctx).await?;
     let body: ConfigureBody = read_json(req).await?;
+    if body.require_two_factor == Some(true) && actor.totp_enabled == 0 {
+        return Err(ApiError::Conflict(
+            "Turn on two-factor sign-in for yourself first, so that requiring it cannot lock \
+             you out"
+                .into(),
+        ));
+    }
     let command = Command::ConfigureAgency {
         agent_statuses: body.agent_statuses,
         agent_groups: body.agent_groups,

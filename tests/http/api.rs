@@ -1,0 +1,369 @@
+//! The REST surface: user pages, API tokens, the audit log's filters and CSV, seats, numbers,
+//! the account tree and bad query strings. Changes here stay inside Brightline and clean up
+//! after themselves, since the tests share one database.
+
+use serde_json::{Value, json};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
+
+fn run_id() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn ids(body: &Value) -> Vec<String> {
+    body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn r1_user_pages_follow_their_cursor_to_the_end_without_gaps_or_repeats() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let whole = Call::new("GET", "/api/v1/users?limit=200")
+        .cookie(&admin)
+        .send();
+    assert_eq!(whole.status, 200, "{:?}", whole.body);
+    assert!(whole.body["next"].is_null(), "one page holds them all");
+    let mut seen: Vec<String> = Vec::new();
+    let mut path = "/api/v1/users?limit=4".to_owned();
+    loop {
+        let page = Call::new("GET", &path).cookie(&admin).send();
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        assert!(ids(&page.body).len() <= 4);
+        seen.extend(ids(&page.body));
+        match page.body["next"].as_str() {
+            Some(next) => path = format!("/api/v1/users?limit=4&after={next}"),
+            None => break,
+        }
+    }
+    let demo = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .filter(|id| !id.starts_with("u_http_"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        demo(&seen),
+        demo(&ids(&whole.body)),
+        "pages in order, nothing twice"
+    );
+    let names: Vec<String> = whole.body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "ordered by name");
+
+    let reversed = Call::new("GET", "/api/v1/users?sort=-email&limit=200")
+        .cookie(&admin)
+        .send();
+    let emails: Vec<&str> = reversed.body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert!(emails.windows(2).all(|w| w[0] >= w[1]), "{emails:?}");
+}
+
+#[test]
+fn r1_search_and_filters_narrow_the_list_inside_the_reach() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let found = Call::new("GET", "/api/v1/users?q=NOOR")
+        .cookie(&admin)
+        .send();
+    assert_eq!(
+        ids(&found.body),
+        ["u_noor"],
+        "search ignores case, names and addresses"
+    );
+    let invited = Call::new("GET", "/api/v1/users?state=invited")
+        .cookie(&admin)
+        .send();
+    assert!(ids(&invited.body).contains(&"u_parker".to_owned()));
+    assert!(
+        invited.body["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["state"] == "invited")
+    );
+    let harbor = Call::new("GET", "/api/v1/users?node=n_harbor")
+        .cookie(&admin)
+        .send();
+    assert!(ids(&harbor.body).contains(&"u_casey".to_owned()));
+    assert!(
+        !ids(&harbor.body).contains(&"u_blake".to_owned()),
+        "Blake works at Acme"
+    );
+    let managers = Call::new("GET", "/api/v1/users?role=Manager")
+        .cookie(&admin)
+        .send();
+    assert!(ids(&managers.body).contains(&"u_casey".to_owned()));
+
+    // A manager of Harbor searching everyone still sees only Harbor's people (R1).
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let theirs = Call::new("GET", "/api/v1/users?q=brightline")
+        .cookie(&casey)
+        .send();
+    assert!(
+        !ids(&theirs.body).contains(&"u_blake".to_owned()),
+        "{:?}",
+        theirs.body
+    );
+}
+
+#[test]
+fn bad_query_strings_get_a_message_per_field() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    for (query, field) in [
+        ("sort=shoe_size", "sort"),
+        ("limit=0", "limit"),
+        ("limit=100000", "limit"),
+        ("state=sleeping", "state"),
+        ("after=zz", "after"),
+        ("after=7b7d", "after"),
+        ("colour=red", "colour"),
+        ("q=a&q=b", "q"),
+    ] {
+        let answer = Call::new("GET", &format!("/api/v1/users?{query}"))
+            .cookie(&admin)
+            .send();
+        assert_eq!(answer.status, 422, "{query}: {:?}", answer.body);
+        assert_eq!(answer.content_type, "application/problem+json");
+        assert_eq!(answer.body["errors"][0]["field"], field, "{query}");
+    }
+    let audit = Call::new("GET", "/api/v1/audit?since=yesterday")
+        .cookie(&admin)
+        .send();
+    assert_eq!(audit.status, 422);
+}
+
+#[test]
+fn api_tokens_act_within_their_scope_never_beyond_their_creator_and_die_when_revoked() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let made = Call::new("POST", "/api/v1/tokens")
+        .cookie(&admin)
+        .json(&json!({
+            "name": "Acme report script",
+            "capabilities": ["users.view"],
+            "nodes": ["n_acme"]
+        }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let secret = made.body["secret"].as_str().unwrap().to_owned();
+    let id = made.body["token"]["id"].as_str().unwrap().to_owned();
+    let bearer = format!("Bearer {secret}");
+
+    // Scoped: only the people of Acme, and nothing it was not given.
+    let seen = Call::new("GET", "/api/v1/users")
+        .header("Authorization", &bearer)
+        .send();
+    assert_eq!(seen.status, 200, "{:?}", seen.body);
+    let seen = ids(&seen.body);
+    assert!(seen.contains(&"u_blake".to_owned()), "{seen:?}");
+    assert!(
+        !seen.contains(&"u_casey".to_owned()),
+        "Harbor is outside the token: {seen:?}"
+    );
+    let suspend = Call::new("POST", "/api/v1/users/u_kai/suspend")
+        .header("Authorization", &bearer)
+        .send();
+    assert_eq!(
+        suspend.status, 403,
+        "the token lacks users.suspend: {:?}",
+        suspend.body
+    );
+    let nested = Call::new("POST", "/api/v1/tokens")
+        .header("Authorization", &bearer)
+        .json(&json!({ "name": "x", "capabilities": ["users.view"], "nodes": ["n_acme"] }));
+    assert_eq!(nested.status, 403, "a token cannot make tokens");
+
+    // Listed without its secret, stored only as a digest.
+    let list = Call::new("GET", "/api/v1/tokens").cookie(&admin).send();
+    assert!(
+        list.body["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == id.as_str())
+    );
+    assert!(
+        !list.body.to_string().contains(&secret),
+        "the secret is shown once"
+    );
+
+    // R11: never wider than the person who makes it.
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let wider = Call::new("POST", "/api/v1/tokens")
+        .cookie(&casey)
+        .json(&json!({
+            "name": "too much", "capabilities": ["users.view"], "nodes": ["n_brightline"]
+        }));
+    assert_eq!(wider.status, 403, "{:?}", wider.body);
+    assert!(wider.body["detail"].as_str().unwrap().contains("R11"));
+
+    // R23: revoked, it fails on its very next use.
+    let revoked = Call::new("DELETE", &format!("/api/v1/tokens/{id}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(revoked.status, 204);
+    let after = Call::new("GET", "/api/v1/users")
+        .header("Authorization", &bearer)
+        .send();
+    assert_eq!(after.status, 401);
+    let garbage = Call::new("GET", "/api/v1/users")
+        .header("Authorization", "Bearer nope")
+        .send();
+    assert_eq!(garbage.status, 401);
+}
+
+#[test]
+fn r25_the_audit_log_filters_pages_and_exports_csv() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    // Something to find: rename Lee and back.
+    for name in ["Lee Audited", "Lee Novak"] {
+        let answer = Call::new("PATCH", "/api/v1/users/u_lee")
+            .cookie(&admin)
+            .json(&json!({ "name": name }));
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+    }
+    let found = Call::new(
+        "GET",
+        "/api/v1/audit?target=u_lee&action=profile_changed&limit=1",
+    )
+    .cookie(&admin)
+    .send();
+    assert_eq!(found.status, 200, "{:?}", found.body);
+    let entries = found.body["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries[0]["after"]["user"]["name"], "Lee Novak",
+        "newest first"
+    );
+    let next = found.body["next"].as_str().expect("an older page");
+    let older = Call::new(
+        "GET",
+        &format!("/api/v1/audit?target=u_lee&action=profile_changed&limit=1&after={next}"),
+    )
+    .cookie(&admin)
+    .send();
+    assert_eq!(
+        older.body["entries"][0]["after"]["user"]["name"],
+        "Lee Audited"
+    );
+
+    let csv = Call::new("GET", "/api/v1/audit.csv?target=u_lee")
+        .cookie(&admin)
+        .send();
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.content_type.starts_with("text/csv"),
+        "{}",
+        csv.content_type
+    );
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let refused = Call::new("GET", "/api/v1/audit.csv").cookie(&casey).send();
+    assert_eq!(refused.status, 403);
+}
+
+#[test]
+fn r31_the_seat_preview_decides_like_a_save_and_saves_nothing() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let agency = Call::new("GET", "/api/v1/agency").cookie(&admin).send();
+    assert_eq!(agency.status, 200, "{:?}", agency.body);
+    assert_eq!(agency.body["plan"]["plan"], "team");
+    let run = run_id();
+    let user = format!("u_http_preview_{run}");
+    let preview = Call::new("POST", "/api/v1/agency/seat-preview")
+        .cookie(&admin)
+        .json(&json!({
+            "command": "invite", "user": user, "grant": format!("g_http_preview_{run}"),
+            "email": format!("preview{run}@brightline.example"), "name": "Pat Preview",
+            "role": { "kind": "builtin", "id": "Agent" }, "node": "n_summit"
+        }));
+    assert_eq!(preview.status, 200, "{:?}", preview.body);
+    assert_eq!(
+        preview.body["seats_after"].as_u64().unwrap(),
+        preview.body["seats_before"].as_u64().unwrap() + 1
+    );
+    assert!(
+        preview.body["monthly_cost_after_cents"].as_u64()
+            > preview.body["monthly_cost_before_cents"].as_u64()
+    );
+    let absent = Call::new("GET", &format!("/api/v1/users/{user}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(absent.status, 404, "a preview saves nothing");
+}
+
+#[test]
+fn a_tracking_number_has_one_destination_and_moves_whole() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let number = format!("+1555{:07}", run_id() % 10_000_000);
+    for to in ["u_kai", "u_lee"] {
+        let answer = Call::new("PUT", &format!("/api/v1/numbers/{number}"))
+            .cookie(&admin)
+            .json(&json!({ "user": to }));
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+        let listed = Call::new("GET", "/api/v1/numbers").cookie(&admin).send();
+        let rows: Vec<&Value> = listed.body["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["number"] == number.as_str())
+            .collect();
+        assert_eq!(rows.len(), 1, "{:?}", listed.body);
+        assert_eq!(rows[0]["user"], to);
+    }
+    let kai = Call::new("GET", "/api/v1/users/u_kai")
+        .cookie(&admin)
+        .send();
+    assert!(
+        !kai.body["user"]["settings"]["tracking_numbers"]
+            .to_string()
+            .contains(&number)
+    );
+    let bad = Call::new("PUT", "/api/v1/numbers/12ab")
+        .cookie(&admin)
+        .json(&json!({ "user": "u_kai" }));
+    assert_eq!(bad.status, 422);
+}
+
+#[test]
+fn r15_nodes_are_created_moved_and_deleted_and_reach_follows_the_move() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let node = format!("n_http_{}", run_id());
+    let created = Call::new("POST", "/api/v1/nodes")
+        .cookie(&admin)
+        .json(&json!({
+            "id": node, "parent": "n_summit", "kind": "location", "name": "Summit Annex"
+        }));
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let moved = Call::new("PATCH", &format!("/api/v1/nodes/{node}"))
+        .cookie(&admin)
+        .json(&json!({ "parent": "n_harbor", "name": "Harbor Annex" }));
+    assert_eq!(moved.status, 200, "{:?}", moved.body);
+    // Casey manages Harbor: the moved node is now inside their tree.
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let tree = Call::new("GET", "/api/v1/nodes").cookie(&casey).send();
+    let theirs: Vec<&str> = tree.body["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(theirs.contains(&node.as_str()), "{theirs:?}");
+    assert!(!theirs.contains(&"n_acme"), "{theirs:?}");
+    let gone = Call::new("DELETE", &format!("/api/v1/nodes/{node}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
+}
