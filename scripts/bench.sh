@@ -1,9 +1,42 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints each figure beside its reference, measured in the same run.
 #   access: `can` against Cedar and casbin on 10,000 users, and the snapshot build.
+#   load:   the Worker under `wrangler dev` with agencies of 1,000 and 10,000 users: a page of
+#           users, one user and a grant change beside the Worker's no-op route (at most 30 s,
+#           loopback only), with D1 round trips and rows read per request.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$ROOT/scripts/db.sh"
 cd "$ROOT"
 
 say "access engine: Switchboard vs Cedar vs casbin (cargo bench -p switchboard-bench)"
 cargo bench --locked -p switchboard-bench --bench access
+
+say "load: the Worker under wrangler dev, against its own no-op route"
+"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/build.sh"
+cargo build --locked --release -p switchboard-bench --bin load
+state_dir="$(mktemp -d)"
+server_pgid=""
+cleanup() {
+    if [ -n "$server_pgid" ]; then
+        kill -TERM -- "-$server_pgid" 2>/dev/null || true
+        sleep 1
+        kill -KILL -- "-$server_pgid" 2>/dev/null || true
+    fi
+    rm -rf "$state_dir"
+}
+trap cleanup EXIT
+d1_migrate "$state_dir" >/dev/null
+seed="$(mktemp --suffix=.sql)"
+cargo run --quiet --release -p xtask -- seed-large ag_large1k 1000 100 5000 >"$seed"
+cargo run --quiet --release -p xtask -- seed-large ag_large10k 10000 1000 50000 >>"$seed"
+(cd worker && wrangler d1 execute DB --local --persist-to "$state_dir" --file "$seed" >/dev/null)
+rm -f "$seed"
+port="$(free_port)"
+(cd worker && exec setsid wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state_dir" \
+    --log-level warn --show-interactive-dev-session=false --var ENVIRONMENT:development \
+    </dev/null >"$state_dir/wrangler.log" 2>&1) &
+server_pgid=$!
+wait_for "http://127.0.0.1:$port/api/v1/health" 60 || { cat "$state_dir/wrangler.log"; exit 1; }
+SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/load"

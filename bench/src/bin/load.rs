@@ -1,0 +1,228 @@
+//! A bounded load against the real Worker under `wrangler dev` (loopback only, at most 30 s):
+//! p50 and p95 of a page of users, of one user and of a grant change, for agencies of 1,000
+//! and 10,000 users, beside the Worker's no-op route measured in the same run (the floor), with
+//! the D1 round trips and rows read each request reported (development answers carry them).
+//!
+//! `SWITCHBOARD_URL` names the server; `scripts/bench.sh` starts it with the agencies seeded.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use ureq::Agent;
+
+const BUDGET: Duration = Duration::from_secs(28);
+const PASSWORD: &str = "Switchboard-demo1";
+
+struct Sample {
+    micros: Vec<u64>,
+    trips: Vec<u64>,
+    rows: Vec<u64>,
+}
+
+impl Sample {
+    fn new() -> Self {
+        Sample {
+            micros: Vec::new(),
+            trips: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn percentile(values: &[u64], p: f64) -> u64 {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable();
+        if sorted.is_empty() {
+            return 0;
+        }
+        let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+        sorted[rank]
+    }
+}
+
+struct Client {
+    agent: Agent,
+    base: String,
+    cookie: String,
+}
+
+impl Client {
+    fn sign_in(base: &str, email: &str) -> Client {
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let response = agent
+            .post(&format!("{base}/api/v1/session"))
+            .header("Content-Type", "application/json")
+            .send(json!({ "email": email, "password": PASSWORD }).to_string())
+            .expect("the Worker answers");
+        assert_eq!(response.status().as_u16(), 200, "sign-in of {email}");
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        Client {
+            agent,
+            base: base.to_owned(),
+            cookie,
+        }
+    }
+
+    /// One timed request; panics on an unexpected status, so a failing route is never timed.
+    fn time(
+        &self,
+        sample: &mut Sample,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+        expect: u16,
+    ) -> serde_json::Value {
+        let url = format!("{}{path}", self.base);
+        let started = Instant::now();
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .header("Cookie", &self.cookie)
+            .header("Content-Type", "application/json");
+        let mut response = match body {
+            Some(body) => self
+                .agent
+                .run(request.body(body.to_string()).unwrap())
+                .expect("the Worker answers"),
+            None => self
+                .agent
+                .run(request.body(()).unwrap())
+                .expect("the Worker answers"),
+        };
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let elapsed = started.elapsed().as_micros() as u64;
+        assert_eq!(
+            response.status().as_u16(),
+            expect,
+            "{method} {path}: {text}"
+        );
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        sample.micros.push(elapsed);
+        sample.trips.push(header("x-d1-round-trips"));
+        sample.rows.push(header("x-d1-rows-read"));
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+struct Agency {
+    label: &'static str,
+    id: &'static str,
+    client: Client,
+    page: Sample,
+    one: Sample,
+    grant: Sample,
+}
+
+fn main() {
+    let base = std::env::var("SWITCHBOARD_URL").expect("SWITCHBOARD_URL names the server");
+    assert!(
+        base.starts_with("http://127.0.0.1:") || base.starts_with("http://localhost:"),
+        "loopback only"
+    );
+    let mut agencies: Vec<Agency> = [
+        ("1,000 users", "ag_large1k"),
+        ("10,000 users", "ag_large10k"),
+    ]
+    .into_iter()
+    .map(|(label, id)| Agency {
+        label,
+        id,
+        client: Client::sign_in(&base, &format!("person0@{}.example", id.replace('_', "-"))),
+        page: Sample::new(),
+        one: Sample::new(),
+        grant: Sample::new(),
+    })
+    .collect();
+    let mut floor = Sample::new();
+    let floor_client = Client::sign_in(&base, "person0@ag-large1k.example");
+    // Warm up: the first request after seeding counts the agency once (the kept counts).
+    for a in &agencies {
+        let mut scratch = Sample::new();
+        for _ in 0..5 {
+            a.client
+                .time(&mut scratch, "GET", "/api/v1/users?limit=50", None, 200);
+        }
+    }
+    let started = Instant::now();
+    let mut round = 0u64;
+    while started.elapsed() < BUDGET && round < 2_000 {
+        floor_client.time(&mut floor, "GET", "/api/v1/dev/noop", None, 200);
+        for a in agencies.iter_mut() {
+            let user = format!("{}_u{}", a.id, 1 + (round * 37) % 999);
+            a.client
+                .time(&mut a.page, "GET", "/api/v1/users?limit=50", None, 200);
+            a.client.time(
+                &mut a.one,
+                "GET",
+                &format!("/api/v1/users/{user}"),
+                None,
+                200,
+            );
+            let grant = format!("g_load_{}_{round}", a.id);
+            a.client.time(
+                &mut a.grant,
+                "POST",
+                &format!("/api/v1/users/{user}/grants"),
+                Some(json!({ "id": grant, "role": { "kind": "builtin", "id": "Viewer" }, "node": format!("{}_n3", a.id) })),
+                201,
+            );
+            a.client.time(
+                &mut a.grant,
+                "DELETE",
+                &format!("/api/v1/grants/{grant}"),
+                None,
+                200,
+            );
+        }
+        round += 1;
+    }
+    let ms = |us: u64| us as f64 / 1000.0;
+    let floor_p50 = Sample::percentile(&floor.micros, 50.0).max(1);
+    let floor_p95 = Sample::percentile(&floor.micros, 95.0).max(1);
+    println!(
+        "load: {round} rounds in {:.1} s, sequential, loopback, wrangler dev (workerd + local D1)",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "{:<34} {:>9} {:>9} {:>10} {:>10} {:>12} {:>10}",
+        "request", "p50 ms", "p95 ms", "p50/floor", "p95/floor", "round trips", "rows read"
+    );
+    let line = |name: &str, s: &Sample| {
+        let (p50, p95) = (
+            Sample::percentile(&s.micros, 50.0),
+            Sample::percentile(&s.micros, 95.0),
+        );
+        println!(
+            "{:<34} {:>9.2} {:>9.2} {:>9.2}× {:>9.2}× {:>12} {:>10}",
+            name,
+            ms(p50),
+            ms(p95),
+            p50 as f64 / floor_p50 as f64,
+            p95 as f64 / floor_p95 as f64,
+            s.trips.iter().max().copied().unwrap_or(0),
+            Sample::percentile(&s.rows, 50.0),
+        );
+    };
+    line("no-op route (the floor)", &floor);
+    for a in &agencies {
+        line(&format!("page of 50 users, {}", a.label), &a.page);
+        line(&format!("one user, {}", a.label), &a.one);
+        line(&format!("grant change, {}", a.label), &a.grant);
+    }
+    println!("round trips: the most any request of that kind took; rows read: the median.");
+}
