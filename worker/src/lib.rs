@@ -20,6 +20,8 @@ mod entry;
 mod routes;
 #[cfg(target_arch = "wasm32")]
 mod store;
+#[cfg(target_arch = "wasm32")]
+mod webcrypto;
 
 /// The build this Worker runs, `<semver>+<commit>`; the commit is stamped by the build script.
 pub fn build_version() -> String {

@@ -8,7 +8,7 @@ use super::commands::{Principal, execute_as};
 use super::{Ctx, json, read_json, session::open_session};
 use crate::error::ApiError;
 use crate::store::invitations;
-use crate::{password, token};
+use crate::token;
 
 /// `POST /api/v1/invitations/accept`: the link's token and a new password. Sets the password,
 /// activates the person, ends the link, and signs them in, all or nothing.
@@ -21,8 +21,9 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
             "This invitation link is not valid any more: it was used, replaced or revoked. Ask for a new one.",
         ));
     };
-    let hash =
-        password::hash(new_password.expose()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let hash = crate::webcrypto::hash(new_password.expose())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let set_password = ctx
         .db
         .prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2 AND agency_id = ?3")

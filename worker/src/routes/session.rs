@@ -47,8 +47,10 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         let account = users::find_credentials(&ctx.db, &email).await?;
         // Someone unknown costs the same hash as someone known, so timing tells nothing.
         let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-        let matches = password::verify(&body.password, &stored.unwrap_or_else(password::decoy))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let matches =
+            crate::webcrypto::verify(&body.password, &stored.unwrap_or_else(password::decoy))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
         account.filter(|_| matches)
     };
     let Some(account) = account else {
