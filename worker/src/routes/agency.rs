@@ -6,7 +6,8 @@ use domain::{Capability, Command, E164, Email, GrantId, Millis, Name, Needs, Pla
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer, answer_all, fresh_id, load};
+use super::commands::{answer, answer_all, fresh_id};
+use super::session::load_caller;
 use super::{Ctx, json, read_json, session::authenticate};
 use crate::error::ApiError;
 use crate::store::numbers;
@@ -14,8 +15,7 @@ use crate::store::numbers;
 /// `GET /api/v1/agency`: plan, seats in use and their cost, the agent lists and whether
 /// two-factor sign-in is required. Any member may read it.
 pub async fn get(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
-    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let (_, snapshot) = load_caller(req, ctx, Needs::default()).await?;
     let agency = snapshot.agency();
     let seats_used = snapshot.seats_used(ctx.now);
     json(
@@ -59,7 +59,7 @@ pub async fn configure(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiErro
         agent_groups: body.agent_groups,
         require_two_factor: body.require_two_factor,
     };
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }
 
 #[derive(Deserialize)]
@@ -70,24 +70,17 @@ struct PlanBody {
 
 /// `PUT /api/v1/agency/plan`: changes the plan (R30).
 pub async fn change_plan(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: PlanBody = read_json(req).await?;
-    answer(
-        req,
-        ctx,
-        &actor,
-        Command::ChangePlan { plan: body.plan },
-        200,
-    )
-    .await
+    answer(req, ctx, Command::ChangePlan { plan: body.plan }, 200).await
 }
 
 /// `POST /api/v1/agency/seat-preview`: what a command would do to seats and cost, decided
 /// exactly as it would be saved, without saving it.
 pub async fn preview(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let command: Command = read_json(req).await?;
-    let snapshot = load(ctx, &(&actor).into(), command.needs(&actor.user_id)).await?;
+    let mut needs = command.needs(&UserId(String::new()));
+    needs.users.remove(&UserId(String::new()));
+    let (actor, snapshot) = load_caller(req, ctx, needs).await?;
     let preview = snapshot
         .seat_preview(&actor.user_id, &command, ctx.now)
         .map_err(ApiError::Refused)?;
@@ -103,13 +96,12 @@ struct OwnerBody {
 
 /// `POST /api/v1/agency/owner`: the owner hands the agency to another member.
 pub async fn transfer(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: OwnerBody = read_json(req).await?;
     let command = Command::TransferOwnership {
         to: body.to,
         grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
     };
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }
 
 #[derive(Deserialize)]
@@ -124,7 +116,6 @@ struct SupportBody {
 
 /// `POST /api/v1/support-access`: lets platform support in, until a time, for a reason.
 pub async fn support(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: SupportBody = read_json(req).await?;
     let command = Command::GrantSupportAccess {
         user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
@@ -133,14 +124,13 @@ pub async fn support(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         reason: body.reason,
         until: body.until,
     };
-    answer(req, ctx, &actor, command, 201).await
+    answer(req, ctx, command, 201).await
 }
 
 /// `GET /api/v1/numbers`: tracking numbers whose person the caller may see with
 /// `numbers.view`.
 pub async fn numbers(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
-    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
     let reach: Vec<&str> = snapshot
         .reach(&actor.user_id, Capability::NumbersView, ctx.now)
         .into_iter()
@@ -167,12 +157,11 @@ struct AssignBody {
 /// has one destination, §7).
 pub async fn assign(req: &mut Request, ctx: &Ctx, number: &str) -> Result<Response, ApiError> {
     let number = E164::parse(number).map_err(|e| ApiError::field("number", e.to_string()))?;
-    let actor = authenticate(req, ctx).await?;
     let body: AssignBody = read_json(req).await?;
     let mut needs = Needs::default();
     needs.users.insert(body.user.clone());
     needs.numbers.insert(number.as_str().to_owned());
-    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let (_, snapshot) = load_caller(req, ctx, needs).await?;
     let Some(to) = snapshot.user(&body.user) else {
         return Err(ApiError::NotFound);
     };
@@ -201,5 +190,5 @@ pub async fn assign(req: &mut Request, ctx: &Ctx, number: &str) -> Result<Respon
         user: to.id.clone(),
         settings: Box::new(settings),
     });
-    answer_all(req, ctx, &actor, &commands, 200).await
+    answer_all(req, ctx, &commands, 200).await
 }

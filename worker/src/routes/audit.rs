@@ -9,9 +9,9 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{Request, Response};
 
-use super::commands::load;
 use super::query::{self, decode_cursor, encode_cursor};
-use super::{Ctx, api_headers, json, session::authenticate};
+use super::session::load_caller;
+use super::{Ctx, api_headers, json};
 use crate::error::ApiError;
 
 #[derive(Deserialize)]
@@ -44,8 +44,7 @@ async fn select(
         .get("after")
         .map(|c| decode_cursor::<i64>(c))
         .transpose()?;
-    let actor = authenticate(req, ctx).await?;
-    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
     if !snapshot.can(
         &actor.user_id,
         Capability::SettingsEdit,

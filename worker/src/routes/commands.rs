@@ -3,69 +3,72 @@
 //! session, the load, the write.
 
 use domain::api::CommandOutcome;
-use domain::{Command, Event, Needs, Scope, Snapshot, UserId, UserState};
+use domain::{Command, Event, Needs, Snapshot, UserId, UserState};
 use worker::{D1PreparedStatement, Request, Response};
 
-use super::{Ctx, json, read_json, session::authenticate};
+use super::session::load_caller;
+use super::{Ctx, json, read_json};
 use crate::error::ApiError;
-use crate::store::sessions::Actor;
 use crate::store::{part, write};
 use crate::{store, token};
 
-/// Who a change or a read is for: a person of an agency, narrowed by their token's scope when
-/// they came with an API token.
+/// A known person of an agency, acting without a credential of their own in this request
+/// (accepting an invitation).
 pub struct Principal<'a> {
     pub agency: &'a str,
     pub user: &'a UserId,
-    pub scope: Option<&'a Scope>,
 }
 
-impl<'a> From<&'a Actor> for Principal<'a> {
-    fn from(actor: &'a Actor) -> Self {
-        Principal {
-            agency: &actor.agency_id,
-            user: &actor.user_id,
-            scope: actor.scope.as_ref(),
-        }
-    }
-}
-
-/// Loads what `needs` names (and the principal) in one round trip, narrowed to the token's
-/// scope if there is one.
-pub async fn load(ctx: &Ctx, who: &Principal<'_>, mut needs: Needs) -> Result<Snapshot, ApiError> {
-    needs.users.insert(who.user.clone());
-    if let Some(scope) = who.scope {
-        needs.nodes.extend(scope.nodes.iter().cloned());
-    }
-    let snapshot = part::load(&ctx.db, who.agency, &needs, ctx.now).await?;
-    Ok(match who.scope {
-        Some(scope) => snapshot.narrowed(who.user, scope),
-        None => snapshot,
-    })
+/// Who acts: the caller of a request, read with the load, or a known person.
+pub enum By<'a> {
+    Caller(&'a Request),
+    Known(Principal<'a>),
 }
 
 /// Decides `commands`, in order and all or nothing, and writes them with `extra` statements
-/// in one batch. Invitations the events issue get their link and their mail here.
+/// in one batch. Invitations the events issue get their link and their mail here. With the
+/// caller read in the load, that is two D1 round trips: load, write.
 pub async fn execute_as(
     ctx: &Ctx,
-    who: &Principal<'_>,
+    by: By<'_>,
     commands: &[Command],
     origin: &str,
     mut extra: Vec<D1PreparedStatement>,
 ) -> Result<(Vec<Event>, Snapshot), ApiError> {
     let mut needs = Needs::default();
-    for command in commands {
-        needs.merge(command.needs(who.user));
-    }
-    let mut snapshot = load(ctx, who, needs).await?;
+    let (agency, actor, mut snapshot) = match by {
+        By::Caller(req) => {
+            for command in commands {
+                needs.merge(command.needs(&UserId(String::new())));
+            }
+            needs.users.remove(&UserId(String::new()));
+            let (actor, snapshot) = load_caller(req, ctx, needs).await?;
+            (actor.agency_id, actor.user_id, snapshot)
+        }
+        By::Known(who) => {
+            for command in commands {
+                needs.merge(command.needs(who.user));
+            }
+            let (_, snapshot) = part::load(
+                &ctx.db,
+                part::Who::Person { agency: who.agency },
+                &needs,
+                ctx.now,
+            )
+            .await?;
+            let snapshot = snapshot.ok_or(ApiError::NotFound)?;
+            (who.agency.to_owned(), who.user.clone(), snapshot)
+        }
+    };
+    let who = (agency.as_str(), &actor);
     let before = snapshot.clone();
     let (mut events, mut audit) = (Vec::new(), Vec::new());
     for command in commands {
         let decided =
-            domain::decide(&snapshot, who.user, command, ctx.now).map_err(ApiError::Refused)?;
+            domain::decide(&snapshot, who.1, command, ctx.now).map_err(ApiError::Refused)?;
         audit.extend(domain::apply_audited(
             &mut snapshot,
-            who.user,
+            who.1,
             &decided,
             ctx.now,
         ));
@@ -86,7 +89,7 @@ pub async fn execute_as(
             let link = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
             extra.extend(store::invitations::issue(
                 &ctx.db,
-                who.agency,
+                who.0,
                 user,
                 &token::digest(&link),
                 expires_at,
@@ -100,11 +103,11 @@ pub async fn execute_as(
             && *state != UserState::Invited
         {
             // Accepted, revoked or deleted: whatever link there was dies (R21).
-            extra.push(store::invitations::kill(&ctx.db, who.agency, user)?);
+            extra.push(store::invitations::kill(&ctx.db, who.0, user)?);
         }
     }
     let change = write::Change {
-        agency: who.agency,
+        agency: who.0,
         before: &before,
         after: &snapshot,
         events: &events,
@@ -118,11 +121,10 @@ fn origin(req: &Request) -> Result<String, ApiError> {
     Ok(req.url()?.origin().ascii_serialization())
 }
 
-/// Decides and writes `commands` by the signed-in `actor`, answering the events with `status`.
+/// Decides and writes `commands` by the caller, answering the events with `status`.
 pub async fn answer_all(
     req: &Request,
     ctx: &Ctx,
-    actor: &Actor,
     commands: &[Command],
     status: u16,
 ) -> Result<Response, ApiError> {
@@ -130,26 +132,24 @@ pub async fn answer_all(
         return Err(ApiError::Malformed("the request changes nothing".into()));
     }
     let origin = origin(req)?;
-    let (events, _) = execute_as(ctx, &actor.into(), commands, &origin, vec![]).await?;
+    let (events, _) = execute_as(ctx, By::Caller(req), commands, &origin, vec![]).await?;
     json(status, &CommandOutcome { events })
 }
 
-/// Decides and writes one command by the signed-in `actor`.
+/// Decides and writes one command by the caller.
 pub async fn answer(
     req: &Request,
     ctx: &Ctx,
-    actor: &Actor,
     command: Command,
     status: u16,
 ) -> Result<Response, ApiError> {
-    answer_all(req, ctx, actor, &[command], status).await
+    answer_all(req, ctx, &[command], status).await
 }
 
 /// `POST /api/v1/commands`: any command of `domain`, as JSON.
 pub async fn post(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let command: Command = read_json(req).await?;
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }
 
 /// `POST /api/v1/users/{id}/suspend` and `/unsuspend` (R23).
@@ -159,14 +159,13 @@ pub async fn suspension(
     user: &str,
     suspend: bool,
 ) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let user = UserId(user.to_owned());
     let command = if suspend {
         Command::Suspend { user }
     } else {
         Command::Unsuspend { user }
     };
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }
 
 /// A fresh id for a row the caller did not name.

@@ -3,9 +3,9 @@
 use domain::{Capability, Needs, NodeId, UserId};
 use worker::{Request, Response};
 
-use super::commands::load;
 use super::query;
-use super::{Ctx, json, session::authenticate};
+use super::session::load_caller;
+use super::{Ctx, json};
 use crate::error::ApiError;
 
 /// `?user=&capability=&node=`: the grants that allow it, or what is missing. The caller must
@@ -23,11 +23,10 @@ pub async fn get(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let capability: Capability =
         serde_json::from_value(serde_json::Value::String(field("capability")?))
             .map_err(|_| ApiError::field("capability", "not a capability of Switchboard"))?;
-    let actor = authenticate(req, ctx).await?;
     let mut needs = Needs::default();
     needs.users.insert(user.clone());
     needs.nodes.insert(node.clone());
-    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let (actor, snapshot) = load_caller(req, ctx, needs).await?;
     if snapshot.user(&user).is_none()
         || snapshot.node(&node).is_none()
         || !snapshot.can_view_user(&actor.user_id, &user, ctx.now)

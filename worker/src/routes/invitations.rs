@@ -4,7 +4,7 @@ use domain::api::AcceptInvitation;
 use domain::{Command, Password};
 use worker::{Request, Response};
 
-use super::commands::{Principal, execute_as};
+use super::commands::{By, Principal, execute_as};
 use super::{Ctx, json, read_json, session::open_session};
 use crate::error::ApiError;
 use crate::store::invitations;
@@ -36,12 +36,11 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
         user: invitation.user_id.clone(),
     };
     let origin = req.url()?.origin().ascii_serialization();
-    let who = Principal {
+    let who = By::Known(Principal {
         agency: &invitation.agency_id,
         user: &invitation.user_id,
-        scope: None,
-    };
-    execute_as(ctx, &who, &[command], &origin, vec![set_password.into()]).await?;
+    });
+    execute_as(ctx, who, &[command], &origin, vec![set_password.into()]).await?;
     open_session(ctx, &invitation.user_id, &invitation.agency_id).await
 }
 

@@ -5,16 +5,16 @@ use domain::{Command, Name, Needs, Node, NodeId, NodeKind};
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer_all, fresh_id, load};
-use super::{Ctx, json, read_json, session::authenticate};
+use super::commands::{answer_all, fresh_id};
+use super::session::load_caller;
+use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::tree;
 
 /// `GET /api/v1/nodes`: the nodes under the caller's grants, and the path from the root to
 /// each grant so the tree reads whole. Nothing of other branches.
 pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
-    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
     let tops: Vec<&str> = snapshot
         .grants_of(&actor.user_id)
         .filter(|g| g.is_active(ctx.now))
@@ -41,7 +41,6 @@ struct CreateBody {
 
 /// `POST /api/v1/nodes`: a new account, group, subgroup or location.
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: CreateBody = read_json(req).await?;
     let command = Command::CreateNode {
         node: body.id.map_or_else(|| fresh_id("n").map(NodeId), Ok)?,
@@ -49,7 +48,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
         kind: body.kind,
         name: body.name,
     };
-    answer_all(req, ctx, &actor, &[command], 201).await
+    answer_all(req, ctx, &[command], 201).await
 }
 
 #[derive(Deserialize)]
@@ -61,7 +60,6 @@ struct EditBody {
 
 /// `PATCH /api/v1/nodes/{id}`: renames or moves a node, or both, together.
 pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: EditBody = read_json(req).await?;
     let node = NodeId(id.to_owned());
     let mut commands = Vec::new();
@@ -74,14 +72,13 @@ pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, Ap
     if let Some(parent) = body.parent {
         commands.push(Command::MoveNode { node, parent });
     }
-    answer_all(req, ctx, &actor, &commands, 200).await
+    answer_all(req, ctx, &commands, 200).await
 }
 
 /// `DELETE /api/v1/nodes/{id}`: deletes an empty node.
 pub async fn delete(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let command = Command::DeleteNode {
         node: NodeId(id.to_owned()),
     };
-    answer_all(req, ctx, &actor, &[command], 200).await
+    answer_all(req, ctx, &[command], 200).await
 }

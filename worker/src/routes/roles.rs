@@ -5,19 +5,19 @@ use domain::{BuiltinRole, CapabilitySet, Command, CustomRoleId, Name, Needs, Rol
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer, fresh_id, load};
-use super::{Ctx, json, read_json, session::authenticate};
+use super::commands::{answer, fresh_id};
+use super::session::load_caller;
+use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 
 /// `GET /api/v1/roles`: every role a grant can name, with its capabilities. Any member of the
 /// agency may read them: they are what the console's pickers offer.
 pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let needs = Needs {
         all_roles: true,
         ..Needs::default()
     };
-    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let (_, snapshot) = load_caller(req, ctx, needs).await?;
     let mut roles: Vec<RoleInfo> = BuiltinRole::ALL
         .iter()
         .map(|&role| RoleInfo {
@@ -49,7 +49,6 @@ struct RoleBody {
 
 /// `POST /api/v1/roles`: defines a custom role.
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: RoleBody = read_json(req).await?;
     let command = Command::DefineRole {
         role: body
@@ -58,26 +57,24 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
         name: body.name,
         capabilities: body.capabilities,
     };
-    answer(req, ctx, &actor, command, 201).await
+    answer(req, ctx, command, 201).await
 }
 
 /// `PUT /api/v1/roles/{id}`: renames a custom role and replaces its capabilities.
 pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: RoleBody = read_json(req).await?;
     let command = Command::EditRole {
         role: CustomRoleId(id.to_owned()),
         name: body.name,
         capabilities: body.capabilities,
     };
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }
 
 /// `DELETE /api/v1/roles/{id}`: deletes a custom role nobody holds.
 pub async fn delete(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let command = Command::DeleteRole {
         role: CustomRoleId(id.to_owned()),
     };
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }

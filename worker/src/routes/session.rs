@@ -6,6 +6,7 @@ use worker::{Request, Response};
 
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
+use crate::store::part;
 use crate::store::sessions::{self, Actor};
 use crate::store::throttle as limits;
 use crate::store::users;
@@ -145,7 +146,11 @@ pub async fn me(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
 
 /// The person behind a request, checked against D1 on every request (R23).
 pub async fn authenticate(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
-    let actor = authenticate_any(req, ctx).await?;
+    require_second_factor(authenticate_any(req, ctx).await?)
+}
+
+/// Refuses a caller whose agency requires two-factor sign-in they have not set up.
+fn require_second_factor(actor: Actor) -> Result<Actor, ApiError> {
     if actor.require_two_factor != 0 && actor.totp_enabled == 0 {
         return Err(ApiError::Forbidden {
             rule: "two-factor",
@@ -159,7 +164,11 @@ pub async fn authenticate(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
 /// The caller by session cookie only: what a token may never do (set up two-factor sign-in,
 /// create tokens) needs a person at the keyboard.
 pub async fn authenticate_person(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
-    let actor = authenticate_any(req, ctx).await?;
+    person_only(authenticate_any(req, ctx).await?)
+}
+
+/// Refuses a caller who came with an API token.
+pub fn person_only(actor: Actor) -> Result<Actor, ApiError> {
     if actor.token.is_some() {
         return Err(ApiError::Forbidden {
             rule: "tokens",
@@ -169,9 +178,14 @@ pub async fn authenticate_person(req: &Request, ctx: &Ctx) -> Result<Actor, ApiE
     Ok(actor)
 }
 
-/// The caller, by API token (`Authorization: Bearer`) or by session cookie, before the
-/// agency's two-factor requirement is checked: setting up two-factor needs only this.
-pub async fn authenticate_any(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
+/// The credential a request carries: an API token (`Authorization: Bearer`) or the session
+/// cookie, as the digest storage keeps.
+enum Credential {
+    Token(String),
+    Session(String),
+}
+
+fn credential(req: &Request) -> Result<Credential, ApiError> {
     if let Some(header) = req.headers().get("Authorization")? {
         let secret = header
             .strip_prefix("Bearer ")
@@ -180,33 +194,86 @@ pub async fn authenticate_any(req: &Request, ctx: &Ctx) -> Result<Actor, ApiErro
             .ok_or(ApiError::Unauthenticated(
                 "Send an API token as `Authorization: Bearer <token>`.",
             ))?;
-        let actor = crate::store::tokens::find(&ctx.db, &token::digest(secret), ctx.now)
-            .await?
-            .ok_or(ApiError::Unauthenticated(
-                "This API token is not valid: it was revoked, expired or never existed.",
-            ))?;
-        if !actor.state.may_sign_in() {
-            return Err(ApiError::Unauthenticated("Your access is suspended."));
-        }
-        return Ok(actor);
+        return Ok(Credential::Token(token::digest(secret)));
     }
     let secret = session_token(req)?.ok_or(ApiError::Unauthenticated("Sign in first."))?;
-    let digest = token::digest(&secret);
-    let expired = ApiError::Unauthenticated("Your session has ended; sign in again.");
-    let actor = sessions::find(&ctx.db, &digest).await?.ok_or(expired)?;
-    if !session::is_live(actor.created_at, actor.last_seen_at, ctx.now) {
-        sessions::delete(&ctx.db, &digest).await?;
-        return Err(ApiError::Unauthenticated(
-            "Your session has ended; sign in again.",
-        ));
-    }
+    Ok(Credential::Session(token::digest(&secret)))
+}
+
+const TOKEN_INVALID: ApiError = ApiError::Unauthenticated(
+    "This API token is not valid: it was revoked, expired or never existed.",
+);
+const SESSION_ENDED: &str = "Your session has ended; sign in again.";
+
+/// Checks what a credential's row says about the caller: a live session (ended ones are
+/// removed; used ones are touched now and then) or token, and someone who may still sign in.
+async fn admit(
+    ctx: &Ctx,
+    credential: &Credential,
+    actor: Option<Actor>,
+) -> Result<Actor, ApiError> {
+    let actor = match credential {
+        Credential::Token(_) => actor.ok_or(TOKEN_INVALID)?,
+        Credential::Session(digest) => {
+            let actor = actor.ok_or(ApiError::Unauthenticated(SESSION_ENDED))?;
+            if !session::is_live(actor.created_at, actor.last_seen_at, ctx.now) {
+                sessions::delete(&ctx.db, digest).await?;
+                return Err(ApiError::Unauthenticated(SESSION_ENDED));
+            }
+            if ctx.now - actor.last_seen_at > session::TOUCH_INTERVAL {
+                sessions::touch(&ctx.db, digest, ctx.now).await?;
+            }
+            actor
+        }
+    };
     if !actor.state.may_sign_in() {
         return Err(ApiError::Unauthenticated("Your access is suspended."));
     }
-    if ctx.now - actor.last_seen_at > session::TOUCH_INTERVAL {
-        sessions::touch(&ctx.db, &digest, ctx.now).await?;
-    }
     Ok(actor)
+}
+
+/// The caller, by API token or by session cookie, before the agency's two-factor requirement
+/// is checked: setting up two-factor needs only this.
+pub async fn authenticate_any(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
+    let credential = credential(req)?;
+    let actor = match &credential {
+        Credential::Token(digest) => crate::store::tokens::find(&ctx.db, digest, ctx.now).await?,
+        Credential::Session(digest) => sessions::find(&ctx.db, digest).await?,
+    };
+    admit(ctx, &credential, actor).await
+}
+
+/// The caller and what their decision needs, read in one D1 round trip: the credential's row
+/// comes in the same batch as the part of the agency (`needs`), which is then narrowed to the
+/// token's scope when the caller came with a token.
+pub async fn load_caller(
+    req: &Request,
+    ctx: &Ctx,
+    mut needs: domain::Needs,
+) -> Result<(Actor, domain::Snapshot), ApiError> {
+    let credential = credential(req)?;
+    let who = match &credential {
+        Credential::Token(digest) => part::Who::Token(digest),
+        Credential::Session(digest) => part::Who::Session(digest),
+    };
+    needs.counts = true;
+    let (row, snapshot) = part::load(&ctx.db, who, &needs, ctx.now).await?;
+    let actor = match (&credential, row) {
+        (_, None) => None,
+        (Credential::Token(_), Some(row)) => crate::store::tokens::actor_of(row, ctx.now)?,
+        (Credential::Session(_), Some(row)) => Some(
+            serde_json::from_value(row)
+                .map_err(|e| ApiError::Internal(format!("session row: {e}")))?,
+        ),
+    };
+    let actor = require_second_factor(admit(ctx, &credential, actor).await?)?;
+    let snapshot =
+        snapshot.ok_or_else(|| ApiError::Internal("the caller's agency was not loaded".into()))?;
+    let snapshot = match &actor.scope {
+        Some(scope) => snapshot.narrowed(&actor.user_id, scope),
+        None => snapshot,
+    };
+    Ok((actor, snapshot))
 }
 
 fn session_token(req: &Request) -> Result<Option<String>, ApiError> {

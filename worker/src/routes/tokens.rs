@@ -5,8 +5,12 @@ use domain::{CapabilitySet, Millis, Name, Needs, NodeId, Scope};
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{fresh_id, load};
-use super::{Ctx, json, read_json, session::authenticate_person};
+use super::commands::fresh_id;
+use super::session::load_caller;
+use super::{
+    Ctx, json, read_json,
+    session::{authenticate_person, person_only},
+};
 use crate::error::ApiError;
 use crate::store::tokens;
 use crate::token;
@@ -41,7 +45,6 @@ fn info(row: tokens::Listed) -> Result<TokenInfo, ApiError> {
 /// some nodes. Each capability must be one the caller holds at each node (R11); the secret is
 /// answered this once and stored only as its digest.
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate_person(req, ctx).await?;
     let body: CreateBody = read_json(req).await?;
     if body.capabilities.is_empty() {
         return Err(ApiError::field(
@@ -60,7 +63,8 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     }
     let mut needs = Needs::default();
     needs.nodes.extend(body.nodes.iter().cloned());
-    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let (actor, snapshot) = load_caller(req, ctx, needs).await?;
+    let actor = person_only(actor)?;
     for node in &body.nodes {
         if snapshot.node(node).is_none() {
             return Err(ApiError::NotFound);

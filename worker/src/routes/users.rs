@@ -10,9 +10,10 @@ use domain::{
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer, answer_all, fresh_id, load};
+use super::commands::{answer, answer_all, fresh_id};
 use super::query::{self, decode_cursor, encode_cursor};
-use super::{Ctx, json, read_json, session::authenticate};
+use super::session::load_caller;
+use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::users::{self, Filter, PageRow, Sort};
 
@@ -106,8 +107,7 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         &["q", "state", "role", "node", "sort", "limit", "after"],
     )?;
     let mut filter = filter_of(&params)?;
-    let actor = authenticate(req, ctx).await?;
-    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
     let reach = reach_or_refuse(
         &snapshot,
         &actor.user_id,
@@ -155,11 +155,10 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
 /// `GET /api/v1/users/{id}`: one person and the grants of theirs the caller may see; anyone
 /// the caller may not see is answered exactly as someone who does not exist (R1, R2).
 pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let target = UserId(id.to_owned());
     let mut needs = Needs::default();
     needs.users.insert(target.clone());
-    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let (actor, snapshot) = load_caller(req, ctx, needs).await?;
     let Some(user) = snapshot.user(&target) else {
         return Err(ApiError::NotFound);
     };
@@ -207,7 +206,6 @@ struct InviteBody {
 
 /// `POST /api/v1/users`: invites a person with one role at one node (R21).
 pub async fn invite(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: InviteBody = read_json(req).await?;
     let command = Command::Invite {
         user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
@@ -217,7 +215,7 @@ pub async fn invite(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
         role: body.role,
         node: body.node,
     };
-    answer(req, ctx, &actor, command, 201).await
+    answer(req, ctx, command, 201).await
 }
 
 #[derive(Deserialize)]
@@ -232,7 +230,6 @@ struct NotificationBody {
 
 /// `POST /api/v1/notification-users`: someone who only receives notifications (R16).
 pub async fn add_notification(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: NotificationBody = read_json(req).await?;
     let command = Command::AddNotificationUser {
         user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
@@ -241,7 +238,7 @@ pub async fn add_notification(req: &mut Request, ctx: &Ctx) -> Result<Response, 
         name: body.name,
         node: body.node,
     };
-    answer(req, ctx, &actor, command, 201).await
+    answer(req, ctx, command, 201).await
 }
 
 #[derive(Deserialize)]
@@ -256,7 +253,6 @@ struct EditBody {
 /// `PATCH /api/v1/users/{id}`: name and address, and the dialer and contact-edit switches
 /// (R4), decided and written together.
 pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let body: EditBody = read_json(req).await?;
     let user = UserId(id.to_owned());
     let mut commands = Vec::new();
@@ -274,44 +270,40 @@ pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, Ap
             contact_edit: body.contact_edit,
         });
     }
-    answer_all(req, ctx, &actor, &commands, 200).await
+    answer_all(req, ctx, &commands, 200).await
 }
 
 /// `PUT /api/v1/users/{id}/settings`: the person's agent settings, whole (§7).
 pub async fn settings(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let settings: AgentSettings = read_json(req).await?;
     let command = Command::EditAgentSettings {
         user: UserId(id.to_owned()),
         settings: Box::new(settings),
     };
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }
 
 /// `DELETE /api/v1/users/{id}?reassign_to=`: deletes the person, first handing their work to
 /// another (R24).
 pub async fn delete(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let params = query::params(req, &["reassign_to"])?;
-    let actor = authenticate(req, ctx).await?;
     let command = Command::Delete {
         user: UserId(id.to_owned()),
         reassign_to: params.get("reassign_to").map(|u| UserId(u.clone())),
     };
-    answer(req, ctx, &actor, command, 200).await
+    answer(req, ctx, command, 200).await
 }
 
 /// `POST /api/v1/users/{id}/invitation`: a new link; the old one dies (R21).
 pub async fn resend(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let user = UserId(id.to_owned());
-    answer(req, ctx, &actor, Command::ResendInvitation { user }, 200).await
+    answer(req, ctx, Command::ResendInvitation { user }, 200).await
 }
 
 /// `DELETE /api/v1/users/{id}/invitation`: revokes a pending invitation (R21).
 pub async fn revoke(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let user = UserId(id.to_owned());
-    answer(req, ctx, &actor, Command::RevokeInvitation { user }, 200).await
+    answer(req, ctx, Command::RevokeInvitation { user }, 200).await
 }
 
 /// `GET /api/v1/invitations`: pending invitations the caller may see, with their expiry.
@@ -320,8 +312,7 @@ pub async fn pending(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let mut filter = filter_of(&params)?;
     filter.state = Some(UserState::Invited);
     filter.sort = Sort::Created;
-    let actor = authenticate(req, ctx).await?;
-    let snapshot = load(ctx, &(&actor).into(), Needs::default()).await?;
+    let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
     let reach = reach_or_refuse(
         &snapshot,
         &actor.user_id,
@@ -349,11 +340,10 @@ pub async fn pending(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
 
 /// `GET /api/v1/users/{id}/access`: what the person may do where, and why (§9).
 pub async fn access(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
     let target = UserId(id.to_owned());
     let mut needs = Needs::default();
     needs.users.insert(target.clone());
-    let snapshot = load(ctx, &(&actor).into(), needs).await?;
+    let (actor, snapshot) = load_caller(req, ctx, needs).await?;
     if snapshot.user(&target).is_none() || !snapshot.can_view_user(&actor.user_id, &target, ctx.now)
     {
         return Err(ApiError::NotFound);

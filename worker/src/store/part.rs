@@ -18,10 +18,39 @@ use super::Db;
 use super::millis;
 use crate::error::ApiError;
 
-/// Every statement starts from the same parameters, so each binds all of them.
-const PARAMS: &str = "p AS (SELECT ?1 AS agency, ?2 AS users, ?3 AS grants, ?4 AS emails,
-        ?5 AS holders_of, ?6 AS contents_of, ?7 AS numbers, ?8 AS nodes, ?9 AS roles,
-        ?10 AS all_roles, ?11 AS now)";
+/// Every statement starts from the same parameters, so each binds all of them. `?1` is the
+/// agency, or the digest of the caller's session or token when the caller comes with the load.
+fn params_cte(who: &Who<'_>) -> String {
+    let rest = "?3 AS grants, ?4 AS emails, ?5 AS holders_of, ?6 AS contents_of, ?7 AS numbers,
+        ?9 AS roles, ?10 AS all_roles, ?11 AS now";
+    match who {
+        Who::Person { .. } => {
+            format!("p AS (SELECT ?1 AS agency, ?2 AS users, ?8 AS nodes, {rest})")
+        }
+        Who::Session(_) => format!(
+            "p AS (SELECT s.agency_id AS agency, json_insert(?2, '$[#]', s.user_id) AS users,
+                ?8 AS nodes, {rest} FROM sessions s WHERE s.token_hash = ?1)"
+        ),
+        // A token's nodes are loaded too: its scope is cut to them.
+        Who::Token(_) => format!(
+            "p AS (SELECT t.agency_id AS agency, json_insert(?2, '$[#]', t.user_id) AS users,
+                (SELECT json_group_array(value) FROM (SELECT value FROM json_each(?8)
+                    UNION SELECT value FROM json_each(t.nodes))) AS nodes,
+                {rest} FROM api_tokens t WHERE t.token_hash = ?1)"
+        ),
+    }
+}
+
+/// Whose load this is.
+#[derive(Clone, Copy, Debug)]
+pub enum Who<'a> {
+    /// A known person of a known agency (the Worker already knows who acts).
+    Person { agency: &'a str },
+    /// Whoever holds the session with this token digest: the caller is read in the same batch.
+    Session(&'a str),
+    /// Whoever holds the API token with this digest.
+    Token(&'a str),
+}
 
 /// The people the decision reads: named ones, holders of named grants, holders of named roles
 /// and of grants at named nodes, owners of named addresses and numbers. Each term reads by an
@@ -143,10 +172,19 @@ fn rows<T: DeserializeOwned>(result: &D1Result) -> Result<Vec<T>, ApiError> {
 }
 
 /// Loads what `needs` names from the agency and builds the partial snapshot, with the
-/// agency-wide counts. One D1 round trip.
-pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<Snapshot, ApiError> {
+/// agency-wide counts, in one D1 round trip. For a session or a token, the caller's row comes
+/// in the same batch (`None` when the credential names no one).
+pub async fn load(
+    db: &Db,
+    who: Who<'_>,
+    needs: &Needs,
+    now: Millis,
+) -> Result<(Option<serde_json::Value>, Option<Snapshot>), ApiError> {
+    let first = match who {
+        Who::Person { agency } | Who::Session(agency) | Who::Token(agency) => agency,
+    };
     let params = [
-        agency.into(),
+        first.into(),
         list(needs.users.iter().map(|u| &u.0)),
         list(needs.grants.iter().map(|g| &g.0)),
         list(needs.emails.iter()),
@@ -174,13 +212,21 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
                      AND EXISTS (SELECT 1 FROM json_each(r.capabilities) WHERE value = '{capability}')))"
         )
     };
+    let params_sql = params_cte(&who);
+    let params_ref = &params_sql;
+    let actor_sql = match who {
+        Who::Person { .. } => "SELECT NULL AS none WHERE 0".to_owned(),
+        Who::Session(_) => super::sessions::ACTOR_SQL.to_owned(),
+        Who::Token(_) => super::tokens::ACTOR_SQL.to_owned(),
+    };
     let statements = vec![
+        statement(db, format!("WITH {params_ref} {actor_sql}"), &params)?,
         // The counts are kept by difference (see `write`); they are counted again only once a
         // grant has started or ended or an invitation expired since they were last counted.
         statement(
             db,
             format!(
-                "WITH {PARAMS} UPDATE agencies SET
+                "WITH {params_ref} UPDATE agencies SET
                     logins = ({}),
                     dialers = ({}),
                     top_administrators = ({TOP_ADMINISTRATORS}),
@@ -194,7 +240,7 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
         statement(
             db,
             format!(
-                "WITH {PARAMS} SELECT a.id, a.name, a.plan, a.owner_id, a.seat_price_cents,
+                "WITH {params_ref} SELECT a.id, a.name, a.plan, a.owner_id, a.seat_price_cents,
                         a.agent_statuses, a.agent_groups, a.logins, a.dialers, a.top_administrators,
                         a.require_two_factor
                  FROM agencies a, p WHERE a.id = p.agency"
@@ -204,7 +250,7 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
         statement(
             db,
             format!(
-                "WITH {PARAMS}, {WANTED}, {WANTED_ALL} SELECT u.id, u.email, u.name, u.state, u.calling_enabled,
+                "WITH {params_ref}, {WANTED}, {WANTED_ALL} SELECT u.id, u.email, u.name, u.state, u.calling_enabled,
                         u.contact_edit, u.invitation_expires_at, u.support, u.settings
                  FROM p CROSS JOIN wanted_all w CROSS JOIN users u ON u.id = w.id WHERE u.agency_id = p.agency"
             ),
@@ -213,7 +259,7 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
         statement(
             db,
             format!(
-                "WITH {PARAMS}, {WANTED}, {WANTED_ALL} SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id,
+                "WITH {params_ref}, {WANTED}, {WANTED_ALL} SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id,
                         g.starts_at, g.ends_at
                  FROM p CROSS JOIN wanted_all w CROSS JOIN grants g ON g.agency_id = p.agency AND g.user_id = w.id"
             ),
@@ -222,7 +268,7 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
         statement(
             db,
             format!(
-                "WITH RECURSIVE {PARAMS}, {WANTED}, {WANTED_ALL},
+                "WITH RECURSIVE {params_ref}, {WANTED}, {WANTED_ALL},
                  starts(id) AS (
                      SELECT value FROM p, json_each(p.nodes)
                      UNION SELECT g.node_id FROM p, wanted_all w
@@ -246,7 +292,7 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
         statement(
             db,
             format!(
-                "WITH {PARAMS}, {WANTED}, {WANTED_ALL},
+                "WITH {params_ref}, {WANTED}, {WANTED_ALL},
                  held(role) AS (
                      SELECT g.role FROM p CROSS JOIN wanted_all w CROSS JOIN grants g
                          ON g.agency_id = p.agency AND g.user_id = w.id
@@ -263,6 +309,7 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
     ];
     let results = db.batch(statements).await?;
     let [
+        actor_rows,
         _recount,
         agency_rows,
         user_rows,
@@ -275,10 +322,10 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
             "the load batch answered the wrong number of results".into(),
         ));
     };
-    let agency_row = rows::<AgencyRow>(agency_rows)?
-        .into_iter()
-        .next()
-        .ok_or(ApiError::NotFound)?;
+    let actor = rows::<serde_json::Value>(actor_rows)?.into_iter().next();
+    let Some(agency_row) = rows::<AgencyRow>(agency_rows)?.into_iter().next() else {
+        return Ok((actor, None));
+    };
     let counts = AgencyCounts {
         logins: agency_row.logins,
         dialers: agency_row.dialers,
@@ -342,5 +389,5 @@ pub async fn load(db: &Db, agency: &str, needs: &Needs, now: Millis) -> Result<S
     }
     let snapshot = Snapshot::build(agency, nodes, users, roles, grants)
         .map_err(|e| ApiError::Internal(format!("stored agency is inconsistent: {e}")))?;
-    Ok(snapshot.with_counts(counts))
+    Ok((actor, Some(snapshot.with_counts(counts))))
 }

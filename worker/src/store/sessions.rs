@@ -29,17 +29,18 @@ pub struct Actor {
     pub token: Option<String>,
 }
 
+/// The session whose digest is `?1` and its person.
+pub const ACTOR_SQL: &str = "SELECT s.user_id, s.agency_id, a.name AS agency_name, u.name, u.email,
+        u.state, s.created_at, s.last_seen_at, u.totp_enabled, a.require_two_factor
+     FROM sessions s
+     JOIN users u ON u.id = s.user_id AND u.agency_id = s.agency_id
+     JOIN agencies a ON a.id = s.agency_id
+     WHERE s.token_hash = ?1";
+
 /// The session with this token digest and its person.
 pub async fn find(db: &Db, digest: &str) -> Result<Option<Actor>, ApiError> {
     Ok(db
-        .prepare(
-            "SELECT s.user_id, s.agency_id, a.name AS agency_name, u.name, u.email, u.state,
-                    s.created_at, s.last_seen_at, u.totp_enabled, a.require_two_factor
-             FROM sessions s
-             JOIN users u ON u.id = s.user_id AND u.agency_id = s.agency_id
-             JOIN agencies a ON a.id = s.agency_id
-             WHERE s.token_hash = ?1",
-        )
+        .prepare(ACTOR_SQL)
         .bind(&[digest.into()])?
         .first()
         .await?)

@@ -34,22 +34,19 @@ fn stored<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored token: {e}")))
 }
 
-/// The person behind a live token with this digest, narrowed to the token's scope.
-pub async fn find(db: &Db, digest: &str, now: Millis) -> Result<Option<Actor>, ApiError> {
-    let row: Option<TokenRow> = db
-        .prepare(
-            "SELECT t.id, t.user_id, t.agency_id, a.name AS agency_name, u.name, u.email, u.state,
-                    t.created_at, t.created_at AS last_seen_at, u.totp_enabled,
-                    a.require_two_factor, t.capabilities, t.nodes, t.expires_at
-             FROM api_tokens t
-             JOIN users u ON u.id = t.user_id AND u.agency_id = t.agency_id
-             JOIN agencies a ON a.id = t.agency_id
-             WHERE t.token_hash = ?1",
-        )
-        .bind(&[digest.into()])?
-        .first()
-        .await?;
-    let Some(row) = row else { return Ok(None) };
+/// The person behind the token whose digest is `?1`, with the token's scope.
+pub const ACTOR_SQL: &str = "SELECT t.id, t.user_id, t.agency_id, a.name AS agency_name, u.name,
+        u.email, u.state, t.created_at, t.created_at AS last_seen_at, u.totp_enabled,
+        a.require_two_factor, t.capabilities, t.nodes, t.expires_at
+     FROM api_tokens t
+     JOIN users u ON u.id = t.user_id AND u.agency_id = t.agency_id
+     JOIN agencies a ON a.id = t.agency_id
+     WHERE t.token_hash = ?1";
+
+/// The caller a token row names, narrowed to the token's scope; `None` once it has expired.
+pub fn actor_of(row: serde_json::Value, now: Millis) -> Result<Option<Actor>, ApiError> {
+    let row: TokenRow =
+        serde_json::from_value(row).map_err(|e| ApiError::Internal(format!("token row: {e}")))?;
     if row.expires_at.is_some_and(|at| at <= now) {
         return Ok(None);
     }
@@ -62,6 +59,19 @@ pub async fn find(db: &Db, digest: &str, now: Millis) -> Result<Option<Actor>, A
     });
     actor.token = Some(row.id);
     Ok(Some(actor))
+}
+
+/// The person behind a live token with this digest, narrowed to the token's scope.
+pub async fn find(db: &Db, digest: &str, now: Millis) -> Result<Option<Actor>, ApiError> {
+    let row: Option<serde_json::Value> = db
+        .prepare(ACTOR_SQL)
+        .bind(&[digest.into()])?
+        .first()
+        .await?;
+    match row {
+        Some(row) => actor_of(row, now),
+        None => Ok(None),
+    }
 }
 
 /// Stores a new token.
