@@ -1,6 +1,9 @@
 //! The app's one door to the Worker's API.
 
-use domain::api::{API_BASE, AcceptInvitation, Me, Problem, SignInRequest, UsersPage};
+use domain::api::{
+    API_BASE, AcceptInvitation, Me, NodeList, Problem, SignInRequest, TokenCreated, TokenList,
+    UsersPage,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
@@ -111,4 +114,39 @@ pub async fn users() -> Result<UsersPage, ApiError> {
             None => return Ok(all),
         }
     }
+}
+
+/// The signed-in person's API tokens (never their secrets).
+pub async fn tokens() -> Result<TokenList, ApiError> {
+    read(send(with_credentials(Request::get(&url("/tokens"))).build()).await?).await
+}
+
+/// What a new API token may do.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NewToken {
+    pub name: String,
+    pub capabilities: Vec<String>,
+    pub nodes: Vec<String>,
+}
+
+/// Creates an API token; the answer carries its secret, this once.
+pub async fn create_token(token: &NewToken) -> Result<TokenCreated, ApiError> {
+    let request = with_credentials(Request::post(&url("/tokens"))).json(token);
+    read(send(request).await?).await
+}
+
+/// Revokes one of the signed-in person's API tokens.
+pub async fn revoke_token(id: &str) -> Result<(), ApiError> {
+    let response =
+        send(with_credentials(Request::delete(&url(&format!("/tokens/{id}")))).build()).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
+    }
+}
+
+/// The part of the account tree the signed-in person works in.
+pub async fn nodes() -> Result<NodeList, ApiError> {
+    read(send(with_credentials(Request::get(&url("/nodes"))).build()).await?).await
 }

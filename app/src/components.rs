@@ -1,4 +1,5 @@
 //! Pieces of screens.
 
 pub mod sync_badge;
+pub mod tokens;
 pub mod user_table;

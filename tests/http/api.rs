@@ -229,7 +229,7 @@ fn api_tokens_act_within_their_scope_never_beyond_their_creator_and_die_when_rev
 fn r25_the_audit_log_filters_pages_and_exports_csv() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
     // Something to find: rename Lee and back.
-    for name in ["Lee Audited", "Lee Novak"] {
+    for name in ["Lee Audited", "Lee Harmon"] {
         let answer = Call::new("PATCH", "/api/v1/users/u_lee")
             .cookie(&admin)
             .json(&json!({ "name": name }));

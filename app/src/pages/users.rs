@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{sync_badge::SyncBadge, user_table::UserTable};
+use crate::components::{sync_badge::SyncBadge, tokens::Tokens, user_table::UserTable};
 use crate::state::AppState;
 
 /// The agency's people, as far as the signed-in person may see them.
@@ -29,6 +29,7 @@ pub fn Users() -> impl IntoView {
                 </span>
             </div>
             <UserTable users=state.users />
+            <Tokens />
         </main>
     }
 }
