@@ -245,7 +245,7 @@ fn r25_the_audit_log_filters_pages_and_exports_csv() {
     let entries = found.body["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(
-        entries[0]["after"]["user"]["name"], "Lee Novak",
+        entries[0]["after"]["user"]["name"], "Lee Harmon",
         "newest first"
     );
     let next = found.body["next"].as_str().expect("an older page");
