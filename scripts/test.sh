@@ -70,6 +70,7 @@ built=false
 release_builds() { needs_tools && "$ROOT/scripts/build.sh" && built=true; }
 
 server_url=""
+mail_port=""
 start_server() {
     $built || { echo "the release builds failed; no server to start" >&2; return 1; }
     state_dir="$(mktemp -d)"
@@ -78,9 +79,12 @@ start_server() {
     d1_seed_matrix "$state_dir" || return 1
     local port
     port="$(free_port)"
+    # Mail goes to a stand-in provider the HTTP tests listen for on this port.
+    mail_port="$(free_port)"
     (cd "$ROOT/worker" && exec setsid wrangler dev --ip 127.0.0.1 --port "$port" \
         --persist-to "$state_dir" --log-level warn --show-interactive-dev-session=false \
-        --var ENVIRONMENT:development \
+        --var ENVIRONMENT:development --var "MAIL_API_URL:http://127.0.0.1:$mail_port/send" \
+        --test-scheduled \
         </dev/null >"$log_dir/wrangler.log" 2>&1) &
     server_pgid=$!
     server_url="http://127.0.0.1:$port"
@@ -94,7 +98,8 @@ start_server() {
 needs_server() { [ -n "$server_url" ] || { echo "no server is running; this stage cannot run" >&2; return 1; }; }
 
 http_tests() {
-    needs_server && SWITCHBOARD_URL="$server_url" cargo test --locked -p switchboard-tests
+    needs_server && SWITCHBOARD_URL="$server_url" SWITCHBOARD_MAIL_PORT="$mail_port" \
+        cargo test --locked -p switchboard-tests
 }
 browser_tests() {
     needs_server && SWITCHBOARD_URL="$server_url" playwright test --config tests/e2e/playwright.config.mjs

@@ -5,6 +5,7 @@ mod api;
 mod commands;
 mod health;
 mod invitations;
+mod mail;
 mod matrix;
 mod session;
 mod two_factor;

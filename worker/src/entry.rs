@@ -12,3 +12,54 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     }
     routes::handle(req, &env).await
 }
+
+/// Every minute (`[triggers]` in wrangler.toml): delivers queued mail through the provider at
+/// `MAIL_API_URL`. Without it (locally) mail stays in the outbox, for the development page.
+#[event(scheduled)]
+pub async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    if let Err(error) = deliver(&env).await {
+        worker::console_error!("mail delivery: {error}");
+    }
+}
+
+async fn deliver(env: &Env) -> std::result::Result<(), crate::error::ApiError> {
+    use crate::mail;
+    use crate::store::{Db, invitations};
+    use worker::{Fetch, Headers, Method, RequestInit};
+
+    let Ok(url) = env.var("MAIL_API_URL").map(|v| v.to_string()) else {
+        return Ok(());
+    };
+    let from = env
+        .var("MAIL_FROM")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "Switchboard <no-reply@switchboard.example>".into());
+    let key = env.secret("MAIL_API_KEY").ok().map(|k| k.to_string());
+    let db = Db::new(env.d1("DB")?);
+    for message in invitations::unsent(&db, mail::BATCH).await? {
+        let headers = Headers::new();
+        headers.set("Content-Type", "application/json")?;
+        if let Some(key) = &key {
+            headers.set("Authorization", &format!("Bearer {key}"))?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(
+                mail::body(&from, &message.to_email, &message.subject, &message.body).into(),
+            ));
+        let request = Request::new_with_init(&url, &init)?;
+        match Fetch::Request(request).send().await {
+            Ok(response) if mail::accepted(response.status_code()) => {
+                invitations::mark_sent(&db, message.seq, crate::clock::now()).await?;
+            }
+            Ok(response) => worker::console_error!(
+                "mail provider refused message {}: status {}",
+                message.seq,
+                response.status_code()
+            ),
+            Err(error) => worker::console_error!("mail provider unreachable: {error}"),
+        }
+    }
+    Ok(())
+}

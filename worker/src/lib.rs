@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod mail;
 pub mod password;
 pub mod route;
 pub mod session;

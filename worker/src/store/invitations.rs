@@ -91,3 +91,37 @@ pub async fn outbox(db: &Db) -> Result<Vec<Mail>, ApiError> {
         .await?
         .results()?)
 }
+
+/// A queued message not sent yet.
+#[derive(Debug, Deserialize)]
+pub struct Unsent {
+    pub seq: i64,
+    pub to_email: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The oldest unsent messages, at most `limit`.
+pub async fn unsent(db: &Db, limit: u32) -> Result<Vec<Unsent>, ApiError> {
+    Ok(db
+        .prepare(
+            "SELECT seq, to_email, subject, body FROM outbox WHERE sent_at IS NULL
+             ORDER BY seq LIMIT ?1",
+        )
+        .bind(&[worker::wasm_bindgen::JsValue::from(limit)])?
+        .all()
+        .await?
+        .results()?)
+}
+
+/// Marks a message delivered.
+pub async fn mark_sent(db: &Db, seq: i64, now: Millis) -> Result<(), ApiError> {
+    db.prepare("UPDATE outbox SET sent_at = ?2 WHERE seq = ?1 AND sent_at IS NULL")
+        .bind(&[
+            worker::wasm_bindgen::JsValue::from_f64(seq as f64),
+            millis(now),
+        ])?
+        .run()
+        .await?;
+    Ok(())
+}
