@@ -38,10 +38,10 @@ fn provider(status: u16) -> mpsc::Receiver<Value> {
                 stream,
                 "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
             );
-            if let Ok(value) = serde_json::from_slice(&body) {
-                if sent.send(value).is_err() {
-                    return;
-                }
+            if let Ok(value) = serde_json::from_slice(&body)
+                && sent.send(value).is_err()
+            {
+                return;
             }
         }
     });
