@@ -32,6 +32,10 @@ fn user(id: &str, name: &str) -> UserSummary {
         roles: vec![RoleAtNode {
             role: "Agent".into(),
             node: "Acme".into(),
+            grant: "g1".into(),
+            node_id: "n_acme".into(),
+            starts_at: None,
+            ends_at: None,
         }],
     }
 }
@@ -45,6 +49,7 @@ fn me() -> Me {
             id: "ag".into(),
             name: "Agency".into(),
         },
+        two_factor_required: false,
     }
 }
 

@@ -103,6 +103,14 @@ struct AgencyRow {
     dialers: u32,
     top_administrators: u32,
     require_two_factor: i64,
+    counts_valid_until: Millis,
+}
+
+#[derive(Deserialize)]
+struct CountsRow {
+    logins: u32,
+    dialers: u32,
+    top_administrators: u32,
 }
 
 #[derive(Deserialize)]
@@ -212,6 +220,21 @@ pub async fn load(
                      AND EXISTS (SELECT 1 FROM json_each(r.capabilities) WHERE value = '{capability}')))"
         )
     };
+    // The counts are kept by difference (see `write`); they are counted again, in a round trip
+    // of their own, only once a grant has started or ended or an invitation expired since they
+    // were last counted. So the load itself only reads.
+    let recount_sql = format!(
+        "WITH {} UPDATE agencies SET
+            logins = ({}),
+            dialers = ({}),
+            top_administrators = ({TOP_ADMINISTRATORS}),
+            counts_valid_until = ({NEXT_CHANGE})
+         WHERE id = (SELECT agency FROM p)
+         RETURNING logins, dialers, top_administrators",
+        params_cte(&Who::Person { agency: "" }),
+        seat_sql(&login_roles, "login", ""),
+        seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
+    );
     let params_sql = params_cte(&who);
     let params_ref = &params_sql;
     let actor_sql = match who {
@@ -221,28 +244,12 @@ pub async fn load(
     };
     let statements = vec![
         statement(db, format!("WITH {params_ref} {actor_sql}"), &params)?,
-        // The counts are kept by difference (see `write`); they are counted again only once a
-        // grant has started or ended or an invitation expired since they were last counted.
-        statement(
-            db,
-            format!(
-                "WITH {params_ref} UPDATE agencies SET
-                    logins = ({}),
-                    dialers = ({}),
-                    top_administrators = ({TOP_ADMINISTRATORS}),
-                    counts_valid_until = ({NEXT_CHANGE})
-                 WHERE id = (SELECT agency FROM p) AND counts_valid_until <= (SELECT now FROM p)",
-                seat_sql(&login_roles, "login", ""),
-                seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
-            ),
-            &params,
-        )?,
         statement(
             db,
             format!(
                 "WITH {params_ref} SELECT a.id, a.name, a.plan, a.owner_id, a.seat_price_cents,
                         a.agent_statuses, a.agent_groups, a.logins, a.dialers, a.top_administrators,
-                        a.require_two_factor
+                        a.require_two_factor, a.counts_valid_until
                  FROM agencies a, p WHERE a.id = p.agency"
             ),
             &params,
@@ -310,7 +317,6 @@ pub async fn load(
     let results = db.batch(statements).await?;
     let [
         actor_rows,
-        _recount,
         agency_rows,
         user_rows,
         grant_rows,
@@ -326,11 +332,27 @@ pub async fn load(
     let Some(agency_row) = rows::<AgencyRow>(agency_rows)?.into_iter().next() else {
         return Ok((actor, None));
     };
-    let counts = AgencyCounts {
+    let mut counts = AgencyCounts {
         logins: agency_row.logins,
         dialers: agency_row.dialers,
         top_administrators: agency_row.top_administrators,
     };
+    if agency_row.counts_valid_until <= now {
+        let mut recount_params = params.clone();
+        recount_params[0] = agency_row.id.as_str().into();
+        let fresh: Option<CountsRow> = db
+            .prepare(recount_sql)
+            .bind(&recount_params)?
+            .first()
+            .await?;
+        if let Some(fresh) = fresh {
+            counts = AgencyCounts {
+                logins: fresh.logins,
+                dialers: fresh.dialers,
+                top_administrators: fresh.top_administrators,
+            };
+        }
+    }
     let agency = Agency {
         id: agency_row.id,
         name: agency_row.name,
