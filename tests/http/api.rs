@@ -28,6 +28,11 @@ fn r1_user_pages_follow_their_cursor_to_the_end_without_gaps_or_repeats() {
         .cookie(&admin)
         .send();
     assert_eq!(whole.status, 200, "{:?}", whole.body);
+    assert_eq!(
+        whole.d1_round_trips,
+        Some(1),
+        "the page goes to D1 in the same batch as the session and the load"
+    );
     assert!(whole.body["next"].is_null(), "one page holds them all");
     let mut seen: Vec<String> = Vec::new();
     let mut path = "/api/v1/users?limit=4".to_owned();
@@ -167,6 +172,11 @@ fn api_tokens_act_within_their_scope_never_beyond_their_creator_and_die_when_rev
         .header("Authorization", &bearer)
         .send();
     assert_eq!(seen.status, 200, "{:?}", seen.body);
+    assert_eq!(
+        seen.d1_round_trips,
+        Some(2),
+        "a token's page follows domain's narrower reach"
+    );
     let seen = ids(&seen.body);
     assert!(seen.contains(&"u_blake".to_owned()), "{seen:?}");
     assert!(

@@ -32,6 +32,8 @@ pub struct Answer {
     pub set_cookie: Vec<String>,
     /// `Retry-After`, in seconds, when given.
     pub retry_after: Option<u64>,
+    /// `X-D1-Round-Trips`: how many times the Worker went to D1 for this answer (development).
+    pub d1_round_trips: Option<u32>,
     pub body: Value,
 }
 
@@ -48,6 +50,9 @@ impl Answer {
         let content_type = header("content-type").join(",");
         let set_cookie = header("set-cookie");
         let retry_after = header("retry-after").first().and_then(|v| v.parse().ok());
+        let d1_round_trips = header("x-d1-round-trips")
+            .first()
+            .and_then(|v| v.parse().ok());
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -56,6 +61,7 @@ impl Answer {
             content_type,
             set_cookie,
             retry_after,
+            d1_round_trips,
             body,
         }
     }

@@ -49,14 +49,15 @@ pub async fn execute_as(
             for command in commands {
                 needs.merge(command.needs(who.user));
             }
-            let (_, snapshot) = part::load(
+            let loaded = part::load(
                 &ctx.db,
                 part::Who::Person { agency: who.agency },
                 &needs,
                 ctx.now,
+                vec![],
             )
             .await?;
-            let snapshot = snapshot.ok_or(ApiError::NotFound)?;
+            let snapshot = loaded.snapshot.ok_or(ApiError::NotFound)?;
             (who.agency.to_owned(), who.user.clone(), snapshot)
         }
     };

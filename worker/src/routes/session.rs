@@ -249,15 +249,29 @@ pub async fn authenticate_any(req: &Request, ctx: &Ctx) -> Result<Actor, ApiErro
 pub async fn load_caller(
     req: &Request,
     ctx: &Ctx,
-    mut needs: domain::Needs,
+    needs: domain::Needs,
 ) -> Result<(Actor, domain::Snapshot), ApiError> {
+    let (actor, snapshot, _) = load_caller_with(req, ctx, needs, |_| Ok(vec![])).await?;
+    Ok((actor, snapshot))
+}
+
+/// As [`load_caller`], with more statements in the same batch, made knowing whose credential
+/// the request carries; their results come back untouched.
+pub async fn load_caller_with(
+    req: &Request,
+    ctx: &Ctx,
+    mut needs: domain::Needs,
+    extra: impl FnOnce(part::Who<'_>) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
+) -> Result<(Actor, domain::Snapshot, Vec<worker::D1Result>), ApiError> {
     let credential = credential(req)?;
     let who = match &credential {
         Credential::Token(digest) => part::Who::Token(digest),
         Credential::Session(digest) => part::Who::Session(digest),
     };
     needs.counts = true;
-    let (row, snapshot) = part::load(&ctx.db, who, &needs, ctx.now).await?;
+    let extra = extra(who)?;
+    let loaded = part::load(&ctx.db, who, &needs, ctx.now, extra).await?;
+    let (row, snapshot) = (loaded.actor, loaded.snapshot);
     let actor = match (&credential, row) {
         (_, None) => None,
         (Credential::Token(_), Some(row)) => crate::store::tokens::actor_of(row, ctx.now)?,
@@ -273,7 +287,7 @@ pub async fn load_caller(
         Some(scope) => snapshot.narrowed(&actor.user_id, scope),
         None => snapshot,
     };
-    Ok((actor, snapshot))
+    Ok((actor, snapshot, loaded.extra))
 }
 
 fn session_token(req: &Request) -> Result<Option<String>, ApiError> {

@@ -13,6 +13,8 @@ pub struct Meter {
     pub round_trips: u32,
     pub rows_read: u64,
     pub rows_written: u64,
+    /// Milliseconds spent waiting for D1.
+    pub waited_ms: f64,
 }
 
 /// The database of one request, with its meter.
@@ -59,9 +61,10 @@ impl Db {
         self.d1.prepare(sql).bind(params)
     }
 
-    fn record(&self, results: &[D1Result]) {
+    fn record(&self, results: &[D1Result], started: f64) {
         let mut meter = self.meter.get();
         meter.round_trips += 1;
+        meter.waited_ms += worker::js_sys::Date::now() - started;
         for result in results {
             if let Ok(Some(meta)) = result.meta() {
                 meter.rows_read += meta.rows_read.unwrap_or(0) as u64;
@@ -76,14 +79,15 @@ impl Db {
         &self,
         statements: Vec<D1PreparedStatement>,
     ) -> worker::Result<Vec<D1Result>> {
+        let started = worker::js_sys::Date::now();
         let results = self.d1.batch(statements).await;
         match results {
             Ok(results) => {
-                self.record(&results);
+                self.record(&results, started);
                 Ok(results)
             }
             Err(error) => {
-                self.record(&[]);
+                self.record(&[], started);
                 Err(error)
             }
         }
@@ -100,10 +104,11 @@ impl<'a> Stmt<'a> {
 
     /// Runs the statement, answering every row and the metadata.
     pub async fn all(self) -> worker::Result<D1Result> {
+        let started = worker::js_sys::Date::now();
         let result = self.inner.all().await;
         match &result {
-            Ok(result) => self.db.record(std::slice::from_ref(result)),
-            Err(_) => self.db.record(&[]),
+            Ok(result) => self.db.record(std::slice::from_ref(result), started),
+            Err(_) => self.db.record(&[], started),
         }
         result
     }
@@ -115,10 +120,11 @@ impl<'a> Stmt<'a> {
 
     /// Runs the statement for its effect.
     pub async fn run(self) -> worker::Result<D1Result> {
+        let started = worker::js_sys::Date::now();
         let result = self.inner.run().await;
         match &result {
-            Ok(result) => self.db.record(std::slice::from_ref(result)),
-            Err(_) => self.db.record(&[]),
+            Ok(result) => self.db.record(std::slice::from_ref(result), started),
+            Err(_) => self.db.record(&[], started),
         }
         result
     }

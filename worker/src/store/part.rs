@@ -41,6 +41,14 @@ fn params_cte(who: &Who<'_>) -> String {
     }
 }
 
+/// What a load read: the caller's row (for a session or token), the partial snapshot (none if
+/// the agency was not found), and the results of the extra statements sent with it.
+pub struct Loaded {
+    pub actor: Option<serde_json::Value>,
+    pub snapshot: Option<Snapshot>,
+    pub extra: Vec<D1Result>,
+}
+
 /// Whose load this is.
 #[derive(Clone, Copy, Debug)]
 pub enum Who<'a> {
@@ -65,13 +73,6 @@ const WANTED: &str = "wanted(id) AS (
             CROSS JOIN grants g ON g.agency_id = p.agency AND g.node_id = j.value
         UNION SELECT u.id FROM p CROSS JOIN json_each(p.emails) j CROSS JOIN users u ON u.email = j.value
             WHERE u.agency_id = p.agency
-    )";
-
-/// The owners of named numbers join the wanted people through the numbers table.
-const WANTED_ALL: &str = "wanted_all(id) AS (
-        SELECT id FROM wanted
-        UNION SELECT n.user_id FROM p CROSS JOIN json_each(p.numbers) j
-            CROSS JOIN numbers n ON n.agency_id = p.agency AND n.number = j.value
     )";
 
 /// The active people holding an administrator grant at the root (R14).
@@ -187,7 +188,8 @@ pub async fn load(
     who: Who<'_>,
     needs: &Needs,
     now: Millis,
-) -> Result<(Option<serde_json::Value>, Option<Snapshot>), ApiError> {
+    extra: Vec<D1PreparedStatement>,
+) -> Result<Loaded, ApiError> {
     let first = match who {
         Who::Person { agency } | Who::Session(agency) | Who::Token(agency) => agency,
     };
@@ -242,96 +244,115 @@ pub async fn load(
         Who::Session(_) => super::sessions::ACTOR_SQL.to_owned(),
         Who::Token(_) => super::tokens::ACTOR_SQL.to_owned(),
     };
-    let statements = vec![
+    // Everything but the caller comes back as one row of JSON documents: the wanted people are
+    // worked out once, and D1 runs one statement instead of five.
+    let load_sql = format!(
+        "WITH RECURSIVE {params_ref}, {WANTED},
+         wanted_all(id) AS MATERIALIZED (
+             SELECT id FROM wanted
+             UNION SELECT n.user_id FROM p CROSS JOIN json_each(p.numbers) j
+                 CROSS JOIN numbers n ON n.agency_id = p.agency AND n.number = j.value
+         ),
+         held_grants AS MATERIALIZED (
+             SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id, g.starts_at, g.ends_at
+             FROM p CROSS JOIN wanted_all w CROSS JOIN grants g
+                 ON g.agency_id = p.agency AND g.user_id = w.id
+         ),
+         starts(id) AS (
+             SELECT value FROM p, json_each(p.nodes)
+             UNION SELECT node_id FROM held_grants
+             UNION SELECT n.id FROM p CROSS JOIN nodes n
+                 ON n.agency_id = p.agency AND n.parent_id IS NULL
+         ),
+         up(id) AS (
+             SELECT id FROM starts
+             UNION SELECT n.parent_id FROM nodes n JOIN up ON n.id = up.id
+                 WHERE n.parent_id IS NOT NULL
+         ),
+         loaded_nodes AS (
+             SELECT n.id, n.parent_id, n.kind, n.name FROM p CROSS JOIN up CROSS JOIN nodes n
+                 ON n.id = up.id
+             WHERE n.agency_id = p.agency
+             UNION SELECT n.id, n.parent_id, n.kind, n.name FROM p
+                 CROSS JOIN json_each(p.contents_of) j CROSS JOIN nodes n ON n.parent_id = j.value
+             WHERE n.agency_id = p.agency
+         )
+         SELECT
+           (SELECT json_object('id', a.id, 'name', a.name, 'plan', a.plan, 'owner_id', a.owner_id,
+                   'seat_price_cents', a.seat_price_cents, 'agent_statuses', a.agent_statuses,
+                   'agent_groups', a.agent_groups, 'logins', a.logins, 'dialers', a.dialers,
+                   'top_administrators', a.top_administrators,
+                   'require_two_factor', a.require_two_factor,
+                   'counts_valid_until', a.counts_valid_until)
+            FROM agencies a, p WHERE a.id = p.agency) AS agency,
+           (SELECT json_group_array(json_object('id', u.id, 'email', u.email, 'name', u.name,
+                   'state', u.state, 'calling_enabled', u.calling_enabled,
+                   'contact_edit', u.contact_edit,
+                   'invitation_expires_at', u.invitation_expires_at, 'support', u.support,
+                   'settings', u.settings))
+            FROM p CROSS JOIN wanted_all w CROSS JOIN users u ON u.id = w.id
+            WHERE u.agency_id = p.agency) AS users,
+           (SELECT json_group_array(json_object('id', id, 'user_id', user_id,
+                   'role_kind', role_kind, 'role', role, 'node_id', node_id,
+                   'starts_at', starts_at, 'ends_at', ends_at))
+            FROM held_grants) AS grants,
+           (SELECT json_group_array(json_object('id', id, 'parent_id', parent_id, 'kind', kind,
+                   'name', name))
+            FROM loaded_nodes) AS nodes,
+           (SELECT json_group_array(json_object('id', r.id, 'name', r.name,
+                   'capabilities', r.capabilities))
+            FROM custom_roles r, p
+            WHERE r.agency_id = p.agency
+              AND (p.all_roles = 1
+                   OR r.id IN (SELECT value FROM json_each(p.roles))
+                   OR r.id IN (SELECT role FROM held_grants WHERE role_kind = 'custom'))) AS roles"
+    );
+    let mut statements = vec![
         statement(db, format!("WITH {params_ref} {actor_sql}"), &params)?,
-        statement(
-            db,
-            format!(
-                "WITH {params_ref} SELECT a.id, a.name, a.plan, a.owner_id, a.seat_price_cents,
-                        a.agent_statuses, a.agent_groups, a.logins, a.dialers, a.top_administrators,
-                        a.require_two_factor, a.counts_valid_until
-                 FROM agencies a, p WHERE a.id = p.agency"
-            ),
-            &params,
-        )?,
-        statement(
-            db,
-            format!(
-                "WITH {params_ref}, {WANTED}, {WANTED_ALL} SELECT u.id, u.email, u.name, u.state, u.calling_enabled,
-                        u.contact_edit, u.invitation_expires_at, u.support, u.settings
-                 FROM p CROSS JOIN wanted_all w CROSS JOIN users u ON u.id = w.id WHERE u.agency_id = p.agency"
-            ),
-            &params,
-        )?,
-        statement(
-            db,
-            format!(
-                "WITH {params_ref}, {WANTED}, {WANTED_ALL} SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id,
-                        g.starts_at, g.ends_at
-                 FROM p CROSS JOIN wanted_all w CROSS JOIN grants g ON g.agency_id = p.agency AND g.user_id = w.id"
-            ),
-            &params,
-        )?,
-        statement(
-            db,
-            format!(
-                "WITH RECURSIVE {params_ref}, {WANTED}, {WANTED_ALL},
-                 starts(id) AS (
-                     SELECT value FROM p, json_each(p.nodes)
-                     UNION SELECT g.node_id FROM p, wanted_all w
-                         CROSS JOIN grants g ON g.agency_id = p.agency AND g.user_id = w.id
-                     UNION SELECT n.id FROM p CROSS JOIN nodes n
-                         ON n.agency_id = p.agency AND n.parent_id IS NULL
-                 ),
-                 up(id) AS (
-                     SELECT id FROM starts
-                     UNION SELECT n.parent_id FROM nodes n JOIN up ON n.id = up.id
-                         WHERE n.parent_id IS NOT NULL
-                 )
-                 SELECT n.id, n.parent_id, n.kind, n.name FROM p CROSS JOIN up CROSS JOIN nodes n ON n.id = up.id
-                 WHERE n.agency_id = p.agency
-                 UNION SELECT n.id, n.parent_id, n.kind, n.name FROM p CROSS JOIN json_each(p.contents_of) j
-                     CROSS JOIN nodes n ON n.parent_id = j.value
-                 WHERE n.agency_id = p.agency"
-            ),
-            &params,
-        )?,
-        statement(
-            db,
-            format!(
-                "WITH {params_ref}, {WANTED}, {WANTED_ALL},
-                 held(role) AS (
-                     SELECT g.role FROM p CROSS JOIN wanted_all w CROSS JOIN grants g
-                         ON g.agency_id = p.agency AND g.user_id = w.id
-                     WHERE +g.role_kind = 'custom'
-                 )
-                 SELECT r.id, r.name, r.capabilities FROM custom_roles r, p
-                 WHERE r.agency_id = p.agency
-                   AND (p.all_roles = 1
-                        OR r.id IN (SELECT value FROM json_each(p.roles))
-                        OR r.id IN (SELECT role FROM held))"
-            ),
-            &params,
-        )?,
+        statement(db, load_sql, &params)?,
     ];
-    let results = db.batch(statements).await?;
-    let [
-        actor_rows,
-        agency_rows,
-        user_rows,
-        grant_rows,
-        node_rows,
-        role_rows,
-    ] = results.as_slice()
-    else {
+    statements.extend(extra);
+    let mut results = db.batch(statements).await?;
+    if results.len() < 2 {
+        return Err(ApiError::Internal(
+            "the load batch answered the wrong number of results".into(),
+        ));
+    }
+    let extra = results.split_off(2);
+    let [actor_rows, load_rows] = results.as_slice() else {
         return Err(ApiError::Internal(
             "the load batch answered the wrong number of results".into(),
         ));
     };
+    #[derive(Deserialize)]
+    struct Documents {
+        agency: Option<String>,
+        users: String,
+        grants: String,
+        nodes: String,
+        roles: String,
+    }
+    let loaded = rows::<Documents>(load_rows)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::Internal("the load answered no row".into()))?;
     let actor = rows::<serde_json::Value>(actor_rows)?.into_iter().next();
-    let Some(agency_row) = rows::<AgencyRow>(agency_rows)?.into_iter().next() else {
-        return Ok((actor, None));
+    let Some(agency_row) = loaded
+        .agency
+        .as_deref()
+        .map(json::<AgencyRow>)
+        .transpose()?
+    else {
+        return Ok(Loaded {
+            actor,
+            snapshot: None,
+            extra,
+        });
     };
+    let user_rows: Vec<UserRow> = json(&loaded.users)?;
+    let grant_rows: Vec<GrantRow> = json(&loaded.grants)?;
+    let node_rows: Vec<NodeRow> = json(&loaded.nodes)?;
+    let role_rows: Vec<RoleRow> = json(&loaded.roles)?;
     let mut counts = AgencyCounts {
         logins: agency_row.logins,
         dialers: agency_row.dialers,
@@ -364,7 +385,7 @@ pub async fn load(
         require_two_factor: agency_row.require_two_factor != 0,
     };
     let mut users = Vec::new();
-    for row in rows::<UserRow>(user_rows)? {
+    for row in user_rows {
         let mut user = User::new(UserId(row.id), &row.email, &row.name, row.state);
         user.calling_enabled = row.calling_enabled != 0;
         user.contact_edit = row.contact_edit != 0;
@@ -376,7 +397,7 @@ pub async fn load(
         users.push(user);
     }
     let mut grants = Vec::new();
-    for row in rows::<GrantRow>(grant_rows)? {
+    for row in grant_rows {
         let role = match row.role_kind.as_str() {
             "custom" => RoleRef::Custom(CustomRoleId(row.role)),
             _ => RoleRef::Builtin(
@@ -392,7 +413,7 @@ pub async fn load(
             ends_at: row.ends_at,
         });
     }
-    let nodes = rows::<NodeRow>(node_rows)?
+    let nodes = node_rows
         .into_iter()
         .map(|row| Node {
             id: row.id.as_str().into(),
@@ -402,7 +423,7 @@ pub async fn load(
         })
         .collect();
     let mut roles = Vec::new();
-    for row in rows::<RoleRow>(role_rows)? {
+    for row in role_rows {
         roles.push(CustomRole {
             id: CustomRoleId(row.id),
             name: row.name,
@@ -411,5 +432,9 @@ pub async fn load(
     }
     let snapshot = Snapshot::build(agency, nodes, users, roles, grants)
         .map_err(|e| ApiError::Internal(format!("stored agency is inconsistent: {e}")))?;
-    Ok((actor, Some(snapshot.with_counts(counts))))
+    Ok(Loaded {
+        actor,
+        snapshot: Some(snapshot.with_counts(counts)),
+        extra,
+    })
 }

@@ -86,6 +86,50 @@ pub async fn page(
     reach: &[&str],
     filter: &Filter,
 ) -> Result<Vec<PageRow>, ApiError> {
+    let statement = page_statement(
+        db,
+        Reach::Nodes {
+            agency,
+            nodes: reach,
+        },
+        filter,
+    )?;
+    let result = db.batch(vec![statement]).await?;
+    page_rows(result.first())
+}
+
+/// Where the page's reach comes from: nodes `domain` worked out, or (to send the page in the
+/// same batch as the caller's load) the `users.view` grants of the session's person, which the
+/// handler then checks against `domain`'s answer before using the page.
+#[derive(Clone, Copy, Debug)]
+pub enum Reach<'a> {
+    Nodes {
+        agency: &'a str,
+        nodes: &'a [&'a str],
+    },
+    Session {
+        digest: &'a str,
+        now: Millis,
+        roles: &'a [&'a str],
+    },
+}
+
+/// The rows of a page statement's result.
+pub fn page_rows(result: Option<&worker::D1Result>) -> Result<Vec<PageRow>, ApiError> {
+    match result {
+        Some(result) => Ok(result.results()?),
+        None => Err(ApiError::Internal(
+            "the page statement did not answer".into(),
+        )),
+    }
+}
+
+/// The statement of one page of people inside a reach.
+pub fn page_statement(
+    db: &Db,
+    reach: Reach<'_>,
+    filter: &Filter,
+) -> Result<worker::D1PreparedStatement, ApiError> {
     let (key, order) = match filter.sort {
         Sort::Name => ("u.name COLLATE NOCASE", "name COLLATE NOCASE"),
         Sort::Email => ("u.email", "email"),
@@ -101,21 +145,43 @@ pub async fn page(
     } else {
         String::new()
     };
+    let head = match reach {
+        Reach::Nodes { .. } => {
+            "ag(id) AS MATERIALIZED (SELECT ?1),
+             reach(path) AS MATERIALIZED (
+                 SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
+                 WHERE n.agency_id = ?1
+             )"
+        }
+        Reach::Session { .. } => {
+            "ag(id) AS MATERIALIZED (SELECT agency_id FROM sessions WHERE token_hash = ?1),
+             reach(path) AS MATERIALIZED (
+                 SELECT n.path FROM sessions s
+                 CROSS JOIN grants g ON g.agency_id = s.agency_id AND g.user_id = s.user_id
+                 CROSS JOIN nodes n ON n.id = g.node_id
+                 LEFT JOIN custom_roles r ON g.role_kind = 'custom' AND r.id = g.role
+                 WHERE s.token_hash = ?1
+                   AND (g.starts_at IS NULL OR g.starts_at <= json_extract(?2, '$.now'))
+                   AND (g.ends_at IS NULL OR g.ends_at > json_extract(?2, '$.now'))
+                   AND ((g.role_kind = 'builtin'
+                         AND g.role IN (SELECT value FROM json_each(?2, '$.roles')))
+                        OR (g.role_kind = 'custom' AND EXISTS (
+                            SELECT 1 FROM json_each(r.capabilities) WHERE value = 'users.view')))
+             )"
+        }
+    };
     let sql = format!(
-        "WITH reach(path) AS MATERIALIZED (
-             SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
-             WHERE n.agency_id = ?1
-         ),
-         within(path) AS MATERIALIZED (SELECT path FROM nodes WHERE agency_id = ?1 AND id = ?6),
+        "WITH {head},
+         within(path) AS MATERIALIZED (SELECT path FROM nodes WHERE agency_id = (SELECT id FROM ag) AND id = ?6),
          page AS (
              SELECT u.id, u.name, u.email, u.state, u.created_at, u.invitation_expires_at FROM users u
-             WHERE u.agency_id = ?1 AND u.state != 'deleted'
+             WHERE u.agency_id = (SELECT id FROM ag) AND u.state != 'deleted'
                AND (?3 IS NULL OR u.state = ?3)
                AND (?4 IS NULL OR instr(lower(u.name), ?4) > 0 OR instr(lower(u.email), ?4) > 0)
                {keyset}
                AND EXISTS (
                    SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN reach r
-                   WHERE g.agency_id = ?1 AND g.user_id = u.id
+                   WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = u.id
                      AND substr(n.path, 1, length(r.path)) = r.path
                      AND (?5 IS NULL OR g.role = ?5)
                      AND (?6 IS NULL OR substr(n.path, 1, length((SELECT path FROM within)))
@@ -127,7 +193,7 @@ pub async fn page(
                 g.id AS grant_id, g.role_kind, g.role, cr.name AS role_name,
                 n.id AS node_id, n.name AS node_name, g.starts_at, g.ends_at
          FROM page
-         CROSS JOIN grants g ON g.agency_id = ?1 AND g.user_id = page.id
+         CROSS JOIN grants g ON g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
          CROSS JOIN nodes n ON n.id = g.node_id
          LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
          WHERE EXISTS (SELECT 1 FROM reach r WHERE substr(n.path, 1, length(r.path)) = r.path)
@@ -142,10 +208,17 @@ pub async fn page(
         ),
         _ => (JsValue::NULL, JsValue::NULL),
     };
-    let reach = serde_json::to_string(reach).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (first, second) = match reach {
+        Reach::Nodes { agency, nodes } => (agency, serde_json::to_string(nodes)),
+        Reach::Session { digest, now, roles } => (
+            digest,
+            serde_json::to_string(&serde_json::json!({ "now": now, "roles": roles })),
+        ),
+    };
+    let second = second.map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut params = vec![
-        agency.into(),
-        reach.into(),
+        first.into(),
+        second.into(),
         filter.state.map_or(JsValue::NULL, |s| s.as_str().into()),
         text(&filter.search),
         text(&filter.role),
@@ -156,8 +229,7 @@ pub async fn page(
     if filter.after.is_some() {
         params.extend([after_key, after_id]);
     }
-    let result = db.prepare(sql).bind(&params)?.all().await?;
-    Ok(result.results()?)
+    Ok(db.statement(sql, &params)?)
 }
 
 /// Remembers the step of the code just accepted, so it is not accepted again.
