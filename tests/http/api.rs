@@ -238,39 +238,45 @@ fn api_tokens_act_within_their_scope_never_beyond_their_creator_and_die_when_rev
 #[test]
 fn r25_the_audit_log_filters_pages_and_exports_csv() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    // Something to find: rename Lee and back.
-    for name in ["Lee Audited", "Lee Harmon"] {
-        let answer = Call::new("PATCH", "/api/v1/users/u_lee")
+    // Something to find: someone of this test's own, renamed twice (renaming a demo person
+    // would move them in the name order other tests page through).
+    let run = run_id();
+    let user = format!("u_http_audit_{run}");
+    let invited = Call::new("POST", "/api/v1/users")
+        .cookie(&admin)
+        .json(&json!({
+            "id": user, "email": format!("audit{run}@brightline.example"), "name": "Ava Audit",
+            "role": { "kind": "builtin", "id": "Agent" }, "node": "n_summit"
+        }));
+    assert_eq!(invited.status, 201, "{:?}", invited.body);
+    for name in ["Ava Audited", "Ava Again"] {
+        let answer = Call::new("PATCH", &format!("/api/v1/users/{user}"))
             .cookie(&admin)
             .json(&json!({ "name": name }));
         assert_eq!(answer.status, 200, "{:?}", answer.body);
     }
-    let found = Call::new(
-        "GET",
-        "/api/v1/audit?target=u_lee&action=profile_changed&limit=1",
-    )
-    .cookie(&admin)
-    .send();
+    let filter = format!("target={user}&action=profile_changed&limit=1");
+    let found = Call::new("GET", &format!("/api/v1/audit?{filter}"))
+        .cookie(&admin)
+        .send();
     assert_eq!(found.status, 200, "{:?}", found.body);
     let entries = found.body["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(
-        entries[0]["after"]["user"]["name"], "Lee Harmon",
+        entries[0]["after"]["user"]["name"], "Ava Again",
         "newest first"
     );
     let next = found.body["next"].as_str().expect("an older page");
-    let older = Call::new(
-        "GET",
-        &format!("/api/v1/audit?target=u_lee&action=profile_changed&limit=1&after={next}"),
-    )
-    .cookie(&admin)
-    .send();
+    let older = Call::new("GET", &format!("/api/v1/audit?{filter}&after={next}"))
+        .cookie(&admin)
+        .send();
     assert_eq!(
         older.body["entries"][0]["after"]["user"]["name"],
-        "Lee Audited"
+        "Ava Audited"
     );
+    assert!(older.body["next"].is_null(), "two renames, two pages");
 
-    let csv = Call::new("GET", "/api/v1/audit.csv?target=u_lee")
+    let csv = Call::new("GET", &format!("/api/v1/audit.csv?target={user}"))
         .cookie(&admin)
         .send();
     assert_eq!(csv.status, 200);
@@ -282,6 +288,10 @@ fn r25_the_audit_log_filters_pages_and_exports_csv() {
     let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
     let refused = Call::new("GET", "/api/v1/audit.csv").cookie(&casey).send();
     assert_eq!(refused.status, 403);
+    let gone = Call::new("DELETE", &format!("/api/v1/users/{user}/invitation"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
 }
 
 #[test]
@@ -376,4 +386,38 @@ fn r15_nodes_are_created_moved_and_deleted_and_reach_follows_the_move() {
         .cookie(&admin)
         .send();
     assert_eq!(gone.status, 200, "{:?}", gone.body);
+}
+
+#[test]
+fn an_api_token_stops_working_when_it_expires() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let made = Call::new("POST", "/api/v1/tokens")
+        .cookie(&admin)
+        .json(&json!({
+            "name": "one-day script", "capabilities": ["users.view"], "nodes": ["n_acme"],
+            "expires_at": now + 86_400_000
+        }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let bearer = format!("Bearer {}", made.body["secret"].as_str().unwrap());
+    let at = |skip: u64| {
+        Call::new("GET", "/api/v1/users")
+            .header("Authorization", &bearer)
+            .header("X-Switchboard-Clock-Skip", &skip.to_string())
+            .send()
+            .status
+    };
+    assert_eq!(at(0), 200);
+    assert_eq!(at(2 * 86_400_000), 401, "expired tokens fail");
+    let past = Call::new("POST", "/api/v1/tokens")
+        .cookie(&admin)
+        .json(&json!({
+            "name": "already over", "capabilities": ["users.view"], "nodes": ["n_acme"],
+            "expires_at": now - 1
+        }));
+    assert_eq!(past.status, 422);
+    assert_eq!(past.body["errors"][0]["field"], "expires_at");
 }

@@ -201,3 +201,42 @@ fn five_failed_sign_ins_lock_the_address_and_say_when_to_try_again() {
     // Other people are not locked out by it.
     sign_in("jordan@brightline.example", DEMO_PASSWORD);
 }
+
+/// Milliseconds in a day.
+const DAY: u64 = 86_400_000;
+
+#[test]
+fn sessions_end_after_three_idle_days_and_fourteen_days_in_all() {
+    let cookie = sign_in("dana@brightline.example", DEMO_PASSWORD);
+    let at = |days: u64| {
+        Call::new("GET", "/api/v1/me")
+            .cookie(&cookie)
+            .header("X-Switchboard-Clock-Skip", &(days * DAY).to_string())
+            .send()
+            .status
+    };
+    assert_eq!(
+        at(2),
+        200,
+        "two quiet days are fine (and the session is used then)"
+    );
+    assert_eq!(at(4), 200, "two days after that use");
+    assert_eq!(at(8), 401, "four idle days later the session has ended");
+    // Ended sessions are removed: even back at the present it does not come back.
+    assert_eq!(at(0), 401);
+
+    // A session in daily use still ends fourteen days after sign-in.
+    let busy = sign_in("dana@brightline.example", DEMO_PASSWORD);
+    for day in [2u64, 4, 6, 8, 10, 12] {
+        let answer = Call::new("GET", "/api/v1/me")
+            .cookie(&busy)
+            .header("X-Switchboard-Clock-Skip", &(day * DAY).to_string())
+            .send();
+        assert_eq!(answer.status, 200, "day {day}");
+    }
+    let late = Call::new("GET", "/api/v1/me")
+        .cookie(&busy)
+        .header("X-Switchboard-Clock-Skip", &(14 * DAY + 1).to_string())
+        .send();
+    assert_eq!(late.status, 401, "the absolute lifetime");
+}

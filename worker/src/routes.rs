@@ -42,9 +42,20 @@ pub async fn handle(req: Request, env: &Env) -> worker::Result<Response> {
         .var("ENVIRONMENT")
         .map(|v| v.to_string() == "development")
         .unwrap_or(false);
+    // In development only, a test may move the clock forward (`X-Switchboard-Clock-Skip`,
+    // milliseconds) to see sessions, tokens and invitations expire; a deployed Worker ignores it.
+    let skip = if development {
+        req.headers()
+            .get("X-Switchboard-Clock-Skip")?
+            .and_then(|v| v.parse::<clock::Millis>().ok())
+            .filter(|ms| (0..=400 * clock::DAY).contains(ms))
+            .unwrap_or(0)
+    } else {
+        0
+    };
     let ctx = Ctx {
         db: Db::new(env.d1("DB")?),
-        now: clock::now(),
+        now: clock::now() + skip,
         development,
     };
     let response = match dispatch(req, &ctx).await {
