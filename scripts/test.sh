@@ -99,7 +99,7 @@ needs_server() { [ -n "$server_url" ] || { echo "no server is running; this stag
 
 http_tests() {
     needs_server && SWITCHBOARD_URL="$server_url" SWITCHBOARD_MAIL_PORT="$mail_port" \
-        cargo test --locked -p switchboard-tests
+        cargo test --locked -p switchboard-tests -- --show-output
 }
 browser_tests() {
     needs_server && SWITCHBOARD_URL="$server_url" playwright test --config tests/e2e/playwright.config.mjs
