@@ -117,7 +117,19 @@ pub enum Reach<'a> {
 /// The rows of a page statement's result.
 pub fn page_rows(result: Option<&worker::D1Result>) -> Result<Vec<PageRow>, ApiError> {
     match result {
-        Some(result) => Ok(result.results()?),
+        Some(result) => {
+            #[derive(Deserialize)]
+            struct Document {
+                rows: String,
+            }
+            let document = result
+                .results::<Document>()?
+                .into_iter()
+                .next()
+                .ok_or_else(|| ApiError::Internal("the page answered no row".into()))?;
+            serde_json::from_str(&document.rows)
+                .map_err(|e| ApiError::Internal(format!("the page's JSON: {e}")))
+        }
         None => Err(ApiError::Internal(
             "the page statement did not answer".into(),
         )),
@@ -189,15 +201,24 @@ pub fn page_statement(
              ORDER BY {key} {dir}, u.id {dir}
              LIMIT ?7
          )
-         SELECT page.id, page.name, page.email, page.state, page.created_at, page.invitation_expires_at,
-                g.id AS grant_id, g.role_kind, g.role, cr.name AS role_name,
-                n.id AS node_id, n.name AS node_name, g.starts_at, g.ends_at
-         FROM page
-         CROSS JOIN grants g ON g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
-         CROSS JOIN nodes n ON n.id = g.node_id
-         LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
-         WHERE EXISTS (SELECT 1 FROM reach r WHERE substr(n.path, 1, length(r.path)) = r.path)
-         ORDER BY page.{order} {dir}, page.id {dir}, n.path"
+         , listed AS (
+             SELECT page.id, page.name, page.email, page.state, page.created_at,
+                    page.invitation_expires_at, g.id AS grant_id, g.role, cr.name AS role_name,
+                    n.id AS node_id, n.name AS node_name, g.starts_at, g.ends_at
+             FROM page
+             CROSS JOIN grants g ON g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
+             CROSS JOIN nodes n ON n.id = g.node_id
+             LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
+             WHERE EXISTS (SELECT 1 FROM reach r WHERE substr(n.path, 1, length(r.path)) = r.path)
+             ORDER BY page.{order} {dir}, page.id {dir}, n.path
+         )
+         -- One JSON document: cheaper to hand from D1 to the Worker than a row per grant.
+         SELECT json_group_array(json_object('id', id, 'name', name, 'email', email,
+                    'state', state, 'created_at', created_at,
+                    'invitation_expires_at', invitation_expires_at, 'grant_id', grant_id,
+                    'role', role, 'role_name', role_name, 'node_id', node_id,
+                    'node_name', node_name, 'starts_at', starts_at, 'ends_at', ends_at)) AS rows
+         FROM listed"
     );
     let text = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
     let (after_key, after_id) = match &filter.after {
