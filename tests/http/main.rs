@@ -7,6 +7,7 @@ mod health;
 mod invitations;
 mod mail;
 mod matrix;
+mod rules;
 mod session;
 mod two_factor;
 mod users;

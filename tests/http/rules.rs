@@ -1,0 +1,252 @@
+//! Rules of PRODUCT.md through the API, one test per rule that earlier files do not already
+//! name. Changes stay inside Brightline and are undone, since the tests share one database.
+
+use serde_json::{Value, json};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
+
+fn run_id() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn explanation(cookie: &str, user: &str, capability: &str, node: &str) -> Value {
+    Call::new(
+        "GET",
+        &format!("/api/v1/explain?user={user}&capability={capability}&node={node}"),
+    )
+    .cookie(cookie)
+    .send()
+    .body
+}
+
+#[test]
+fn r3_roles_held_at_several_nodes_add_up_down_the_tree() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let access = Call::new("GET", "/api/v1/users/u_noor/access")
+        .cookie(&admin)
+        .send();
+    assert_eq!(access.status, 200, "{:?}", access.body);
+    let nodes: Vec<&str> = access.body["access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["node"].as_str().unwrap())
+        .collect();
+    assert!(
+        nodes.contains(&"n_acme") && nodes.contains(&"n_summit"),
+        "{nodes:?}"
+    );
+    // Reporting at Acme reaches Acme's locations; nothing reaches Harbor.
+    let below = explanation(&admin, "u_noor", "reports.view", "n_acme_downtown");
+    let elsewhere = explanation(&admin, "u_noor", "reports.view", "n_harbor");
+    assert_ne!(below, elsewhere, "{below:?} / {elsewhere:?}");
+    assert!(
+        below.to_string().contains("n_acme"),
+        "granted at Acme: {below:?}"
+    );
+}
+
+#[test]
+fn r4_switching_off_someones_calling_takes_calls_make_away_and_back() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let can_call = || explanation(&admin, "u_jordan", "calls.make", "n_harbor");
+    let before = can_call();
+    let off = Call::new("PATCH", "/api/v1/users/u_jordan")
+        .cookie(&admin)
+        .json(&json!({ "calling_enabled": false }));
+    assert_eq!(off.status, 200, "{:?}", off.body);
+    let switched_off = can_call();
+    assert_ne!(switched_off, before, "calling off changes the answer");
+    assert!(
+        switched_off.to_string().contains("switch") || switched_off.to_string().contains("calling"),
+        "the explanation names the switch: {switched_off:?}"
+    );
+    let on = Call::new("PATCH", "/api/v1/users/u_jordan")
+        .cookie(&admin)
+        .json(&json!({ "calling_enabled": true }));
+    assert_eq!(on.status, 200, "{:?}", on.body);
+    assert_eq!(can_call(), before);
+}
+
+#[test]
+fn r11_a_manager_grants_what_they_hold_and_never_more() {
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let run = run_id();
+    let over = Call::new("POST", "/api/v1/users/u_kai/grants").cookie(&casey).json(&json!({
+        "id": format!("g_http_r11a_{run}"), "role": { "kind": "builtin", "id": "Administrator" },
+        "node": "n_harbor"
+    }));
+    assert_eq!(over.status, 403, "{:?}", over.body);
+    assert!(
+        over.body["detail"].as_str().unwrap().contains("R11"),
+        "{:?}",
+        over.body
+    );
+    let fine = format!("g_http_r11b_{run}");
+    let within = Call::new("POST", "/api/v1/users/u_kai/grants")
+        .cookie(&casey)
+        .json(&json!({
+            "id": fine, "role": { "kind": "builtin", "id": "Reporting" }, "node": "n_harbor"
+        }));
+    assert_eq!(within.status, 201, "{:?}", within.body);
+    let undone = Call::new("DELETE", &format!("/api/v1/grants/{fine}"))
+        .cookie(&casey)
+        .send();
+    assert_eq!(undone.status, 200, "{:?}", undone.body);
+}
+
+#[test]
+fn r13_a_role_is_replaced_by_a_smaller_one_in_one_step() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let grant = format!("g_http_r13_{}", run_id());
+    let given = Call::new("POST", "/api/v1/users/u_morgan/grants")
+        .cookie(&admin)
+        .json(&json!({
+            "id": grant, "role": { "kind": "builtin", "id": "Supervisor" }, "node": "n_harbor_bay"
+        }));
+    assert_eq!(given.status, 201, "{:?}", given.body);
+    let demoted = Call::new("PATCH", &format!("/api/v1/grants/{grant}"))
+        .cookie(&admin)
+        .json(&json!({ "role": { "kind": "builtin", "id": "Viewer" } }));
+    assert_eq!(demoted.status, 200, "{:?}", demoted.body);
+    assert_eq!(demoted.body["events"][0]["event"], "role_changed");
+    let audit = Call::new(
+        "GET",
+        &format!("/api/v1/audit?target={grant}&action=role_changed"),
+    )
+    .cookie(&admin)
+    .send();
+    let entry = &audit.body["entries"][0];
+    assert_eq!(entry["before"]["grant"]["role"]["id"], "Supervisor");
+    assert_eq!(entry["after"]["grant"]["role"]["id"], "Viewer");
+    let gone = Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(gone.status, 200);
+}
+
+#[test]
+fn r20_editing_a_custom_role_changes_every_holder_at_once() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let run = run_id();
+    let role = format!("r_http_{run}");
+    let made = Call::new("POST", "/api/v1/roles").cookie(&admin).json(&json!({
+        "id": role, "name": format!("Listener {run}"), "capabilities": ["calls.view.all", "billing.manage"]
+    }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let grant = format!("g_http_r20_{run}");
+    let given = Call::new("POST", "/api/v1/users/u_gray/grants")
+        .cookie(&admin)
+        .json(&json!({
+            "id": grant, "role": { "kind": "custom", "id": role }, "node": "n_harbor_east"
+        }));
+    assert_eq!(given.status, 201, "{:?}", given.body);
+    // R11 applies to custom roles: a Manager of Harbor cannot hand this role on (it carries
+    // billing.manage, which a Manager lacks).
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let refused = Call::new("POST", "/api/v1/users/u_kai/grants").cookie(&casey).json(&json!({
+        "id": format!("g_http_r20b_{run}"), "role": { "kind": "custom", "id": role }, "node": "n_harbor"
+    }));
+    assert_eq!(refused.status, 403, "{:?}", refused.body);
+
+    let listens = || explanation(&admin, "u_gray", "billing.manage", "n_harbor_east");
+    let with = listens();
+    let edited = Call::new("PUT", &format!("/api/v1/roles/{role}"))
+        .cookie(&admin)
+        .json(&json!({
+            "name": format!("Listener {run}"), "capabilities": ["calls.view.all"]
+        }));
+    assert_eq!(edited.status, 200, "{:?}", edited.body);
+    assert_ne!(
+        listens(),
+        with,
+        "the holder lost billing.manage with the edit"
+    );
+
+    assert_eq!(
+        Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
+            .cookie(&admin)
+            .send()
+            .status,
+        200
+    );
+    assert_eq!(
+        Call::new("DELETE", &format!("/api/v1/roles/{role}"))
+            .cookie(&admin)
+            .send()
+            .status,
+        200
+    );
+}
+
+#[test]
+fn r24_deleting_someone_hands_their_numbers_on_in_the_same_step() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let run = run_id();
+    let user = format!("u_http_r24_{run}");
+    let added = Call::new("POST", "/api/v1/notification-users")
+        .cookie(&admin)
+        .json(&json!({
+            "id": user, "email": format!("r24{run}@brightline.example"), "name": "Dee Parting",
+            "node": "n_summit"
+        }));
+    assert_eq!(added.status, 201, "{:?}", added.body);
+    let number = format!("+1556{:07}", run % 10_000_000);
+    let assigned = Call::new("PUT", &format!("/api/v1/numbers/{number}"))
+        .cookie(&admin)
+        .json(&json!({ "user": user }));
+    assert_eq!(assigned.status, 200, "{:?}", assigned.body);
+    let deleted = Call::new(
+        "DELETE",
+        &format!("/api/v1/users/{user}?reassign_to=u_frankie"),
+    )
+    .cookie(&admin)
+    .send();
+    assert_eq!(deleted.status, 200, "{:?}", deleted.body);
+    let numbers = Call::new("GET", "/api/v1/numbers").cookie(&admin).send();
+    let line = numbers.body["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["number"] == number.as_str())
+        .cloned()
+        .expect("the number still has a destination");
+    assert_eq!(line["user"], "u_frankie");
+    assert_eq!(
+        Call::new("GET", &format!("/api/v1/users/{user}"))
+            .cookie(&admin)
+            .send()
+            .status,
+        404,
+        "deleted people are gone from the console"
+    );
+    // Their history keeps their name.
+    let audit = Call::new(
+        "GET",
+        &format!("/api/v1/audit?target={user}&action=user_added"),
+    )
+    .cookie(&admin)
+    .send();
+    assert_eq!(
+        audit.body["entries"][0]["after"]["user"]["name"],
+        "Dee Parting"
+    );
+}
+
+#[test]
+fn r30_a_plan_below_the_seats_in_use_is_refused_and_nothing_changes() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let refused = Call::new("PUT", "/api/v1/agency/plan")
+        .cookie(&admin)
+        .json(&json!({ "plan": { "plan": "solo" } }));
+    assert!(matches!(refused.status, 403 | 409), "{:?}", refused.body);
+    assert!(
+        refused.body["detail"].as_str().unwrap().contains("R30"),
+        "{:?}",
+        refused.body
+    );
+    let agency = Call::new("GET", "/api/v1/agency").cookie(&admin).send();
+    assert_eq!(agency.body["plan"]["plan"], "team");
+}
