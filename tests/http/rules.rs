@@ -250,3 +250,54 @@ fn r30_a_plan_below_the_seats_in_use_is_refused_and_nothing_changes() {
     let agency = Call::new("GET", "/api/v1/agency").cookie(&admin).send();
     assert_eq!(agency.body["plan"]["plan"], "team");
 }
+
+#[test]
+fn r14_the_last_administrator_of_the_agency_cannot_be_suspended() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let run = run_id();
+    // Dana gets the power to suspend anyone in the agency, through a custom role: that makes
+    // her no administrator, so Avery stays the agency's only one.
+    let role = format!("r_http_r14_{run}");
+    let made = Call::new("POST", "/api/v1/roles").cookie(&admin).json(&json!({
+        "id": role, "name": format!("Suspender {run}"), "capabilities": ["users.view", "users.suspend"]
+    }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let grant = format!("g_http_r14_{run}");
+    let given = Call::new("POST", "/api/v1/users/u_dana/grants")
+        .cookie(&admin)
+        .json(&json!({
+            "id": grant, "role": { "kind": "custom", "id": role }, "node": "n_brightline"
+        }));
+    assert_eq!(given.status, 201, "{:?}", given.body);
+
+    let dana = sign_in("dana@brightline.example", DEMO_PASSWORD);
+    let refused = Call::new("POST", "/api/v1/users/u_avery/suspend")
+        .cookie(&dana)
+        .send();
+    assert_eq!(refused.status, 403, "{:?}", refused.body);
+    assert!(
+        refused.body["detail"].as_str().unwrap().contains("R14"),
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(
+        Call::new("GET", "/api/v1/me").cookie(&admin).send().status,
+        200,
+        "Avery is in"
+    );
+
+    assert_eq!(
+        Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
+            .cookie(&admin)
+            .send()
+            .status,
+        200
+    );
+    assert_eq!(
+        Call::new("DELETE", &format!("/api/v1/roles/{role}"))
+            .cookie(&admin)
+            .send()
+            .status,
+        200
+    );
+}
