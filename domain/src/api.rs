@@ -79,9 +79,9 @@ pub struct RoleAtNode {
     pub grant: String,
     #[serde(default)]
     pub node_id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<i64>,
 }
 

@@ -59,7 +59,8 @@ pub struct Filter {
     pub limit: u32,
 }
 
-/// One grant inside the reach, of one user of the page.
+/// One grant inside the reach, of one user of the page. D1 sends each as a JSON array in this
+/// field order.
 #[derive(Debug, Deserialize)]
 pub struct PageRow {
     pub id: String,
@@ -212,12 +213,10 @@ pub fn page_statement(
              WHERE EXISTS (SELECT 1 FROM reach r WHERE substr(n.path, 1, length(r.path)) = r.path)
              ORDER BY page.{order} {dir}, page.id {dir}, n.path
          )
-         -- One JSON document: cheaper to hand from D1 to the Worker than a row per grant.
-         SELECT json_group_array(json_object('id', id, 'name', name, 'email', email,
-                    'state', state, 'created_at', created_at,
-                    'invitation_expires_at', invitation_expires_at, 'grant_id', grant_id,
-                    'role', role, 'role_name', role_name, 'node_id', node_id,
-                    'node_name', node_name, 'starts_at', starts_at, 'ends_at', ends_at)) AS rows
+         -- One JSON document of arrays: cheaper to hand from D1 to the Worker than a row per grant.
+         SELECT json_group_array(json_array(id, name, email, state, created_at,
+                    invitation_expires_at, grant_id, role, role_name, node_id, node_name,
+                    starts_at, ends_at)) AS rows
          FROM listed"
     );
     let text = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
