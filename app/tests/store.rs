@@ -50,6 +50,7 @@ fn me() -> Me {
             name: "Agency".into(),
         },
         two_factor_required: false,
+        access: vec![],
     }
 }
 

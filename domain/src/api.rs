@@ -59,6 +59,10 @@ pub struct Me {
     /// they do, only setting it up (and signing out) is open to them.
     #[serde(default)]
     pub two_factor_required: bool,
+    /// What they may do where (`GET /api/v1/me` only): their capabilities at each node where
+    /// they hold a grant, with a token's scope applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<crate::explain::AccessAt>,
 }
 
 /// The agency a person belongs to.

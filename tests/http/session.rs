@@ -94,6 +94,22 @@ fn me_answers_the_signed_in_person_and_401_without_a_session() {
     let me = Call::new("GET", "/api/v1/me").cookie(&cookie).send();
     assert_eq!(me.status, 200);
     assert_eq!(me.body["name"], "Avery Adams");
+    // With what they may do where: Casey manages Harbor Dental, and only that.
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let theirs = Call::new("GET", "/api/v1/me").cookie(&casey).send();
+    let access = theirs.body["access"]
+        .as_array()
+        .expect("capabilities per node");
+    assert_eq!(access.len(), 1, "{access:?}");
+    assert_eq!(access[0]["node"], "n_harbor");
+    assert!(
+        access[0]["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "users.view"),
+        "{access:?}"
+    );
 
     let anonymous = Call::new("GET", "/api/v1/me").send();
     assert_eq!(anonymous.status, 401);

@@ -141,7 +141,12 @@ pub async fn sign_out_everywhere(req: &Request, ctx: &Ctx) -> Result<Response, A
 /// say what is missing.
 pub async fn me(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let actor = authenticate_any(req, ctx).await?;
-    json(200, &me_of(&actor))
+    let mut me = me_of(&actor);
+    if !me.two_factor_required {
+        let (actor, snapshot) = load_caller(req, ctx, domain::Needs::default()).await?;
+        me.access = snapshot.effective_access(&actor.user_id, ctx.now);
+    }
+    json(200, &me)
 }
 
 /// The person behind a request, checked against D1 on every request (R23).
@@ -305,5 +310,6 @@ fn me_of(actor: &Actor) -> Me {
             name: actor.agency_name.clone(),
         },
         two_factor_required: actor.require_two_factor != 0 && actor.totp_enabled == 0,
+        access: Vec::new(),
     }
 }
