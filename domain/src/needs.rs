@@ -59,11 +59,18 @@ impl Needs {
 impl Command {
     /// The part of the agency that deciding this command, by `actor`, reads.
     pub fn needs(&self, actor: &UserId) -> Needs {
+        let mut n = self.needs_beside_actor();
+        n.users.insert(actor.clone());
+        n
+    }
+
+    /// What deciding this command reads besides the actor, for a caller the Worker reads in
+    /// the same batch as these rows.
+    pub fn needs_beside_actor(&self) -> Needs {
         let mut n = Needs {
             counts: true,
             ..Needs::default()
         };
-        n.users.insert(actor.clone());
         let role = |n: &mut Needs, role: &RoleRef| {
             if let RoleRef::Custom(id) = role {
                 n.roles.insert(id.clone());

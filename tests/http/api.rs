@@ -3,14 +3,7 @@
 //! after themselves, since the tests share one database.
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
-
-fn run_id() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
-}
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
 
 fn ids(body: &Value) -> Vec<String> {
     body["users"]

@@ -2,7 +2,7 @@
 //! the change with its audit entry, and the effect holds on the very next request.
 
 use serde_json::json;
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
 
 #[test]
 fn r23_suspension_holds_on_the_next_request_and_unsuspend_restores_it() {
@@ -87,10 +87,7 @@ fn r2_another_agencys_user_is_answered_exactly_like_one_that_never_existed() {
 fn any_command_is_decided_by_the_domain_and_written_atomically() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
     // Ids unique to this run, so the test can run again on the same database.
-    let run = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
+    let run = run_id();
     let user = format!("u_http_invitee_{run}");
     let invite = json!({
         "command": "invite",

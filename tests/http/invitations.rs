@@ -2,7 +2,7 @@
 //! password that meets the rule, activates the person and signs them in.
 
 use serde_json::json;
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
 
 /// The token of the newest invitation mail to `email`, from the development outbox.
 fn newest_link(email: &str) -> String {
@@ -34,10 +34,7 @@ fn accept(token: &str, password: &str) -> switchboard_tests::Answer {
 #[test]
 fn r21_r22_an_invitation_link_sets_the_password_once_and_a_resend_kills_the_old_link() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let run = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
+    let run = run_id();
     let user = format!("u_http_inv_{run}");
     let email = format!("inv{run}@brightline.example");
     let invite = json!({

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
 
 /// Starts a stand-in provider that answers `status` and passes on each body it receives.
 fn provider(status: u16) -> mpsc::Receiver<Value> {
@@ -77,10 +77,7 @@ fn delivered_to(received: &mpsc::Receiver<Value>, to: &str) -> Vec<Value> {
 fn r21_an_invitation_mail_reaches_the_provider_once() {
     let received = provider(202);
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let run = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
+    let run = run_id();
     let user = format!("u_http_mail_{run}");
     let address = format!("mail{run}@brightline.example");
     let invited = Call::new("POST", "/api/v1/users")

@@ -2,14 +2,7 @@
 //! name. Changes stay inside Brightline and are undone, since the tests share one database.
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
-
-fn run_id() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
-}
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
 
 fn explanation(cookie: &str, user: &str, capability: &str, node: &str) -> Value {
     Call::new(
@@ -19,6 +12,41 @@ fn explanation(cookie: &str, user: &str, capability: &str, node: &str) -> Value 
     .cookie(cookie)
     .send()
     .body
+}
+
+/// A custom role of `capabilities`, defined by the administrator and given to `user` at
+/// `node`: the role's id and the grant's.
+fn custom_role_for(
+    admin: &str,
+    name: &str,
+    capabilities: &[&str],
+    user: &str,
+    node: &str,
+) -> (String, String) {
+    let run = run_id();
+    let (role, grant) = (format!("r_http_{run}"), format!("g_http_{run}"));
+    let made = Call::new("POST", "/api/v1/roles")
+        .cookie(admin)
+        .json(&json!({
+            "id": role, "name": format!("{name} {run}"), "capabilities": capabilities
+        }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let given = Call::new("POST", &format!("/api/v1/users/{user}/grants"))
+        .cookie(admin)
+        .json(&json!({ "id": grant, "role": { "kind": "custom", "id": role }, "node": node }));
+    assert_eq!(given.status, 201, "{:?}", given.body);
+    (role, grant)
+}
+
+/// Takes the grant back and deletes the role.
+fn remove_custom_role(admin: &str, role: &str, grant: &str) {
+    for path in [
+        format!("/api/v1/grants/{grant}"),
+        format!("/api/v1/roles/{role}"),
+    ] {
+        let answer = Call::new("DELETE", &path).cookie(admin).send();
+        assert_eq!(answer.status, 200, "DELETE {path}: {:?}", answer.body);
+    }
 }
 
 #[test]
@@ -130,19 +158,14 @@ fn r13_a_role_is_replaced_by_a_smaller_one_in_one_step() {
 #[test]
 fn r20_editing_a_custom_role_changes_every_holder_at_once() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let (role, grant) = custom_role_for(
+        &admin,
+        "Listener",
+        &["calls.view.all", "billing.manage"],
+        "u_gray",
+        "n_harbor_east",
+    );
     let run = run_id();
-    let role = format!("r_http_{run}");
-    let made = Call::new("POST", "/api/v1/roles").cookie(&admin).json(&json!({
-        "id": role, "name": format!("Listener {run}"), "capabilities": ["calls.view.all", "billing.manage"]
-    }));
-    assert_eq!(made.status, 201, "{:?}", made.body);
-    let grant = format!("g_http_r20_{run}");
-    let given = Call::new("POST", "/api/v1/users/u_gray/grants")
-        .cookie(&admin)
-        .json(&json!({
-            "id": grant, "role": { "kind": "custom", "id": role }, "node": "n_harbor_east"
-        }));
-    assert_eq!(given.status, 201, "{:?}", given.body);
     // R11 applies to custom roles: a Manager of Harbor cannot hand this role on (it carries
     // billing.manage, which a Manager lacks).
     let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
@@ -165,20 +188,7 @@ fn r20_editing_a_custom_role_changes_every_holder_at_once() {
         "the holder lost billing.manage with the edit"
     );
 
-    assert_eq!(
-        Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
-            .cookie(&admin)
-            .send()
-            .status,
-        200
-    );
-    assert_eq!(
-        Call::new("DELETE", &format!("/api/v1/roles/{role}"))
-            .cookie(&admin)
-            .send()
-            .status,
-        200
-    );
+    remove_custom_role(&admin, &role, &grant);
 }
 
 #[test]
@@ -254,21 +264,15 @@ fn r30_a_plan_below_the_seats_in_use_is_refused_and_nothing_changes() {
 #[test]
 fn r14_the_last_administrator_of_the_agency_cannot_be_suspended() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let run = run_id();
     // Dana gets the power to suspend anyone in the agency, through a custom role: that makes
     // her no administrator, so Avery stays the agency's only one.
-    let role = format!("r_http_r14_{run}");
-    let made = Call::new("POST", "/api/v1/roles").cookie(&admin).json(&json!({
-        "id": role, "name": format!("Suspender {run}"), "capabilities": ["users.view", "users.suspend"]
-    }));
-    assert_eq!(made.status, 201, "{:?}", made.body);
-    let grant = format!("g_http_r14_{run}");
-    let given = Call::new("POST", "/api/v1/users/u_dana/grants")
-        .cookie(&admin)
-        .json(&json!({
-            "id": grant, "role": { "kind": "custom", "id": role }, "node": "n_brightline"
-        }));
-    assert_eq!(given.status, 201, "{:?}", given.body);
+    let (role, grant) = custom_role_for(
+        &admin,
+        "Suspender",
+        &["users.view", "users.suspend"],
+        "u_dana",
+        "n_brightline",
+    );
 
     let dana = sign_in("dana@brightline.example", DEMO_PASSWORD);
     let refused = Call::new("POST", "/api/v1/users/u_avery/suspend")
@@ -286,18 +290,5 @@ fn r14_the_last_administrator_of_the_agency_cannot_be_suspended() {
         "Avery is in"
     );
 
-    assert_eq!(
-        Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
-            .cookie(&admin)
-            .send()
-            .status,
-        200
-    );
-    assert_eq!(
-        Call::new("DELETE", &format!("/api/v1/roles/{role}"))
-            .cookie(&admin)
-            .send()
-            .status,
-        200
-    );
+    remove_custom_role(&admin, &role, &grant);
 }

@@ -140,6 +140,15 @@ impl Call {
     }
 }
 
+/// A number unique to this moment, for ids and addresses a test creates, so tests can run
+/// again on the same database.
+pub fn run_id() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is past 1970")
+        .as_nanos()
+}
+
 /// Signs in and returns the session cookie.
 pub fn sign_in(email: &str, password: &str) -> String {
     let answer = Call::new("POST", "/api/v1/session")

@@ -6,8 +6,9 @@ use domain::{Capability, Command, E164, Email, GrantId, Millis, Name, Needs, Pla
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer, answer_all, fresh_id};
+use super::commands::{answer, answer_all, given_or_fresh};
 use super::session::load_caller;
+use super::users::reach_or_refuse;
 use super::{Ctx, json, read_json, session::authenticate};
 use crate::error::ApiError;
 use crate::store::numbers;
@@ -78,9 +79,7 @@ pub async fn change_plan(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiEr
 /// exactly as it would be saved, without saving it.
 pub async fn preview(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let command: Command = read_json(req).await?;
-    let mut needs = command.needs(&UserId(String::new()));
-    needs.users.remove(&UserId(String::new()));
-    let (actor, snapshot) = load_caller(req, ctx, needs).await?;
+    let (actor, snapshot) = load_caller(req, ctx, command.needs_beside_actor()).await?;
     let preview = snapshot
         .seat_preview(&actor.user_id, &command, ctx.now)
         .map_err(ApiError::Refused)?;
@@ -99,7 +98,7 @@ pub async fn transfer(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError
     let body: OwnerBody = read_json(req).await?;
     let command = Command::TransferOwnership {
         to: body.to,
-        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        grant: given_or_fresh(body.grant, "g", GrantId)?,
     };
     answer(req, ctx, command, 200).await
 }
@@ -118,8 +117,8 @@ struct SupportBody {
 pub async fn support(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: SupportBody = read_json(req).await?;
     let command = Command::GrantSupportAccess {
-        user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
-        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        user: given_or_fresh(body.id, "u", UserId)?,
+        grant: given_or_fresh(body.grant, "g", GrantId)?,
         email: body.email,
         reason: body.reason,
         until: body.until,
@@ -131,17 +130,13 @@ pub async fn support(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
 /// `numbers.view`.
 pub async fn numbers(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
-    let reach: Vec<&str> = snapshot
-        .reach(&actor.user_id, Capability::NumbersView, ctx.now)
-        .into_iter()
-        .map(|n| n.0.as_str())
-        .collect();
-    if reach.is_empty() {
-        return Err(ApiError::Forbidden {
-            rule: "R10",
-            reason: "Seeing numbers needs the numbers.view capability in some account".into(),
-        });
-    }
+    let reach = reach_or_refuse(
+        &snapshot,
+        &actor.user_id,
+        Capability::NumbersView,
+        ctx.now,
+        "R10",
+    )?;
     let numbers: Vec<NumberLine> = numbers::within(&ctx.db, &actor.agency_id, &reach).await?;
     json(200, &NumberList { numbers })
 }

@@ -39,9 +39,8 @@ pub async fn execute_as(
     let (agency, actor, mut snapshot) = match by {
         By::Caller(req) => {
             for command in commands {
-                needs.merge(command.needs(&UserId(String::new())));
+                needs.merge(command.needs_beside_actor());
             }
-            needs.users.remove(&UserId(String::new()));
             let (actor, snapshot) = load_caller(req, ctx, needs).await?;
             (actor.agency_id, actor.user_id, snapshot)
         }
@@ -172,4 +171,16 @@ pub async fn suspension(
 /// A fresh id for a row the caller did not name.
 pub fn fresh_id(prefix: &str) -> Result<String, ApiError> {
     token::new_id(prefix).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The id the caller chose for a new row, or a fresh one with `prefix`.
+pub fn given_or_fresh<T>(
+    given: Option<T>,
+    prefix: &str,
+    wrap: impl FnOnce(String) -> T,
+) -> Result<T, ApiError> {
+    match given {
+        Some(id) => Ok(id),
+        None => fresh_id(prefix).map(wrap),
+    }
 }

@@ -4,7 +4,7 @@ use domain::{Command, GrantId, Millis, NodeId, RoleRef, UserId};
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer, fresh_id};
+use super::commands::{answer, given_or_fresh};
 use super::{Ctx, read_json};
 use crate::error::ApiError;
 
@@ -23,7 +23,7 @@ struct GrantBody {
 pub async fn add(req: &mut Request, ctx: &Ctx, user: &str) -> Result<Response, ApiError> {
     let body: GrantBody = read_json(req).await?;
     let command = Command::Grant {
-        grant: body.id.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        grant: given_or_fresh(body.id, "g", GrantId)?,
         user: UserId(user.to_owned()),
         role: body.role,
         node: body.node,

@@ -5,7 +5,7 @@ use domain::{Command, Name, Needs, Node, NodeId, NodeKind};
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer_all, fresh_id};
+use super::commands::{answer_all, given_or_fresh};
 use super::session::load_caller;
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
@@ -43,7 +43,7 @@ struct CreateBody {
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: CreateBody = read_json(req).await?;
     let command = Command::CreateNode {
-        node: body.id.map_or_else(|| fresh_id("n").map(NodeId), Ok)?,
+        node: given_or_fresh(body.id, "n", NodeId)?,
         parent: body.parent,
         kind: body.kind,
         name: body.name,

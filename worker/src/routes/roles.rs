@@ -5,7 +5,7 @@ use domain::{BuiltinRole, CapabilitySet, Command, CustomRoleId, Name, Needs, Rol
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer, fresh_id};
+use super::commands::{answer, given_or_fresh};
 use super::session::load_caller;
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
@@ -51,9 +51,7 @@ struct RoleBody {
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: RoleBody = read_json(req).await?;
     let command = Command::DefineRole {
-        role: body
-            .id
-            .map_or_else(|| fresh_id("r").map(CustomRoleId), Ok)?,
+        role: given_or_fresh(body.id, "r", CustomRoleId)?,
         name: body.name,
         capabilities: body.capabilities,
     };

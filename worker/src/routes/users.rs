@@ -11,7 +11,7 @@ use domain::{
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use super::commands::{answer, answer_all, fresh_id};
+use super::commands::{answer, answer_all, given_or_fresh};
 use super::query::{self, decode_cursor, encode_cursor};
 use super::session::{load_caller, load_caller_with};
 use super::{Ctx, json, read_json};
@@ -20,7 +20,7 @@ use crate::store::part;
 use crate::store::users::{self, Filter, PageRow, Reach, Sort};
 
 /// The caller's reach for a capability, or the refusal when they have none anywhere.
-fn reach_or_refuse<'s>(
+pub(super) fn reach_or_refuse<'s>(
     snapshot: &'s domain::Snapshot,
     user: &UserId,
     capability: Capability,
@@ -262,8 +262,8 @@ struct InviteBody {
 pub async fn invite(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: InviteBody = read_json(req).await?;
     let command = Command::Invite {
-        user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
-        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        user: given_or_fresh(body.id, "u", UserId)?,
+        grant: given_or_fresh(body.grant, "g", GrantId)?,
         email: body.email,
         name: body.name,
         role: body.role,
@@ -286,8 +286,8 @@ struct NotificationBody {
 pub async fn add_notification(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: NotificationBody = read_json(req).await?;
     let command = Command::AddNotificationUser {
-        user: body.id.map_or_else(|| fresh_id("u").map(UserId), Ok)?,
-        grant: body.grant.map_or_else(|| fresh_id("g").map(GrantId), Ok)?,
+        user: given_or_fresh(body.id, "u", UserId)?,
+        grant: given_or_fresh(body.grant, "g", GrantId)?,
         email: body.email,
         name: body.name,
         node: body.node,
