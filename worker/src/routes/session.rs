@@ -266,8 +266,8 @@ pub async fn load_caller_with(
     req: &Request,
     ctx: &Ctx,
     mut needs: domain::Needs,
-    extra: impl FnOnce(part::Who<'_>) -> Result<Vec<worker::D1PreparedStatement>, ApiError>,
-) -> Result<(Actor, domain::Snapshot, Vec<worker::D1Result>), ApiError> {
+    extra: impl FnOnce(part::Who<'_>) -> Result<Vec<part::Column>, ApiError>,
+) -> Result<(Actor, domain::Snapshot, Vec<Option<String>>), ApiError> {
     let credential = credential(req)?;
     let who = match &credential {
         Credential::Token(digest) => part::Who::Token(digest),

@@ -17,7 +17,7 @@ use super::session::{load_caller, load_caller_with};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::part;
-use crate::store::users::{self, Filter, PageRow, Reach, Sort};
+use crate::store::users::{self, Filter, PageGrant, Reach, Sort};
 
 /// The caller's reach for a capability, or the refusal when they have none anywhere.
 pub(super) fn reach_or_refuse<'s>(
@@ -115,7 +115,7 @@ fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
     })
 }
 
-fn role_at(row: &PageRow) -> RoleAtNode {
+fn role_at(row: &PageGrant) -> RoleAtNode {
     RoleAtNode {
         role: row.role_name.clone().unwrap_or_else(|| row.role.clone()),
         node: row.node_name.clone(),
@@ -155,7 +155,7 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
                 now: ctx.now,
                 roles: &viewing,
             };
-            Ok(vec![users::page_statement(&ctx.db, reach, &filter)?])
+            Ok(vec![users::page_column(reach, &filter)?])
         }
         _ => Ok(vec![]),
     })
@@ -168,32 +168,28 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         "R10",
     )?;
     let rows = if sent_with_load && sql_reach_is(&snapshot, &actor.user_id, &reach, ctx.now) {
-        users::page_rows(extra.first())?
+        users::page_rows(extra.first().and_then(|d| d.as_deref()))?
     } else {
         users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?
     };
-    let mut page: Vec<(UserSummary, serde_json::Value)> = Vec::new();
-    for row in &rows {
-        match page.last_mut() {
-            Some((last, _)) if last.id.0 == row.id => last.roles.push(role_at(row)),
-            _ => {
-                let key = match filter.sort {
-                    Sort::Name => serde_json::Value::String(row.name.clone()),
-                    Sort::Email => serde_json::Value::String(row.email.clone()),
-                    Sort::Created => serde_json::Value::from(row.created_at),
-                };
-                page.push((
-                    UserSummary {
-                        id: UserId(row.id.clone()),
-                        name: row.name.clone(),
-                        email: row.email.clone(),
-                        state: row.state,
-                        roles: vec![role_at(row)],
-                    },
-                    key,
-                ));
-            }
-        }
+    let mut page: Vec<(UserSummary, serde_json::Value)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key = match filter.sort {
+            Sort::Name => serde_json::Value::String(row.name.clone()),
+            Sort::Email => serde_json::Value::String(row.email.clone()),
+            Sort::Created => serde_json::Value::from(row.created_at),
+        };
+        let roles = row.grants.iter().map(role_at).collect();
+        page.push((
+            UserSummary {
+                id: UserId(row.id),
+                name: row.name,
+                email: row.email,
+                state: row.state,
+                roles,
+            },
+            key,
+        ));
     }
     let next = if page.len() > limit as usize {
         page.truncate(limit as usize);
@@ -377,9 +373,6 @@ pub async fn pending(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
     let mut out: Vec<serde_json::Value> = Vec::new();
     for row in &rows {
-        if out.last().is_some_and(|last| last["id"] == row.id.as_str()) {
-            continue;
-        }
         let expires_at = row.invitation_expires_at;
         out.push(serde_json::json!({
             "id": row.id,

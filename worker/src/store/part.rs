@@ -12,7 +12,6 @@ use domain::{
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1PreparedStatement, D1Result};
 
 use super::Db;
 use super::millis;
@@ -41,12 +40,23 @@ fn params_cte(who: &Who<'_>) -> String {
     }
 }
 
+/// How many parameters the load statement binds; a `Column` numbers its own after them.
+pub const LOAD_PARAMETERS: usize = 11;
+
+/// One more scalar subquery for the load statement to answer beside the agency's documents, with
+/// its parameters (numbered from `LOAD_PARAMETERS + 1`).
+pub struct Column {
+    pub sql: String,
+    pub params: Vec<JsValue>,
+}
+
 /// What a load read: the caller's row (for a session or token), the partial snapshot (none if
 /// the agency was not found), and the results of the extra statements sent with it.
 pub struct Loaded {
     pub actor: Option<serde_json::Value>,
     pub snapshot: Option<Snapshot>,
-    pub extra: Vec<D1Result>,
+    /// The extra columns' values, in order.
+    pub extra: Vec<Option<String>>,
 }
 
 /// Whose load this is.
@@ -62,18 +72,48 @@ pub enum Who<'a> {
 
 /// The people the decision reads: named ones, holders of named grants, holders of named roles
 /// and of grants at named nodes, owners of named addresses and numbers. Each term reads by an
-/// index, so the rows read follow what was named, not the agency's size (D1 allows five terms).
-const WANTED: &str = "wanted(id) AS (
-        SELECT value FROM p, json_each(p.users)
-        UNION SELECT g.user_id FROM p CROSS JOIN json_each(p.grants) j CROSS JOIN grants g ON g.id = j.value
-            WHERE g.agency_id = p.agency
-        UNION SELECT g.user_id FROM p CROSS JOIN json_each(p.holders_of) j
-            CROSS JOIN grants g ON g.agency_id = p.agency AND g.role_kind = 'custom' AND g.role = j.value
-        UNION SELECT g.user_id FROM p CROSS JOIN json_each(p.contents_of) j
-            CROSS JOIN grants g ON g.agency_id = p.agency AND g.node_id = j.value
-        UNION SELECT u.id FROM p CROSS JOIN json_each(p.emails) j CROSS JOIN users u ON u.email = j.value
-            WHERE u.agency_id = p.agency
-    )";
+/// index, so the rows read follow what was named, not the agency's size. Only the terms a
+/// decision names are written, so SQLite plans (and D1 prepares) no more than it runs.
+fn wanted_sql(needs: &Needs) -> String {
+    let mut terms = vec!["SELECT value FROM p, json_each(p.users)"];
+    if !needs.grants.is_empty() {
+        terms.push(
+            "SELECT g.user_id FROM p CROSS JOIN json_each(p.grants) j
+                CROSS JOIN grants g ON g.id = j.value WHERE g.agency_id = p.agency",
+        );
+    }
+    if !needs.holders_of.is_empty() {
+        terms.push(
+            "SELECT g.user_id FROM p CROSS JOIN json_each(p.holders_of) j
+                CROSS JOIN grants g ON g.agency_id = p.agency AND g.role_kind = 'custom'
+                    AND g.role = j.value",
+        );
+    }
+    if !needs.contents_of.is_empty() {
+        terms.push(
+            "SELECT g.user_id FROM p CROSS JOIN json_each(p.contents_of) j
+                CROSS JOIN grants g ON g.agency_id = p.agency AND g.node_id = j.value",
+        );
+    }
+    if !needs.emails.is_empty() {
+        terms.push(
+            "SELECT u.id FROM p CROSS JOIN json_each(p.emails) j
+                CROSS JOIN users u ON u.email = j.value WHERE u.agency_id = p.agency",
+        );
+    }
+    // D1 allows five terms in a compound SELECT; the numbers' owners join in `wanted_all`.
+    let mut sql = format!("wanted(id) AS ({}),\n", terms.join("\n UNION "));
+    // DISTINCT: with one term nothing else removes the caller named twice.
+    sql.push_str("wanted_all(id) AS MATERIALIZED (SELECT DISTINCT id FROM wanted");
+    if !needs.numbers.is_empty() {
+        sql.push_str(
+            "\n UNION SELECT n.user_id FROM p CROSS JOIN json_each(p.numbers) j
+                CROSS JOIN numbers n ON n.agency_id = p.agency AND n.number = j.value",
+        );
+    }
+    sql.push(')');
+    sql
+}
 
 /// The active people holding an administrator grant at the root (R14).
 const TOP_ADMINISTRATORS: &str = "SELECT count(DISTINCT u.id) FROM users u, p
@@ -172,14 +212,6 @@ fn builtin_with(capability: domain::Capability) -> String {
     serde_json::to_string(&names).unwrap_or_default()
 }
 
-fn statement(db: &Db, sql: String, params: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
-    Ok(db.statement(sql, params)?)
-}
-
-fn rows<T: DeserializeOwned>(result: &D1Result) -> Result<Vec<T>, ApiError> {
-    Ok(result.results()?)
-}
-
 /// Loads what `needs` names from the agency and builds the partial snapshot, with the
 /// agency-wide counts, in one D1 round trip. For a session or a token, the caller's row comes
 /// in the same batch (`None` when the credential names no one).
@@ -188,12 +220,12 @@ pub async fn load(
     who: Who<'_>,
     needs: &Needs,
     now: Millis,
-    extra: Vec<D1PreparedStatement>,
+    extra: Vec<Column>,
 ) -> Result<Loaded, ApiError> {
     let first = match who {
         Who::Person { agency } | Who::Session(agency) | Who::Token(agency) => agency,
     };
-    let params = [
+    let mut params = vec![
         first.into(),
         list(needs.users.iter().map(|u| &u.0)),
         list(needs.grants.iter().map(|g| &g.0)),
@@ -206,6 +238,16 @@ pub async fn load(
         JsValue::from_f64(if needs.all_roles { 1.0 } else { 0.0 }),
         millis(now),
     ];
+    debug_assert_eq!(params.len(), LOAD_PARAMETERS);
+    let recount_params = params.clone();
+    let mut extra_columns = String::new();
+    for (i, column) in extra.iter().enumerate() {
+        extra_columns.push_str(&format!(",\n {} AS extra_{i}", column.sql));
+    }
+    let extra_count = extra.len();
+    for column in extra {
+        params.extend(column.params);
+    }
     let login_roles = builtin_with(domain::Capability::Login);
     let dialer_roles = builtin_with(domain::Capability::CallsMake);
     let seat_sql = |roles: &str, capability: &str, calling: &str| {
@@ -239,28 +281,45 @@ pub async fn load(
     );
     let params_sql = params_cte(&who);
     let params_ref = &params_sql;
+    // The caller comes back as one more JSON column of the same statement.
     let actor_sql = match who {
-        Who::Person { .. } => "SELECT NULL AS none WHERE 0".to_owned(),
-        Who::Session(_) => super::sessions::ACTOR_SQL.to_owned(),
-        Who::Token(_) => super::tokens::ACTOR_SQL.to_owned(),
+        Who::Person { .. } => "NULL",
+        Who::Session(_) => super::sessions::ACTOR_SQL,
+        Who::Token(_) => super::tokens::ACTOR_SQL,
+    };
+    let wanted = wanted_sql(needs);
+    // A token's own nodes join the named ones in `p.nodes`: its scope is cut to them.
+    let named_nodes = if needs.nodes.is_empty() && !matches!(who, Who::Token(_)) {
+        ""
+    } else {
+        "SELECT value FROM p, json_each(p.nodes) UNION "
+    };
+    let children = if needs.contents_of.is_empty() {
+        ""
+    } else {
+        "\n UNION SELECT n.id, n.parent_id, n.kind, n.name FROM p
+                 CROSS JOIN json_each(p.contents_of) j CROSS JOIN nodes n ON n.parent_id = j.value
+             WHERE n.agency_id = p.agency"
+    };
+    let which_roles = if needs.all_roles {
+        ""
+    } else if needs.roles.is_empty() {
+        "AND r.id IN (SELECT role FROM held_grants WHERE role_kind = 'custom')"
+    } else {
+        "AND (r.id IN (SELECT value FROM json_each(p.roles))
+              OR r.id IN (SELECT role FROM held_grants WHERE role_kind = 'custom'))"
     };
     // Everything but the caller comes back as one row of JSON documents: the wanted people are
     // worked out once, and D1 runs one statement instead of five.
     let load_sql = format!(
-        "WITH RECURSIVE {params_ref}, {WANTED},
-         wanted_all(id) AS MATERIALIZED (
-             SELECT id FROM wanted
-             UNION SELECT n.user_id FROM p CROSS JOIN json_each(p.numbers) j
-                 CROSS JOIN numbers n ON n.agency_id = p.agency AND n.number = j.value
-         ),
+        "WITH RECURSIVE {params_ref}, {wanted},
          held_grants AS MATERIALIZED (
              SELECT g.id, g.user_id, g.role_kind, g.role, g.node_id, g.starts_at, g.ends_at
              FROM p CROSS JOIN wanted_all w CROSS JOIN grants g
                  ON g.agency_id = p.agency AND g.user_id = w.id
          ),
          starts(id) AS (
-             SELECT value FROM p, json_each(p.nodes)
-             UNION SELECT node_id FROM held_grants
+             {named_nodes}SELECT node_id FROM held_grants
              UNION SELECT n.id FROM p CROSS JOIN nodes n
                  ON n.agency_id = p.agency AND n.parent_id IS NULL
          ),
@@ -272,12 +331,9 @@ pub async fn load(
          loaded_nodes AS (
              SELECT n.id, n.parent_id, n.kind, n.name FROM p CROSS JOIN up CROSS JOIN nodes n
                  ON n.id = up.id
-             WHERE n.agency_id = p.agency
-             UNION SELECT n.id, n.parent_id, n.kind, n.name FROM p
-                 CROSS JOIN json_each(p.contents_of) j CROSS JOIN nodes n ON n.parent_id = j.value
-             WHERE n.agency_id = p.agency
+             WHERE n.agency_id = p.agency{children}
          )
-         SELECT
+         SELECT ({actor_sql}) AS actor,
            (SELECT json_object('id', a.id, 'name', a.name, 'plan', a.plan, 'owner_id', a.owner_id,
                    'seat_price_cents', a.seat_price_cents, 'agent_statuses', a.agent_statuses,
                    'agent_groups', a.agent_groups, 'logins', a.logins, 'dialers', a.dialers,
@@ -303,40 +359,33 @@ pub async fn load(
                    'capabilities', r.capabilities))
             FROM custom_roles r, p
             WHERE r.agency_id = p.agency
-              AND (p.all_roles = 1
-                   OR r.id IN (SELECT value FROM json_each(p.roles))
-                   OR r.id IN (SELECT role FROM held_grants WHERE role_kind = 'custom'))) AS roles"
+              {which_roles}) AS roles{extra_columns}"
     );
-    let mut statements = vec![
-        statement(db, format!("WITH {params_ref} {actor_sql}"), &params)?,
-        statement(db, load_sql, &params)?,
-    ];
-    statements.extend(extra);
-    let mut results = db.batch(statements).await?;
-    if results.len() < 2 {
-        return Err(ApiError::Internal(
-            "the load batch answered the wrong number of results".into(),
-        ));
-    }
-    let extra = results.split_off(2);
-    let [actor_rows, load_rows] = results.as_slice() else {
-        return Err(ApiError::Internal(
-            "the load batch answered the wrong number of results".into(),
-        ));
-    };
+    let row: serde_json::Value = db
+        .prepare(load_sql)
+        .bind(&params)?
+        .first()
+        .await?
+        .ok_or_else(|| ApiError::Internal("the load answered no row".into()))?;
+    let extra = (0..extra_count)
+        .map(|i| row[format!("extra_{i}")].as_str().map(str::to_owned))
+        .collect();
     #[derive(Deserialize)]
     struct Documents {
+        actor: Option<String>,
         agency: Option<String>,
         users: String,
         grants: String,
         nodes: String,
         roles: String,
     }
-    let loaded = rows::<Documents>(load_rows)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::Internal("the load answered no row".into()))?;
-    let actor = rows::<serde_json::Value>(actor_rows)?.into_iter().next();
+    let loaded: Documents = serde_json::from_value(row)
+        .map_err(|e| ApiError::Internal(format!("the load's documents: {e}")))?;
+    let actor = loaded
+        .actor
+        .as_deref()
+        .map(json::<serde_json::Value>)
+        .transpose()?;
     let Some(agency_row) = loaded
         .agency
         .as_deref()
@@ -359,7 +408,7 @@ pub async fn load(
         top_administrators: agency_row.top_administrators,
     };
     if agency_row.counts_valid_until <= now {
-        let mut recount_params = params.clone();
+        let mut recount_params = recount_params;
         recount_params[0] = agency_row.id.as_str().into();
         let fresh: Option<CountsRow> = db
             .prepare(recount_sql)

@@ -30,20 +30,46 @@ pub struct Actor {
 }
 
 /// The session whose digest is `?1` and its person.
-pub const ACTOR_SQL: &str = "SELECT s.user_id, s.agency_id, a.name AS agency_name, u.name, u.email,
-        u.state, s.created_at, s.last_seen_at, u.totp_enabled, a.require_two_factor
+/// (One JSON object, so it can also ride as a column of the load statement.)
+pub const ACTOR_SQL: &str = "SELECT json_object('user_id', s.user_id, 'agency_id', s.agency_id,
+        'agency_name', a.name, 'name', u.name, 'email', u.email, 'state', u.state,
+        'created_at', s.created_at, 'last_seen_at', s.last_seen_at,
+        'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor)
      FROM sessions s
      JOIN users u ON u.id = s.user_id AND u.agency_id = s.agency_id
      JOIN agencies a ON a.id = s.agency_id
      WHERE s.token_hash = ?1";
 
-/// The session with this token digest and its person.
-pub async fn find(db: &Db, digest: &str) -> Result<Option<Actor>, ApiError> {
-    Ok(db
-        .prepare(ACTOR_SQL)
+/// The caller's row of an actor statement, as JSON.
+pub async fn actor_row(
+    db: &Db,
+    sql: &str,
+    digest: &str,
+) -> Result<Option<serde_json::Value>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        actor: Option<String>,
+    }
+    let row: Option<Row> = db
+        .prepare(format!("SELECT ({sql}) AS actor"))
         .bind(&[digest.into()])?
         .first()
-        .await?)
+        .await?;
+    row.and_then(|r| r.actor)
+        .map(|text| {
+            serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("caller row: {e}")))
+        })
+        .transpose()
+}
+
+/// The session with this token digest and its person.
+pub async fn find(db: &Db, digest: &str) -> Result<Option<Actor>, ApiError> {
+    actor_row(db, ACTOR_SQL, digest)
+        .await?
+        .map(|row| {
+            serde_json::from_value(row).map_err(|e| ApiError::Internal(format!("session row: {e}")))
+        })
+        .transpose()
 }
 
 /// Opens a session.

@@ -35,9 +35,11 @@ fn stored<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ApiError> {
 }
 
 /// The person behind the token whose digest is `?1`, with the token's scope.
-pub const ACTOR_SQL: &str = "SELECT t.id, t.user_id, t.agency_id, a.name AS agency_name, u.name,
-        u.email, u.state, t.created_at, t.created_at AS last_seen_at, u.totp_enabled,
-        a.require_two_factor, t.capabilities, t.nodes, t.expires_at
+pub const ACTOR_SQL: &str = "SELECT json_object('id', t.id, 'user_id', t.user_id,
+        'agency_id', t.agency_id, 'agency_name', a.name, 'name', u.name, 'email', u.email,
+        'state', u.state, 'created_at', t.created_at, 'last_seen_at', t.created_at,
+        'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor,
+        'capabilities', t.capabilities, 'nodes', t.nodes, 'expires_at', t.expires_at)
      FROM api_tokens t
      JOIN users u ON u.id = t.user_id AND u.agency_id = t.agency_id
      JOIN agencies a ON a.id = t.agency_id
@@ -63,11 +65,7 @@ pub fn actor_of(row: serde_json::Value, now: Millis) -> Result<Option<Actor>, Ap
 
 /// The person behind a live token with this digest, narrowed to the token's scope.
 pub async fn find(db: &Db, digest: &str, now: Millis) -> Result<Option<Actor>, ApiError> {
-    let row: Option<serde_json::Value> = db
-        .prepare(ACTOR_SQL)
-        .bind(&[digest.into()])?
-        .first()
-        .await?;
+    let row = super::sessions::actor_row(db, ACTOR_SQL, digest).await?;
     match row {
         Some(row) => actor_of(row, now),
         None => Ok(None),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use worker::wasm_bindgen::JsValue;
 
-use super::Db;
+use super::{Db, part};
 use crate::clock::Millis;
 use crate::error::ApiError;
 
@@ -59,8 +59,8 @@ pub struct Filter {
     pub limit: u32,
 }
 
-/// One grant inside the reach, of one user of the page. D1 sends each as a JSON array in this
-/// field order.
+/// One person of the page, with their grants inside the reach. D1 sends each as a JSON array in
+/// this field order.
 #[derive(Debug, Deserialize)]
 pub struct PageRow {
     pub id: String,
@@ -69,6 +69,12 @@ pub struct PageRow {
     pub state: UserState,
     pub created_at: Millis,
     pub invitation_expires_at: Option<Millis>,
+    pub grants: Vec<PageGrant>,
+}
+
+/// One grant of a person of the page, inside the reach, as a JSON array in this field order.
+#[derive(Debug, Deserialize)]
+pub struct PageGrant {
     pub grant_id: String,
     pub role: String,
     pub role_name: Option<String>,
@@ -87,16 +93,20 @@ pub async fn page(
     reach: &[&str],
     filter: &Filter,
 ) -> Result<Vec<PageRow>, ApiError> {
-    let statement = page_statement(
-        db,
+    let (sql, params) = page_query(
         Reach::Nodes {
             agency,
             nodes: reach,
         },
         filter,
     )?;
-    let result = db.batch(vec![statement]).await?;
-    page_rows(result.first())
+    let document: Option<Document> = db.prepare(sql).bind(&params)?.first().await?;
+    page_rows(document.and_then(|d| d.rows).as_deref())
+}
+
+#[derive(Deserialize)]
+struct Document {
+    rows: Option<String>,
 }
 
 /// Where the page's reach comes from: nodes `domain` worked out, or (to send the page in the
@@ -115,38 +125,52 @@ pub enum Reach<'a> {
     },
 }
 
-/// The rows of a page statement's result.
-pub fn page_rows(result: Option<&worker::D1Result>) -> Result<Vec<PageRow>, ApiError> {
-    match result {
-        Some(result) => {
-            #[derive(Deserialize)]
-            struct Document {
-                rows: String,
-            }
-            let document = result
-                .results::<Document>()?
-                .into_iter()
-                .next()
-                .ok_or_else(|| ApiError::Internal("the page answered no row".into()))?;
-            serde_json::from_str(&document.rows)
-                .map_err(|e| ApiError::Internal(format!("the page's JSON: {e}")))
-        }
-        None => Err(ApiError::Internal(
-            "the page statement did not answer".into(),
-        )),
-    }
+/// The people of a page's JSON document.
+pub fn page_rows(document: Option<&str>) -> Result<Vec<PageRow>, ApiError> {
+    let document =
+        document.ok_or_else(|| ApiError::Internal("the page answered no document".into()))?;
+    serde_json::from_str(document).map_err(|e| ApiError::Internal(format!("the page's JSON: {e}")))
 }
 
-/// The statement of one page of people inside a reach.
-pub fn page_statement(
-    db: &Db,
-    reach: Reach<'_>,
-    filter: &Filter,
-) -> Result<worker::D1PreparedStatement, ApiError> {
-    let (key, order) = match filter.sort {
-        Sort::Name => ("u.name COLLATE NOCASE", "name COLLATE NOCASE"),
-        Sort::Email => ("u.email", "email"),
-        Sort::Created => ("u.created_at", "created_at"),
+/// The page as a column of the caller's load statement (`part::load`), so the two travel in
+/// one statement: its parameters are numbered after the load's own.
+pub fn page_column(reach: Reach<'_>, filter: &Filter) -> Result<part::Column, ApiError> {
+    let (sql, params) = page_query(reach, filter)?;
+    Ok(part::Column {
+        sql: format!("({})", shift_parameters(&sql, part::LOAD_PARAMETERS)),
+        params,
+    })
+}
+
+/// Renumbers every `?N` of `sql` to `?(N + by)`. Only for statements written here, which hold
+/// no `?` inside a string.
+fn shift_parameters(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '?' {
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            if let Ok(n) = digits.parse::<usize>() {
+                out.push_str(&(n + by).to_string());
+            } else {
+                out.push_str(&digits);
+            }
+        }
+    }
+    out
+}
+
+/// The SQL and parameters of one page of people inside a reach: one row, one JSON document.
+fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>), ApiError> {
+    let key = match filter.sort {
+        Sort::Name => "u.name COLLATE NOCASE",
+        Sort::Email => "u.email",
+        Sort::Created => "u.created_at",
     };
     let (dir, cmp) = if filter.descending {
         ("DESC", "<")
@@ -183,41 +207,63 @@ pub fn page_statement(
              )"
         }
     };
+    // Only the filters asked for are written into the statement: SQLite then plans (and D1
+    // prepares) less. The unused parameters stay bound; `LIMIT ?7` keeps their count.
+    let within = if filter.node.is_some() {
+        ",\n         within(path) AS MATERIALIZED (
+             SELECT path FROM nodes WHERE agency_id = (SELECT id FROM ag) AND id = ?6)"
+    } else {
+        ""
+    };
+    let state = if filter.state.is_some() {
+        "AND u.state = ?3"
+    } else {
+        ""
+    };
+    let search = if filter.search.is_some() {
+        "AND (instr(lower(u.name), ?4) > 0 OR instr(lower(u.email), ?4) > 0)"
+    } else {
+        ""
+    };
+    let role = if filter.role.is_some() {
+        "AND g.role = ?5"
+    } else {
+        ""
+    };
+    let node = if filter.node.is_some() {
+        "AND substr(n.path, 1, length((SELECT path FROM within))) = (SELECT path FROM within)"
+    } else {
+        ""
+    };
     let sql = format!(
-        "WITH {head},
-         within(path) AS MATERIALIZED (SELECT path FROM nodes WHERE agency_id = (SELECT id FROM ag) AND id = ?6),
+        "WITH {head}{within},
          page AS (
              SELECT u.id, u.name, u.email, u.state, u.created_at, u.invitation_expires_at FROM users u
              WHERE u.agency_id = (SELECT id FROM ag) AND u.state != 'deleted'
-               AND (?3 IS NULL OR u.state = ?3)
-               AND (?4 IS NULL OR instr(lower(u.name), ?4) > 0 OR instr(lower(u.email), ?4) > 0)
-               {keyset}
+               {state} {search} {keyset}
                AND EXISTS (
                    SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN reach r
                    WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = u.id
                      AND substr(n.path, 1, length(r.path)) = r.path
-                     AND (?5 IS NULL OR g.role = ?5)
-                     AND (?6 IS NULL OR substr(n.path, 1, length((SELECT path FROM within)))
-                                        = (SELECT path FROM within)))
+                     {role} {node})
              ORDER BY {key} {dir}, u.id {dir}
              LIMIT ?7
          )
-         , listed AS (
-             SELECT page.id, page.name, page.email, page.state, page.created_at,
-                    page.invitation_expires_at, g.id AS grant_id, g.role, cr.name AS role_name,
-                    n.id AS node_id, n.name AS node_name, g.starts_at, g.ends_at
-             FROM page
-             CROSS JOIN grants g ON g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
-             CROSS JOIN nodes n ON n.id = g.node_id
-             LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
-             WHERE EXISTS (SELECT 1 FROM reach r WHERE substr(n.path, 1, length(r.path)) = r.path)
-             ORDER BY page.{order} {dir}, page.id {dir}, n.path
-         )
-         -- One JSON document of arrays: cheaper to hand from D1 to the Worker than a row per grant.
-         SELECT json_group_array(json_array(id, name, email, state, created_at,
-                    invitation_expires_at, grant_id, role, role_name, node_id, node_name,
-                    starts_at, ends_at)) AS rows
-         FROM listed"
+         -- One JSON document, a person and their grants to an array: cheaper to hand from D1
+         -- to the Worker than a row per grant, and no person is written twice.
+         SELECT json_group_array(json_array(page.id, page.name, page.email, page.state,
+                    page.created_at, page.invitation_expires_at,
+                    (SELECT json_group_array(json_array(id, role, role_name, node_id, node_name,
+                                starts_at, ends_at))
+                     FROM (SELECT g.id, g.role, cr.name AS role_name, n.id AS node_id,
+                                  n.name AS node_name, g.starts_at, g.ends_at
+                           FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
+                           LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
+                           WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
+                             AND EXISTS (SELECT 1 FROM reach r
+                                         WHERE substr(n.path, 1, length(r.path)) = r.path)
+                           ORDER BY n.path, g.id)))) AS rows
+         FROM page"
     );
     let text = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
     let (after_key, after_id) = match &filter.after {
@@ -249,7 +295,7 @@ pub fn page_statement(
     if filter.after.is_some() {
         params.extend([after_key, after_id]);
     }
-    Ok(db.statement(sql, &params)?)
+    Ok((sql, params))
 }
 
 /// Remembers the step of the code just accepted, so it is not accepted again.
@@ -295,4 +341,18 @@ pub async fn enable_totp(db: &Db, user: &UserId, step: u64) -> Result<(), ApiErr
         .run()
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shift_parameters;
+
+    #[test]
+    fn parameters_are_renumbered_past_the_load() {
+        assert_eq!(
+            shift_parameters("SELECT ?1, ?12 WHERE a = ?3 LIMIT ?7", 11),
+            "SELECT ?12, ?23 WHERE a = ?14 LIMIT ?18"
+        );
+        assert_eq!(shift_parameters("no parameters", 11), "no parameters");
+    }
 }
