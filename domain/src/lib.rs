@@ -18,6 +18,7 @@ pub mod needs;
 pub mod scope;
 pub mod seats;
 pub mod snapshot;
+pub mod sync;
 pub mod user;
 
 pub use access::{BuiltinRole, Capability, CapabilitySet};

@@ -1,0 +1,460 @@
+//! The sync protocol between a browser that works offline and the Worker that decides.
+//!
+//! - **Push**: a client sends its queued mutations in order, each with an id it made itself.
+//!   The Worker decides each one against D1's current state and remembers its outcome under
+//!   that id, in the same batch as the change: sending a mutation twice answers the first
+//!   outcome and changes nothing more.
+//! - **Pull**: a client asks for what changed since the agency version it last saw. The Worker
+//!   answers the rows of people the caller may see *now* that changed since then, and the ids
+//!   of those it may no longer see. When the caller's own reach changed (a grant given, taken
+//!   or expired, a node moved), the answer is a reset: every row the caller may see, paged.
+//! - **Replica**: the client's side, with no I/O: the rows last pulled, the queue of pending
+//!   mutations, their predicted effect on the view, and the refusals to show. The app keeps it
+//!   in IndexedDB; the convergence test keeps it in memory; both run this code.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Problem, UserSummary};
+use crate::decide::{Command, Event};
+use crate::snapshot::Snapshot;
+use crate::user::{UserId, UserState};
+
+/// The most mutations one push may carry.
+pub const MAX_PUSH: usize = 100;
+/// The most rows one page of a reset pull carries.
+pub const PULL_PAGE: u32 = 500;
+/// An incremental pull naming more changed people than this answers a reset instead.
+pub const MAX_INCREMENT: usize = 1_000;
+
+/// One change a client asks for, with the id the client gave it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// Unique for this client; the Worker answers a repeated id with the first outcome.
+    pub id: String,
+    pub command: Command,
+}
+
+/// `POST /api/v1/sync/push`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    /// The client's own id, made once per browser and person.
+    pub client: String,
+    pub mutations: Vec<Mutation>,
+}
+
+/// What became of one mutation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Decided and written.
+    Applied,
+    /// Refused, with the problem the API would answer (the rule and the reason).
+    Refused { problem: Problem },
+}
+
+/// The outcome of one mutation of a push.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// The answer to a push: the outcomes, in order, of the mutations decided. A mutation the
+/// Worker could not get to (a failure on its side) is not listed and stays queued.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+/// `GET /api/v1/sync/pull`: one answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// The agency version this answer brings the client to (once `next` is exhausted).
+    pub version: u64,
+    /// The fingerprint of the caller's reach; sent back with the next pull.
+    pub reach: String,
+    /// True: the rows replace everything the client holds (across the pages of `next`).
+    pub reset: bool,
+    /// People the caller may see whose rows changed, as the caller may see them.
+    pub upserts: Vec<UserSummary>,
+    /// People whose rows the client must drop: deleted, or no longer in the caller's reach.
+    pub removed: Vec<UserId>,
+    /// For a reset, the cursor of its next page (`after=`).
+    pub next: Option<String>,
+}
+
+/// Whose rows a change touches, as the change log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Touched {
+    /// These people's rows.
+    Users(Vec<UserId>),
+    /// Possibly anyone's: a node renamed, moved or deleted, a role edited or deleted.
+    Everyone,
+}
+
+impl Touched {
+    /// The people (or everyone) whose rows `events` touch; `before` answers whose grant a
+    /// revoked or changed grant was.
+    pub fn by(events: &[Event], before: &Snapshot) -> Touched {
+        let mut users: Vec<UserId> = Vec::new();
+        for event in events {
+            match event {
+                Event::UserAdded { user } => users.push(user.id.clone()),
+                Event::ProfileChanged { user, .. }
+                | Event::SwitchesChanged { user, .. }
+                | Event::SettingsChanged { user, .. }
+                | Event::StateChanged { user, .. }
+                | Event::InvitationIssued { user, .. } => users.push(user.clone()),
+                Event::Granted { grant } => users.push(grant.user.clone()),
+                Event::Revoked { grant } | Event::RoleChanged { grant, .. } => {
+                    match before.grant(grant) {
+                        Some(held) => users.push(held.user.clone()),
+                        None => return Touched::Everyone,
+                    }
+                }
+                Event::Reassigned { from, to } => users.extend([from.clone(), to.clone()]),
+                Event::NodeRenamed { .. }
+                | Event::NodeMoved { .. }
+                | Event::NodeDeleted { .. }
+                | Event::RoleEdited { .. }
+                | Event::RoleDeleted { .. } => return Touched::Everyone,
+                Event::NodeCreated { .. }
+                | Event::RoleDefined { .. }
+                | Event::PlanChanged { .. }
+                | Event::AgencyConfigured { .. }
+                | Event::OwnerChanged { .. } => {}
+            }
+        }
+        users.sort();
+        users.dedup();
+        Touched::Users(users)
+    }
+}
+
+/// A short, stable fingerprint of a reach (the nodes where someone has `users.view`): FNV-1a
+/// over the sorted ids. Equal reaches give equal fingerprints; the Worker compares them to
+/// decide between an increment and a reset.
+pub fn reach_fingerprint<'a>(nodes: impl IntoIterator<Item = &'a str>) -> String {
+    let mut ids: Vec<&str> = nodes.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for id in ids {
+        for byte in id.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// What the person sees of a mutation that is still pending: its predicted effect on one row.
+/// Commands with no effect on the user list change nothing here.
+pub fn predict(rows: &mut BTreeMap<UserId, UserSummary>, command: &Command) {
+    match command {
+        Command::Suspend { user } => {
+            if let Some(row) = rows.get_mut(user)
+                && row.state == UserState::Active
+            {
+                row.state = UserState::Suspended;
+            }
+        }
+        Command::Unsuspend { user } => {
+            if let Some(row) = rows.get_mut(user)
+                && row.state == UserState::Suspended
+            {
+                row.state = UserState::Active;
+            }
+        }
+        Command::EditProfile { user, name, email } => {
+            if let Some(row) = rows.get_mut(user) {
+                if let Some(name) = name {
+                    row.name = name.as_str().to_owned();
+                }
+                if let Some(email) = email {
+                    row.email = email.as_str().to_owned();
+                }
+            }
+        }
+        Command::Delete { user, .. } => {
+            rows.remove(user);
+        }
+        _ => {}
+    }
+}
+
+/// A mutation the Worker refused, kept to show the person why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub mutation: Mutation,
+    pub problem: Problem,
+}
+
+/// The client's side of sync. Everything in it is what the app saves: rows, version, reach
+/// fingerprint, queue and refusals; nothing else is needed to pick up after being killed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replica {
+    /// The client's id, sent with every push.
+    pub client: String,
+    /// The agency version the rows are at; 0 before the first pull.
+    pub version: u64,
+    /// The reach fingerprint of the last pull.
+    pub reach: Option<String>,
+    /// The rows as the Worker last answered them.
+    pub rows: BTreeMap<UserId, UserSummary>,
+    /// A reset in progress: the rows of its pages so far, and the version it brings.
+    pub staging: Option<(u64, BTreeMap<UserId, UserSummary>)>,
+    /// Mutations not yet answered, oldest first.
+    pub pending: Vec<Mutation>,
+    /// Mutations the Worker refused, newest last.
+    pub refused: Vec<Refused>,
+    /// How many mutations this client has made, for their ids.
+    pub made: u64,
+}
+
+impl Replica {
+    /// A replica for a new client.
+    pub fn new(client: impl Into<String>) -> Self {
+        Replica {
+            client: client.into(),
+            ..Replica::default()
+        }
+    }
+
+    /// Queues a command; answers the mutation (with its fresh id) to save before showing it.
+    pub fn enqueue(&mut self, command: Command) -> Mutation {
+        self.made += 1;
+        let mutation = Mutation {
+            id: format!("{}-{}", self.client, self.made),
+            command,
+        };
+        self.pending.push(mutation.clone());
+        mutation
+    }
+
+    /// What the person sees: the rows with every pending mutation's predicted effect, in the
+    /// order the list shows them (by name, then id).
+    pub fn view(&self) -> Vec<UserSummary> {
+        let mut rows = self.rows.clone();
+        for mutation in &self.pending {
+            predict(&mut rows, &mutation.command);
+        }
+        let mut out: Vec<UserSummary> = rows.into_values().collect();
+        out.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        out
+    }
+
+    /// The push to send now, if anything is pending.
+    pub fn push_request(&self) -> Option<PushRequest> {
+        (!self.pending.is_empty()).then(|| PushRequest {
+            client: self.client.clone(),
+            mutations: self.pending.iter().take(MAX_PUSH).cloned().collect(),
+        })
+    }
+
+    /// Takes a push's answer: answered mutations leave the queue; refused ones are kept to
+    /// show. Answers for ids no longer pending (a repeat) change nothing.
+    pub fn on_push(&mut self, response: &PushResponse) {
+        for result in &response.results {
+            let Some(at) = self.pending.iter().position(|m| m.id == result.id) else {
+                continue;
+            };
+            let mutation = self.pending.remove(at);
+            if let Outcome::Refused { problem } = &result.outcome {
+                self.refused.push(Refused {
+                    mutation,
+                    problem: problem.clone(),
+                });
+            }
+        }
+    }
+
+    /// The query of the next pull: `since`, `reach` and, inside a reset, `after`.
+    pub fn pull_query(&self, after: Option<&str>) -> String {
+        let since = match &self.staging {
+            Some(_) => 0,
+            None => self.version,
+        };
+        let mut query = format!("since={since}");
+        if let Some(reach) = &self.reach {
+            query.push_str(&format!("&reach={reach}"));
+        }
+        if let Some(after) = after {
+            query.push_str(&format!("&after={after}"));
+        }
+        query
+    }
+
+    /// Takes one pull answer. Answers the cursor of the next page while a reset goes on; the
+    /// pending mutations are rebased simply by being predicted again on the new rows.
+    pub fn on_pull(&mut self, response: PullResponse) -> Option<String> {
+        if response.reset {
+            let (_, staged) = self
+                .staging
+                .get_or_insert_with(|| (response.version, BTreeMap::new()));
+            for row in response.upserts {
+                staged.insert(row.id.clone(), row);
+            }
+            if response.next.is_some() {
+                return response.next;
+            }
+            let (version, rows) = self.staging.take().unwrap_or_default();
+            self.rows = rows;
+            self.version = version;
+        } else {
+            self.staging = None;
+            for row in response.upserts {
+                self.rows.insert(row.id.clone(), row);
+            }
+            for id in &response.removed {
+                self.rows.remove(id);
+            }
+            self.version = response.version;
+        }
+        self.reach = Some(response.reach);
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, name: &str, state: UserState) -> UserSummary {
+        UserSummary {
+            id: UserId(id.into()),
+            name: name.into(),
+            email: format!("{id}@example.com"),
+            state,
+            roles: vec![],
+        }
+    }
+
+    fn pull(
+        version: u64,
+        reset: bool,
+        upserts: Vec<UserSummary>,
+        removed: &[&str],
+    ) -> PullResponse {
+        PullResponse {
+            version,
+            reach: "r".into(),
+            reset,
+            upserts,
+            removed: removed.iter().map(|id| UserId((*id).into())).collect(),
+            next: None,
+        }
+    }
+
+    #[test]
+    fn a_pending_change_shows_until_answered_and_a_refusal_undoes_it() {
+        let mut replica = Replica::new("c1");
+        replica.on_pull(pull(
+            3,
+            true,
+            vec![row("u1", "Ann", UserState::Active)],
+            &[],
+        ));
+        let m = replica.enqueue(Command::Suspend {
+            user: UserId("u1".into()),
+        });
+        assert_eq!(replica.view()[0].state, UserState::Suspended);
+        let problem = Problem {
+            kind: "about:blank".into(),
+            title: "Forbidden".into(),
+            status: 403,
+            detail: "no (R10)".into(),
+            errors: vec![],
+        };
+        replica.on_push(&PushResponse {
+            results: vec![PushResult {
+                id: m.id.clone(),
+                outcome: Outcome::Refused { problem },
+            }],
+        });
+        assert!(replica.pending.is_empty());
+        assert_eq!(replica.refused.len(), 1);
+        assert_eq!(replica.view()[0].state, UserState::Active);
+        // A repeated answer changes nothing.
+        replica.on_push(&PushResponse {
+            results: vec![PushResult {
+                id: m.id,
+                outcome: Outcome::Applied,
+            }],
+        });
+        assert_eq!(replica.refused.len(), 1);
+    }
+
+    #[test]
+    fn increments_upsert_and_remove_and_pending_changes_rebase_onto_them() {
+        let mut replica = Replica::new("c1");
+        replica.on_pull(pull(
+            1,
+            true,
+            vec![
+                row("u1", "Ann", UserState::Active),
+                row("u2", "Bo", UserState::Active),
+            ],
+            &[],
+        ));
+        replica.enqueue(Command::Suspend {
+            user: UserId("u1".into()),
+        });
+        replica.on_pull(pull(
+            2,
+            false,
+            vec![row("u1", "Anne", UserState::Active)],
+            &["u2"],
+        ));
+        let view = replica.view();
+        assert_eq!(view.len(), 1);
+        assert_eq!(view[0].name, "Anne");
+        assert_eq!(view[0].state, UserState::Suspended);
+        assert_eq!(replica.version, 2);
+    }
+
+    #[test]
+    fn a_paged_reset_replaces_the_rows_only_when_its_last_page_arrives() {
+        let mut replica = Replica::new("c1");
+        replica.on_pull(pull(
+            1,
+            true,
+            vec![row("old", "Old", UserState::Active)],
+            &[],
+        ));
+        let mut first = pull(5, true, vec![row("u1", "Ann", UserState::Active)], &[]);
+        first.next = Some("cursor".into());
+        assert_eq!(replica.on_pull(first), Some("cursor".into()));
+        assert!(replica.rows.contains_key(&UserId("old".into())));
+        assert_eq!(
+            replica.pull_query(Some("cursor")),
+            "since=0&reach=r&after=cursor"
+        );
+        replica.on_pull(pull(6, true, vec![row("u2", "Bo", UserState::Active)], &[]));
+        let ids: Vec<_> = replica.rows.keys().map(|k| k.0.as_str()).collect();
+        assert_eq!(ids, ["u1", "u2"]);
+        assert_eq!(
+            replica.version, 5,
+            "a reset is at the version of its first page"
+        );
+    }
+
+    #[test]
+    fn fingerprints_ignore_order_and_repeats() {
+        assert_eq!(
+            reach_fingerprint(["b", "a", "a"]),
+            reach_fingerprint(["a", "b"])
+        );
+        assert_ne!(reach_fingerprint(["a"]), reach_fingerprint(["a", "b"]));
+        assert_ne!(reach_fingerprint(["ab"]), reach_fingerprint(["a", "b"]));
+    }
+}
