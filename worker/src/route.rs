@@ -56,6 +56,8 @@ pub enum Route {
     ListTokens,
     CreateToken,
     RevokeToken,
+    SyncPush,
+    SyncPull,
     Outbox,
     Noop,
 }
@@ -110,6 +112,8 @@ pub const ROUTES: &[(&str, &str, Route)] = &[
     ("GET", "/tokens", Route::ListTokens),
     ("POST", "/tokens", Route::CreateToken),
     ("DELETE", "/tokens/{id}", Route::RevokeToken),
+    ("POST", "/sync/push", Route::SyncPush),
+    ("GET", "/sync/pull", Route::SyncPull),
     ("GET", "/dev/outbox", Route::Outbox),
     ("GET", "/dev/noop", Route::Noop),
 ];

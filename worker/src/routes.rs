@@ -11,6 +11,7 @@ mod nodes;
 mod query;
 mod roles;
 mod session;
+mod sync;
 mod tokens;
 mod two_factor;
 mod users;
@@ -134,6 +135,8 @@ async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
         Route::ListTokens => tokens::list(&req, ctx).await,
         Route::CreateToken => tokens::create(&mut req, ctx).await,
         Route::RevokeToken => tokens::revoke(&req, ctx, id).await,
+        Route::SyncPush => sync::push(&mut req, ctx).await,
+        Route::SyncPull => sync::pull(&req, ctx).await,
         Route::Outbox => invitations::outbox(ctx).await,
         Route::OpenApi => {
             let headers = api_headers("application/json")?;

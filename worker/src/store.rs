@@ -17,6 +17,6 @@ use worker::wasm_bindgen::JsValue;
 pub use db::Db;
 
 /// A millisecond timestamp as a bind parameter.
-fn millis(value: crate::clock::Millis) -> JsValue {
+pub fn millis(value: crate::clock::Millis) -> JsValue {
     JsValue::from_f64(value as f64)
 }

@@ -117,7 +117,7 @@ pub async fn execute_as(
     Ok((events, snapshot))
 }
 
-fn origin(req: &Request) -> Result<String, ApiError> {
+pub(super) fn origin(req: &Request) -> Result<String, ApiError> {
     Ok(req.url()?.origin().ascii_serialization())
 }
 

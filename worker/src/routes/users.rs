@@ -17,7 +17,7 @@ use super::session::{load_caller, load_caller_with};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::part;
-use crate::store::users::{self, Filter, PageGrant, Reach, Sort};
+use crate::store::users::{self, Filter, PageGrant, PageRow, Reach, Sort};
 
 /// The caller's reach for a capability, or the refusal when they have none anywhere.
 pub(super) fn reach_or_refuse<'s>(
@@ -43,7 +43,7 @@ pub(super) fn reach_or_refuse<'s>(
 
 /// Whether the reach the page's SQL derives from the person's grants (the nodes of their
 /// current grants of a role with `users.view`) covers exactly the nodes of `domain`'s reach.
-fn sql_reach_is(
+pub(super) fn sql_reach_is(
     snapshot: &domain::Snapshot,
     user: &UserId,
     reach: &[&str],
@@ -67,7 +67,7 @@ fn sql_reach_is(
     outermost == reach.iter().copied().collect()
 }
 
-fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
+pub(super) fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
     let (sort, descending) = match params.get("sort").map(String::as_str) {
         None | Some("name") => (Sort::Name, false),
         Some("-name") => (Sort::Name, true),
@@ -112,6 +112,7 @@ fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
         descending,
         after,
         limit: query::limit(params, 50, 200)?,
+        ids: None,
     })
 }
 
@@ -172,9 +173,23 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     } else {
         users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?
     };
-    let mut page: Vec<(UserSummary, serde_json::Value)> = Vec::with_capacity(rows.len());
+    let mut page = summaries(rows, filter.sort);
+    let next = if page.len() > limit as usize {
+        page.truncate(limit as usize);
+        page.last()
+            .map(|(user, key)| encode_cursor(&(key, &user.id.0)))
+    } else {
+        None
+    };
+    let users = page.into_iter().map(|(user, _)| user).collect();
+    json(200, &UsersPage { users, next })
+}
+
+/// The page's people as the list shows them, each with their sort key (for the cursor).
+pub(super) fn summaries(rows: Vec<PageRow>, sort: Sort) -> Vec<(UserSummary, serde_json::Value)> {
+    let mut page = Vec::with_capacity(rows.len());
     for row in rows {
-        let key = match filter.sort {
+        let key = match sort {
             Sort::Name => serde_json::Value::String(row.name.clone()),
             Sort::Email => serde_json::Value::String(row.email.clone()),
             Sort::Created => serde_json::Value::from(row.created_at),
@@ -191,15 +206,7 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
             key,
         ));
     }
-    let next = if page.len() > limit as usize {
-        page.truncate(limit as usize);
-        page.last()
-            .map(|(user, key)| encode_cursor(&(key, &user.id.0)))
-    } else {
-        None
-    };
-    let users = page.into_iter().map(|(user, _)| user).collect();
-    json(200, &UsersPage { users, next })
+    page
 }
 
 /// `GET /api/v1/users/{id}`: one person and the grants of theirs the caller may see; anyone

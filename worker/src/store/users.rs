@@ -57,6 +57,8 @@ pub struct Filter {
     /// The sort key and id of the last row of the previous page.
     pub after: Option<(serde_json::Value, String)>,
     pub limit: u32,
+    /// Only these people (a sync increment).
+    pub ids: Option<Vec<String>>,
 }
 
 /// One person of the page, with their grants inside the reach. D1 sends each as a JSON array in
@@ -235,12 +237,17 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     } else {
         ""
     };
+    let ids = if filter.ids.is_some() {
+        "AND u.id IN (SELECT value FROM json_each(?10))"
+    } else {
+        ""
+    };
     let sql = format!(
         "WITH {head}{within},
          page AS (
              SELECT u.id, u.name, u.email, u.state, u.created_at, u.invitation_expires_at FROM users u
              WHERE u.agency_id = (SELECT id FROM ag) AND u.state != 'deleted'
-               {state} {search} {keyset}
+               {state} {search} {keyset} {ids}
                AND EXISTS (
                    SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN reach r
                    WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = u.id
@@ -291,9 +298,13 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         text(&filter.node),
         JsValue::from_f64(f64::from(filter.limit)),
     ];
-    // The keyset parameters exist in the SQL only on pages after the first.
-    if filter.after.is_some() {
+    // The keyset parameters exist in the SQL only on pages after the first, or before `ids`.
+    if filter.after.is_some() || filter.ids.is_some() {
         params.extend([after_key, after_id]);
+    }
+    if let Some(ids) = &filter.ids {
+        let ids = serde_json::to_string(ids).map_err(|e| ApiError::Internal(e.to_string()))?;
+        params.push(ids.into());
     }
     Ok((sql, params))
 }

@@ -1,5 +1,6 @@
 //! Writes decided events and their audit entries to D1 in one batch: all or nothing.
 
+use domain::sync::Touched;
 use domain::{AuditEntry, E164, Event, Millis, NodeId, RoleRef, Snapshot, UserId, UserState};
 use worker::D1PreparedStatement;
 use worker::wasm_bindgen::JsValue;
@@ -292,6 +293,25 @@ pub async fn commit(
                 after.next_count_change(now).map_or(JsValue::NULL, millis),
             ],
         )?;
+    }
+    // The agency's version moves on, and the change log says whose rows this change touched,
+    // for the clients that pull (see `domain::sync`).
+    if !events.is_empty() {
+        let touched: Vec<String> = match Touched::by(events, before) {
+            Touched::Users(users) => users.into_iter().map(|u| u.0).collect(),
+            Touched::Everyone => vec!["*".to_owned()],
+        };
+        b.push(
+            "UPDATE agencies SET version = version + 1 WHERE id = ?1",
+            vec![a()],
+        )?;
+        if !touched.is_empty() {
+            b.push(
+                "INSERT INTO changes (agency_id, version, user_id)
+                 SELECT ?1, (SELECT version FROM agencies WHERE id = ?1), value FROM json_each(?2)",
+                vec![a(), json(&touched)?],
+            )?;
+        }
     }
     b.statements.extend(extra);
     db.batch(b.statements).await.map_err(|e| {
