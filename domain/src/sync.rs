@@ -294,10 +294,15 @@ impl Replica {
         query
     }
 
-    /// Takes one pull answer. Answers the cursor of the next page while a reset goes on; the
-    /// pending mutations are rebased simply by being predicted again on the new rows.
-    pub fn on_pull(&mut self, response: PullResponse) -> Option<String> {
+    /// Takes the answer to the pull sent with cursor `after`. Answers the cursor of the next
+    /// page while a reset goes on. A reset's first page (no cursor) starts it afresh, whatever
+    /// an interrupted one left. The pending mutations are rebased simply by being predicted
+    /// again on the new rows.
+    pub fn on_pull(&mut self, response: PullResponse, after: Option<&str>) -> Option<String> {
         if response.reset {
+            if after.is_none() {
+                self.staging = None;
+            }
             let (_, staged) = self
                 .staging
                 .get_or_insert_with(|| (response.version, BTreeMap::new()));
@@ -358,12 +363,10 @@ mod tests {
     #[test]
     fn a_pending_change_shows_until_answered_and_a_refusal_undoes_it() {
         let mut replica = Replica::new("c1");
-        replica.on_pull(pull(
-            3,
-            true,
-            vec![row("u1", "Ann", UserState::Active)],
-            &[],
-        ));
+        replica.on_pull(
+            pull(3, true, vec![row("u1", "Ann", UserState::Active)], &[]),
+            None,
+        );
         let m = replica.enqueue(Command::Suspend {
             user: UserId("u1".into()),
         });
@@ -397,24 +400,30 @@ mod tests {
     #[test]
     fn increments_upsert_and_remove_and_pending_changes_rebase_onto_them() {
         let mut replica = Replica::new("c1");
-        replica.on_pull(pull(
-            1,
-            true,
-            vec![
-                row("u1", "Ann", UserState::Active),
-                row("u2", "Bo", UserState::Active),
-            ],
-            &[],
-        ));
+        replica.on_pull(
+            pull(
+                1,
+                true,
+                vec![
+                    row("u1", "Ann", UserState::Active),
+                    row("u2", "Bo", UserState::Active),
+                ],
+                &[],
+            ),
+            None,
+        );
         replica.enqueue(Command::Suspend {
             user: UserId("u1".into()),
         });
-        replica.on_pull(pull(
-            2,
-            false,
-            vec![row("u1", "Anne", UserState::Active)],
-            &["u2"],
-        ));
+        replica.on_pull(
+            pull(
+                2,
+                false,
+                vec![row("u1", "Anne", UserState::Active)],
+                &["u2"],
+            ),
+            None,
+        );
         let view = replica.view();
         assert_eq!(view.len(), 1);
         assert_eq!(view[0].name, "Anne");
@@ -425,21 +434,19 @@ mod tests {
     #[test]
     fn a_paged_reset_replaces_the_rows_only_when_its_last_page_arrives() {
         let mut replica = Replica::new("c1");
-        replica.on_pull(pull(
-            1,
-            true,
-            vec![row("old", "Old", UserState::Active)],
-            &[],
-        ));
-        let mut first = pull(5, true, vec![row("u1", "Ann", UserState::Active)], &[]);
+        let old = pull(1, true, vec![row("old", "Old", UserState::Active)], &[]);
+        replica.on_pull(old, None);
+        let mut first = pull(5, true, vec![row("gone", "Gone", UserState::Active)], &[]);
         first.next = Some("cursor".into());
-        assert_eq!(replica.on_pull(first), Some("cursor".into()));
+        assert_eq!(replica.on_pull(first.clone(), None), Some("cursor".into()));
+        // Killed here: the next pull starts the reset again and drops what was half staged.
+        first.upserts = vec![row("u1", "Ann", UserState::Active)];
+        assert_eq!(replica.on_pull(first, None), Some("cursor".into()));
         assert!(replica.rows.contains_key(&UserId("old".into())));
-        assert_eq!(
-            replica.pull_query(Some("cursor")),
-            "since=0&reach=r&after=cursor"
-        );
-        replica.on_pull(pull(6, true, vec![row("u2", "Bo", UserState::Active)], &[]));
+        let query = replica.pull_query(Some("cursor"));
+        assert_eq!(query, "since=0&reach=r&after=cursor");
+        let last = pull(6, true, vec![row("u2", "Bo", UserState::Active)], &[]);
+        assert_eq!(replica.on_pull(last, Some("cursor")), None);
         let ids: Vec<_> = replica.rows.keys().map(|k| k.0.as_str()).collect();
         assert_eq!(ids, ["u1", "u2"]);
         assert_eq!(

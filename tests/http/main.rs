@@ -10,5 +10,6 @@ mod matrix;
 mod robustness;
 mod rules;
 mod session;
+mod sync;
 mod two_factor;
 mod users;

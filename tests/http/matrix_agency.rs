@@ -134,22 +134,33 @@ fn text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// The seed SQL; `password_hash` is the stored form of the demo password.
-pub fn sql(now: Millis, password_hash: &str) -> String {
-    let mut sql = String::from("-- The authorization matrix's agency (tests only).\n");
+/// The rows of an agency with an unlimited plan, its nodes and its people (one grant each);
+/// those who sign in get `password_hash`. The owner is set apart (`owner_id`).
+pub fn agency_sql(
+    agency: &str,
+    name: &str,
+    nodes: &[(&str, Option<&str>, NodeKind, &str)],
+    people: &[Person],
+    now: Millis,
+    password_hash: &str,
+) -> String {
+    let mut sql = String::new();
     sql.push_str(&format!(
         "INSERT INTO agencies (id, name, plan, seat_price_cents, created_at) \
-         VALUES ('{AGENCY}', 'Matrix Agency', '{{\"plan\":\"unlimited\"}}', 2500, {now});\n"
+         VALUES ({}, {}, '{{\"plan\":\"unlimited\"}}', 2500, {now});\n",
+        text(agency),
+        text(name)
     ));
     let mut paths: Vec<(&str, String)> = Vec::new();
-    for &(id, parent, kind, name) in NODES {
+    for &(id, parent, kind, name) in nodes {
         let above = parent
             .and_then(|p| paths.iter().find(|(n, _)| *n == p))
             .map_or("/".to_owned(), |(_, path)| path.clone());
         let path = format!("{above}{id}/");
+        let agency = text(agency);
         sql.push_str(&format!(
             "INSERT INTO nodes (id, agency_id, parent_id, kind, name, path, created_at) \
-             VALUES ({}, '{AGENCY}', {}, {}, {}, {}, {now});\n",
+             VALUES ({}, {agency}, {}, {}, {}, {}, {now});\n",
             text(id),
             parent.map_or("NULL".into(), text),
             text(kind.as_str()),
@@ -158,28 +169,43 @@ pub fn sql(now: Millis, password_hash: &str) -> String {
         ));
         paths.push((id, path));
     }
-    for p in people() {
+    for p in people {
         let hash = if p.signs_in {
             text(password_hash)
         } else {
             "NULL".into()
         };
+        let agency = text(agency);
         sql.push_str(&format!(
             "INSERT INTO users (id, agency_id, email, name, state, password_hash, created_at) \
-             VALUES ({}, '{AGENCY}', {}, {}, 'active', {hash}, {now});\n",
+             VALUES ({}, {agency}, {}, {}, 'active', {hash}, {now});\n",
             text(&p.id),
             text(&p.email),
             text(&p.name)
         ));
         sql.push_str(&format!(
             "INSERT INTO grants (id, agency_id, user_id, role_kind, role, node_id, created_at) \
-             VALUES ({}, '{AGENCY}', {}, 'builtin', {}, {}, {now});\n",
+             VALUES ({}, {agency}, {}, 'builtin', {}, {}, {now});\n",
             text(&p.grant()),
             text(&p.id),
             text(p.role.name()),
             text(p.node)
         ));
     }
+    sql
+}
+
+/// The seed SQL; `password_hash` is the stored form of the demo password.
+pub fn sql(now: Millis, password_hash: &str) -> String {
+    let mut sql = String::from("-- The authorization matrix's agency (tests only).\n");
+    sql.push_str(&agency_sql(
+        AGENCY,
+        "Matrix Agency",
+        NODES,
+        &people(),
+        now,
+        password_hash,
+    ));
     let capabilities = serde_json::to_string(&custom_capabilities()).unwrap_or_default();
     sql.push_str(&format!(
         "INSERT INTO custom_roles (id, agency_id, name, capabilities, created_at) \

@@ -161,3 +161,5 @@ pub fn sign_in(email: &str, password: &str) -> String {
 
 #[path = "matrix_agency.rs"]
 pub mod matrix;
+#[path = "sync_agency.rs"]
+pub mod sync_agency;

@@ -452,10 +452,9 @@ fn main() -> ExitCode {
         },
         ["seed-matrix"] => match switchboard_worker::password::hash(DEMO_PASSWORD) {
             Ok(hash) => {
-                print!(
-                    "{}",
-                    switchboard_tests::matrix::sql(switchboard_worker::clock::now(), &hash)
-                );
+                let now = switchboard_worker::clock::now();
+                print!("{}", switchboard_tests::matrix::sql(now, &hash));
+                print!("{}", switchboard_tests::sync_agency::sql(now, &hash));
                 ExitCode::SUCCESS
             }
             Err(error) => {

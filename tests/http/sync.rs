@@ -1,0 +1,445 @@
+//! Offline sync against the real Worker: push is idempotent, refusals come back with their
+//! rule, a revoked grant takes rows away on the next pull, and a randomized convergence run
+//! of three clients running the app's own sync code (`domain::sync::Replica`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::api::UserSummary;
+use domain::sync::{Outcome, PullResponse, PushResponse, Replica};
+use domain::{Command, Name, UserId, UserState};
+use serde_json::{Value, json};
+use switchboard_tests::sync_agency::{self, ACCOUNTS, agent, manager, manager_email};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
+
+fn push(cookie: &str, body: &Value) -> (u16, Value) {
+    let answer = Call::new("POST", "/api/v1/sync/push")
+        .cookie(cookie)
+        .json(body);
+    (answer.status, answer.body)
+}
+
+fn pull_all(cookie: &str, replica: &mut Replica) {
+    let mut after: Option<String> = None;
+    loop {
+        let query = replica.pull_query(after.as_deref());
+        let answer = Call::new("GET", &format!("/api/v1/sync/pull?{query}"))
+            .cookie(cookie)
+            .send();
+        assert_eq!(answer.status, 200, "pull: {:?}", answer.body);
+        let response: PullResponse = serde_json::from_value(answer.body).expect("a pull answer");
+        match replica.on_pull(response, after.as_deref()) {
+            Some(next) => after = Some(next),
+            None => return,
+        }
+    }
+}
+
+/// Every row the person may see, as the user list answers it.
+fn visible(cookie: &str) -> BTreeMap<UserId, UserSummary> {
+    let mut rows = BTreeMap::new();
+    let mut path = "/api/v1/users?limit=200".to_owned();
+    loop {
+        let answer = Call::new("GET", &path).cookie(cookie).send();
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+        let page: domain::api::UsersPage = serde_json::from_value(answer.body).unwrap();
+        for user in page.users {
+            rows.insert(user.id.clone(), user);
+        }
+        match page.next {
+            Some(next) => path = format!("/api/v1/users?limit=200&after={next}"),
+            None => return rows,
+        }
+    }
+}
+
+#[test]
+fn a_mutation_pushed_twice_is_applied_once_and_refusals_name_their_rule() {
+    let run = run_id();
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let name = format!("Synced Name {run}");
+    let body = json!({
+        "client": format!("twice{run}"),
+        "mutations": [
+            { "id": "m1", "command": { "command": "edit_profile", "user": "u_jordan", "name": name, "email": null } },
+            { "id": "m2", "command": { "command": "suspend", "user": "u_avery" } },
+            { "id": "m3", "command": { "command": "suspend", "user": "u_kai_nope" } },
+        ]
+    });
+    let (status, first) = push(&admin, &body);
+    assert_eq!(status, 200, "{first:?}");
+    let (status, again) = push(&admin, &body);
+    assert_eq!(status, 200);
+    assert_eq!(first, again, "a repeated push answers the first outcomes");
+    let outcomes: PushResponse = serde_json::from_value(first).unwrap();
+    assert_eq!(outcomes.results[0].outcome, Outcome::Applied);
+    match &outcomes.results[1].outcome {
+        Outcome::Refused { problem } => {
+            assert_eq!(problem.status, 403);
+            assert!(problem.detail.contains("R12"), "{problem:?}");
+        }
+        other => panic!("suspending oneself was {other:?}"),
+    }
+    match &outcomes.results[2].outcome {
+        Outcome::Refused { problem } => assert_eq!(problem.status, 404),
+        other => panic!("an unknown person was {other:?}"),
+    }
+    // Applied once: one audit entry names the new name.
+    let audit = Call::new("GET", "/api/v1/audit?target=u_jordan&limit=200")
+        .cookie(&admin)
+        .send();
+    let entries = audit.body["entries"].as_array().unwrap();
+    let renamed = entries
+        .iter()
+        .filter(|e| e["after"].to_string().contains(&name))
+        .count();
+    assert_eq!(renamed, 1, "the mutation was applied exactly once");
+}
+
+#[test]
+fn push_and_pull_reject_bad_input_with_a_problem() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let many: Vec<Value> = (0..101)
+        .map(|i| json!({ "id": format!("m{i}"), "command": { "command": "suspend", "user": "u_x" } }))
+        .collect();
+    for (body, field) in [
+        (json!({ "client": "", "mutations": [] }), "client"),
+        (json!({ "client": "a b", "mutations": [] }), "client"),
+        (json!({ "client": "c", "mutations": many }), "mutations"),
+        (
+            json!({ "client": "c", "mutations": [
+                { "id": "same", "command": { "command": "suspend", "user": "u_x" } },
+                { "id": "same", "command": { "command": "suspend", "user": "u_x" } }] }),
+            "mutations[1].id",
+        ),
+    ] {
+        let (status, problem) = push(&admin, &body);
+        assert_eq!(status, 422, "{body}: {problem:?}");
+        assert_eq!(problem["errors"][0]["field"], field);
+    }
+    let (status, _) = push(
+        &admin,
+        &json!({ "client": "c", "mutations": [{ "id": "x" }] }),
+    );
+    assert_eq!(status, 400);
+    for query in ["since=-1", "since=abc", "reach=xyz", "after=zz", "other=1"] {
+        let answer = Call::new("GET", &format!("/api/v1/sync/pull?{query}"))
+            .cookie(&admin)
+            .send();
+        assert!(
+            answer.status == 422 || answer.status == 400,
+            "{query}: {}",
+            answer.status
+        );
+    }
+    let signed_out = Call::new("GET", "/api/v1/sync/pull").send();
+    assert_eq!(signed_out.status, 401);
+}
+
+/// The randomized convergence run. `SYNC_CYCLES` sets the number of cycles (1,000 by default;
+/// the README gives the command for 100,000), `SYNC_SEED` the seed.
+#[test]
+fn three_offline_clients_converge_on_what_each_may_see() {
+    let cycles: usize = std::env::var("SYNC_CYCLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let seed: u64 = std::env::var("SYNC_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(run_id() as u64);
+    println!("sync convergence: seed {seed}, {cycles} cycles");
+    let mut rng = Rng(seed | 1);
+    let run = run_id();
+    let admin = sign_in(sync_agency::ADMIN_EMAIL, DEMO_PASSWORD);
+
+    struct Client {
+        person: UserId,
+        cookie: String,
+        replica: Replica,
+        online: bool,
+        /// Every mutation id made, and the outcome the Worker gave it.
+        made: BTreeMap<String, Option<Outcome>>,
+    }
+    let mut clients: Vec<Client> = (0..3)
+        .map(|i| {
+            let cookie = sign_in(&manager_email(i), DEMO_PASSWORD);
+            let mut replica = Replica::new(format!("r{run}c{i}"));
+            pull_all(&cookie, &mut replica);
+            Client {
+                person: UserId(manager(i)),
+                cookie,
+                replica,
+                online: true,
+                made: BTreeMap::new(),
+            }
+        })
+        .collect();
+    // The extra grants the administrator gives and takes: manager i over account i + 1.
+    let mut extra: [Option<String>; 3] = [None, None, None];
+    let mut counts = BTreeMap::<&str, usize>::new();
+
+    let sync = |client: &mut Client, counts: &mut BTreeMap<&str, usize>, lose_answer: bool| {
+        if let Some(request) = client.replica.push_request() {
+            let (status, body) = push(&client.cookie, &serde_json::to_value(&request).unwrap());
+            assert_eq!(status, 200, "push: {body:?}");
+            let response: PushResponse = serde_json::from_value(body).unwrap();
+            for result in &response.results {
+                let recorded = client.made.get_mut(&result.id).expect("a mutation we made");
+                if let Some(before) = recorded {
+                    assert_eq!(
+                        before, &result.outcome,
+                        "a repeat answers the first outcome"
+                    );
+                }
+                *recorded = Some(result.outcome.clone());
+            }
+            if lose_answer {
+                // Killed after the Worker answered, before the answer was saved: the queue
+                // still holds these, and the next push repeats them.
+                *counts
+                    .entry("answers lost (killed after push)")
+                    .or_default() += 1;
+                return;
+            }
+            client.replica.on_push(&response);
+            *counts.entry("pushes").or_default() += 1;
+        }
+        pull_all(&client.cookie, &mut client.replica);
+        *counts.entry("pulls").or_default() += 1;
+    };
+
+    for _ in 0..cycles {
+        let c = rng.below(3);
+        match rng.below(100) {
+            // A change the person believes they may make: an Agent they see.
+            0..=39 => {
+                let client = &mut clients[c];
+                let view = client.replica.view();
+                let agents: Vec<&UserSummary> = view
+                    .iter()
+                    .filter(|u| u.id.0.starts_with("u_s_a"))
+                    .collect();
+                if agents.is_empty() {
+                    continue;
+                }
+                let target = agents[rng.below(agents.len())];
+                let command = match (rng.below(3), target.state) {
+                    (0, _) => Command::EditProfile {
+                        user: target.id.clone(),
+                        name: Some(
+                            Name::parse(&format!("Agent {} {}", target.id.0, rng.below(1000)))
+                                .unwrap(),
+                        ),
+                        email: None,
+                    },
+                    (_, UserState::Suspended) => Command::Unsuspend {
+                        user: target.id.clone(),
+                    },
+                    _ => Command::Suspend {
+                        user: target.id.clone(),
+                    },
+                };
+                let mutation = client.replica.enqueue(command);
+                client.made.insert(mutation.id, None);
+                *counts.entry("changes made").or_default() += 1;
+            }
+            // A change the person may not make: themself (R12), or an Agent of an account
+            // they have never had (R2).
+            40..=49 => {
+                let client = &mut clients[c];
+                let command = if rng.below(2) == 0 {
+                    Command::Suspend {
+                        user: client.person.clone(),
+                    }
+                } else {
+                    let other = (c + 2) % 3;
+                    Command::Suspend {
+                        user: UserId(agent(other, rng.below(3))),
+                    }
+                };
+                let mutation = client.replica.enqueue(command);
+                client.made.insert(mutation.id, None);
+                *counts.entry("forbidden changes made").or_default() += 1;
+            }
+            50..=59 => {
+                clients[c].online = !clients[c].online;
+                *counts.entry("online/offline switches").or_default() += 1;
+            }
+            // Killed: everything not saved is lost. The replica is all the app saves, so it
+            // comes back from its saved form; sometimes the push's answer was lost too.
+            60..=67 => {
+                let client = &mut clients[c];
+                let saved = serde_json::to_string(&client.replica).unwrap();
+                if client.online && rng.below(2) == 0 {
+                    sync(client, &mut counts, true);
+                }
+                client.replica = serde_json::from_str(&saved).unwrap();
+                *counts.entry("kills").or_default() += 1;
+            }
+            // The administrator gives or takes a manager's grant over the next account.
+            68..=74 => {
+                let i = rng.below(3);
+                let account = ACCOUNTS[(i + 1) % 3];
+                match extra[i].take() {
+                    Some(grant) => {
+                        let answer = Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
+                            .cookie(&admin)
+                            .send();
+                        assert_eq!(answer.status, 200, "{:?}", answer.body);
+                        *counts.entry("grants revoked").or_default() += 1;
+                    }
+                    None => {
+                        let grant = format!("g_sync_{run}_{}", rng.next());
+                        let answer =
+                            Call::new("POST", &format!("/api/v1/users/{}/grants", manager(i)))
+                                .cookie(&admin)
+                                .json(&json!({
+                                    "id": grant,
+                                    "role": { "kind": "builtin", "id": "Manager" },
+                                    "node": account
+                                }));
+                        assert_eq!(answer.status, 201, "{:?}", answer.body);
+                        extra[i] = Some(grant);
+                        *counts.entry("grants given").or_default() += 1;
+                    }
+                }
+            }
+            _ => {
+                if clients[c].online {
+                    sync(&mut clients[c], &mut counts, false);
+                }
+            }
+        }
+    }
+
+    // Everyone comes online and syncs until nothing is pending.
+    for client in &mut clients {
+        client.online = true;
+        for _ in 0..20 {
+            sync(client, &mut counts, false);
+            if client.replica.pending.is_empty() {
+                break;
+            }
+        }
+        assert!(
+            client.replica.pending.is_empty(),
+            "every mutation was answered"
+        );
+    }
+    let mut applied_total = 0;
+    let mut refused_total = 0;
+    for client in &clients {
+        // Every mutation has exactly one outcome, and every refusal is there to show.
+        let applied: BTreeSet<&String> = client
+            .made
+            .iter()
+            .filter(|(_, o)| matches!(o, Some(Outcome::Applied)))
+            .map(|(id, _)| id)
+            .collect();
+        let refused: BTreeSet<&String> = client
+            .made
+            .iter()
+            .filter(|(_, o)| matches!(o, Some(Outcome::Refused { .. })))
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(
+            applied.len() + refused.len(),
+            client.made.len(),
+            "none lost"
+        );
+        let shown: BTreeSet<&String> = client
+            .replica
+            .refused
+            .iter()
+            .map(|r| &r.mutation.id)
+            .collect();
+        assert_eq!(shown, refused, "every refusal is reported to the person");
+        for refusal in &client.replica.refused {
+            assert!(refusal.problem.status >= 400 && refusal.problem.status < 500);
+            assert!(!refusal.problem.detail.is_empty());
+        }
+        // Exactly once: one audit entry per applied mutation, none per refused one.
+        let mut entries = 0;
+        let mut path = format!("/api/v1/audit?actor={}&limit=200", client.person.0);
+        loop {
+            let answer = Call::new("GET", &path).cookie(&admin).send();
+            assert_eq!(answer.status, 200, "{:?}", answer.body);
+            entries += answer.body["entries"].as_array().unwrap().len();
+            match answer.body["next"].as_str() {
+                Some(next) => {
+                    path = format!(
+                        "/api/v1/audit?actor={}&limit=200&after={next}",
+                        client.person.0
+                    )
+                }
+                None => break,
+            }
+        }
+        assert_eq!(
+            entries,
+            applied.len(),
+            "each applied mutation was applied exactly once"
+        );
+        // Converged: the rows are exactly what the person may see now, no more, no less.
+        let server = visible(&client.cookie);
+        assert_eq!(
+            client.replica.rows, server,
+            "client of {} converged",
+            client.person.0
+        );
+        assert_eq!(
+            client.replica.view(),
+            server.values().cloned().collect::<Vec<_>>().tap_sort(),
+            "nothing pending remains in the view"
+        );
+        applied_total += applied.len();
+        refused_total += refused.len();
+    }
+    println!(
+        "sync convergence: {cycles} cycles, {applied_total} mutations applied exactly once, \
+         {refused_total} refused and reported, {}",
+        counts
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    // Leave the agency as the seed made it for the next run's grants.
+    for grant in extra.into_iter().flatten() {
+        Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
+            .cookie(&admin)
+            .send();
+    }
+}
+
+trait TapSort {
+    fn tap_sort(self) -> Self;
+}
+
+impl TapSort for Vec<UserSummary> {
+    fn tap_sort(mut self) -> Self {
+        self.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        self
+    }
+}
+
+/// xorshift64*: a seeded generator, so a failing run can be replayed with `SYNC_SEED`.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
