@@ -149,6 +149,11 @@ fn three_offline_clients_converge_on_what_each_may_see() {
         .unwrap_or(run_id() as u64);
     println!("sync convergence: seed {seed}, {cycles} cycles");
     let mut rng = Rng(seed | 1);
+    // Audit entries of earlier runs on the same database are not this run's.
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
     let run = run_id();
     let admin = sign_in(sync_agency::ADMIN_EMAIL, DEMO_PASSWORD);
 
@@ -206,6 +211,14 @@ fn three_offline_clients_converge_on_what_each_may_see() {
         }
         pull_all(&client.cookie, &mut client.replica);
         *counts.entry("pulls").or_default() += 1;
+        // Nothing else moves while this client syncs, so after its pull it holds exactly what
+        // its person may see now: no row they lost sight of, none missing.
+        assert_eq!(
+            client.replica.rows,
+            visible(&client.cookie),
+            "{} after a pull",
+            client.person.0
+        );
     };
 
     for _ in 0..cycles {
@@ -326,6 +339,10 @@ fn three_offline_clients_converge_on_what_each_may_see() {
             "every mutation was answered"
         );
     }
+    // Then a last pull each, after everyone's last push.
+    for client in &mut clients {
+        pull_all(&client.cookie, &mut client.replica);
+    }
     let mut applied_total = 0;
     let mut refused_total = 0;
     for client in &clients {
@@ -360,18 +377,14 @@ fn three_offline_clients_converge_on_what_each_may_see() {
         }
         // Exactly once: one audit entry per applied mutation, none per refused one.
         let mut entries = 0;
-        let mut path = format!("/api/v1/audit?actor={}&limit=200", client.person.0);
+        let filter = format!("actor={}&since={started}&limit=200", client.person.0);
+        let mut path = format!("/api/v1/audit?{filter}");
         loop {
             let answer = Call::new("GET", &path).cookie(&admin).send();
             assert_eq!(answer.status, 200, "{:?}", answer.body);
             entries += answer.body["entries"].as_array().unwrap().len();
             match answer.body["next"].as_str() {
-                Some(next) => {
-                    path = format!(
-                        "/api/v1/audit?actor={}&limit=200&after={next}",
-                        client.person.0
-                    )
-                }
+                Some(next) => path = format!("/api/v1/audit?{filter}&after={next}"),
                 None => break,
             }
         }

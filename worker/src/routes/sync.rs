@@ -86,7 +86,10 @@ pub async fn push(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
             continue;
         }
         let mut params = key(&mutation.id);
-        params.extend([outcome_json(&Outcome::Applied)?, crate::store::millis(ctx.now)]);
+        params.extend([
+            outcome_json(&Outcome::Applied)?,
+            crate::store::millis(ctx.now),
+        ]);
         let remember = ctx.db.statement(REMEMBER, &params)?;
         let decided = execute_as(
             ctx,
@@ -113,11 +116,7 @@ pub async fn push(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
                 };
                 let mut params = key(&mutation.id);
                 params.extend([outcome_json(&refused)?, crate::store::millis(ctx.now)]);
-                ctx.db
-                    .prepare(REMEMBER_ONCE)
-                    .bind(&params)?
-                    .run()
-                    .await?;
+                ctx.db.prepare(REMEMBER_ONCE).bind(&params)?.run().await?;
                 remembered(ctx, &key, [mutation.id.as_str()])
                     .await?
                     .remove(&mutation.id)
@@ -132,7 +131,8 @@ pub async fn push(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     json(200, &PushResponse { results })
 }
 
-const REMEMBER: &str = "INSERT INTO mutations (agency_id, user_id, client_id, mutation_id, outcome, at)
+const REMEMBER: &str =
+    "INSERT INTO mutations (agency_id, user_id, client_id, mutation_id, outcome, at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 const REMEMBER_ONCE: &str = "INSERT OR IGNORE INTO mutations
      (agency_id, user_id, client_id, mutation_id, outcome, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
