@@ -2,8 +2,8 @@
 
 use domain::api::{
     API_BASE, AcceptInvitation, Me, NodeList, Problem, SignInRequest, TokenCreated, TokenList,
-    UsersPage,
 };
+use domain::sync::{PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
@@ -98,24 +98,6 @@ pub async fn me() -> Result<Me, ApiError> {
     read(send(with_credentials(Request::get(&url("/me"))).build()).await?).await
 }
 
-/// Every user the signed-in person may see, page by page.
-pub async fn users() -> Result<UsersPage, ApiError> {
-    let mut all = UsersPage {
-        users: Vec::new(),
-        next: None,
-    };
-    let mut path = "/users?limit=200".to_owned();
-    loop {
-        let page: UsersPage =
-            read(send(with_credentials(Request::get(&url(&path))).build()).await?).await?;
-        all.users.extend(page.users);
-        match page.next {
-            Some(next) => path = format!("/users?limit=200&after={next}"),
-            None => return Ok(all),
-        }
-    }
-}
-
 /// The signed-in person's API tokens (never their secrets).
 pub async fn tokens() -> Result<TokenList, ApiError> {
     read(send(with_credentials(Request::get(&url("/tokens"))).build()).await?).await
@@ -149,4 +131,16 @@ pub async fn revoke_token(id: &str) -> Result<(), ApiError> {
 /// The part of the account tree the signed-in person works in.
 pub async fn nodes() -> Result<NodeList, ApiError> {
     read(send(with_credentials(Request::get(&url("/nodes"))).build()).await?).await
+}
+
+/// Sends queued mutations; answers their outcomes.
+pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiError> {
+    let request = with_credentials(Request::post(&url("/sync/push"))).json(request);
+    read(send(request).await?).await
+}
+
+/// One pull: `query` is the replica's (`since`, `reach`, `after`).
+pub async fn pull(query: &str) -> Result<PullResponse, ApiError> {
+    let path = format!("/sync/pull?{query}");
+    read(send(with_credentials(Request::get(&url(&path))).build()).await?).await
 }

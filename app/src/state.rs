@@ -1,7 +1,15 @@
 //! The app's shared state and the steps that change it.
+//!
+//! The browser predicts, the Worker decides: a change is queued in the replica
+//! (`domain::sync::Replica`), saved to IndexedDB, shown at once with its predicted effect, and
+//! pushed when the network allows. Pulls bring the rows the person may see now; the pending
+//! changes are predicted again on top of them.
 
 use domain::api::{Me, UserSummary};
+use domain::sync::{PullResponse, Replica};
+use domain::{Command, UserId};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::store::{DB_NAME, Store};
@@ -24,11 +32,32 @@ pub enum Sync {
 pub struct AppState {
     /// The signed-in person, from the store or the Worker.
     pub me: RwSignal<Option<Me>>,
-    /// The users the person may see.
+    /// The users the person may see, with their pending changes predicted.
     pub users: RwSignal<Vec<UserSummary>>,
     pub sync: RwSignal<Sync>,
     /// Whether the start-up check (store, then network) has finished.
     pub started: RwSignal<bool>,
+    /// The rows, the queue of pending changes and the refusals to show.
+    pub replica: RwSignal<Replica>,
+    /// While a first (or reset) sync runs: how many people have arrived so far.
+    pub progress: RwSignal<Option<usize>>,
+    /// A sync is running; another request for one waits for it and runs after.
+    busy: StoredValue<bool>,
+    again: StoredValue<bool>,
+}
+
+/// A fresh id for this browser's client (random, 122 bits).
+fn new_client_id() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("c{}", js_sys_now()))
+}
+
+fn js_sys_now() -> u64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0, |p| (p.time_origin() + p.now()) as u64)
 }
 
 impl AppState {
@@ -38,7 +67,15 @@ impl AppState {
             users: RwSignal::new(Vec::new()),
             sync: RwSignal::new(Sync::Loading),
             started: RwSignal::new(false),
+            replica: RwSignal::new(Replica::default()),
+            progress: RwSignal::new(None),
+            busy: StoredValue::new(false),
+            again: StoredValue::new(false),
         }
+    }
+
+    fn show(self) {
+        self.users.set(self.replica.with_untracked(Replica::view));
     }
 
     /// Start-up: show what the store has at once, then ask the Worker.
@@ -46,13 +83,28 @@ impl AppState {
         if let Ok(store) = Store::open(DB_NAME).await
             && let Ok(Some(me)) = store.me().await
         {
-            self.users.set(store.users().await.unwrap_or_default());
+            let replica = match store.replica().await {
+                Ok(Some(replica)) => replica,
+                // Saved by a build before offline sync: the rows, to show until the first pull.
+                _ => Replica {
+                    rows: store
+                        .users()
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|u| (u.id.clone(), u))
+                        .collect(),
+                    ..Replica::new(new_client_id())
+                },
+            };
+            self.replica.set(replica);
+            self.show();
             self.me.set(Some(me));
         }
         match api::me().await {
             Ok(me) => {
                 self.adopt(me).await;
-                self.refresh_users().await;
+                self.sync_now().await;
             }
             Err(error) => self.on_error(error).await,
         }
@@ -70,26 +122,129 @@ impl AppState {
                 .is_some_and(|old| old.id != me.id)
             {
                 let _ = store.clear().await;
-                self.users.set(Vec::new());
+                self.replica.set(Replica::default());
+                self.show();
             }
             let _ = store.save_me(&me).await;
         }
+        if self.replica.with_untracked(|r| r.client.is_empty()) {
+            self.replica.set(Replica::new(new_client_id()));
+        }
+        request_persistent_storage();
         self.me.set(Some(me));
     }
 
-    /// Fetches the users and saves them for the next start.
-    pub async fn refresh_users(self) {
-        self.sync.set(Sync::Loading);
-        match api::users().await {
-            Ok(page) => {
-                if let Ok(store) = Store::open(DB_NAME).await {
-                    let _ = store.replace_users(&page.users).await;
-                }
-                self.users.set(page.users);
-                self.sync.set(Sync::Fresh);
+    /// Queues a change: saved durably first, then shown with its predicted effect, then sent.
+    pub async fn change(self, command: Command) {
+        let mutation = self
+            .replica
+            .try_update(|r| r.enqueue(command))
+            .expect("the replica lives as long as the app");
+        let saved = match Store::open(DB_NAME).await {
+            Ok(store) => {
+                let replica = self.replica.get_untracked();
+                store.save_queued(&replica, &mutation).await
             }
-            Err(error) => self.on_error(error).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = saved {
+            // Not saved, so not kept: the person is told, and nothing pretends otherwise.
+            self.replica
+                .update(|r| r.pending.retain(|m| m.id != mutation.id));
+            self.sync
+                .set(Sync::Failed(format!("The change was not saved: {error}")));
+            return;
         }
+        self.show();
+        spawn_local(self.sync_now());
+    }
+
+    /// The person has read a refusal.
+    pub async fn dismiss(self, id: String) {
+        self.replica
+            .update(|r| r.refused.retain(|x| x.mutation.id != id));
+        if let Ok(store) = Store::open(DB_NAME).await {
+            let _ = store.dismiss_refused(&id).await;
+        }
+    }
+
+    /// Pushes what is queued, then pulls what changed. One at a time; a request that arrives
+    /// meanwhile runs once the current one ends.
+    pub async fn sync_now(self) {
+        if self.me.get_untracked().is_none() {
+            return;
+        }
+        if self.busy.get_value() {
+            self.again.set_value(true);
+            return;
+        }
+        self.busy.set_value(true);
+        loop {
+            self.again.set_value(false);
+            self.sync_once().await;
+            if !self.again.get_value() {
+                break;
+            }
+        }
+        self.busy.set_value(false);
+    }
+
+    async fn sync_once(self) {
+        self.sync.set(Sync::Loading);
+        let Ok(store) = Store::open(DB_NAME).await else {
+            self.sync.set(Sync::Failed(
+                "This browser's storage cannot be opened.".into(),
+            ));
+            return;
+        };
+        if let Some(request) = self.replica.with_untracked(Replica::push_request) {
+            match api::push(&request).await {
+                Ok(response) => {
+                    self.replica.update(|r| r.on_push(&response));
+                    let replica = self.replica.get_untracked();
+                    let _ = store.save_push(&replica, &response).await;
+                    self.show();
+                }
+                Err(error) => return self.on_error(error).await,
+            }
+        }
+        let mut after: Option<String> = None;
+        loop {
+            let query = self
+                .replica
+                .with_untracked(|r| r.pull_query(after.as_deref()));
+            let response: PullResponse = match api::pull(&query).await {
+                Ok(response) => response,
+                Err(error) => {
+                    self.progress.set(None);
+                    return self.on_error(error).await;
+                }
+            };
+            let reset = response.reset;
+            let changed = response.upserts.clone();
+            let removed = response.removed.clone();
+            let next = self
+                .replica
+                .try_update(|r| r.on_pull(response, after.as_deref()))
+                .flatten();
+            match next {
+                Some(next) => {
+                    let arrived = self
+                        .replica
+                        .with_untracked(|r| r.staging.as_ref().map_or(0, |(_, s)| s.len()));
+                    self.progress.set(Some(arrived));
+                    after = Some(next);
+                }
+                None => {
+                    let replica = self.replica.get_untracked();
+                    let _ = store.save_pull(&replica, reset, &changed, &removed).await;
+                    self.progress.set(None);
+                    self.show();
+                    break;
+                }
+            }
+        }
+        self.sync.set(Sync::Fresh);
     }
 
     /// Signs out here and on the Worker, and forgets the local data.
@@ -103,6 +258,7 @@ impl AppState {
             let _ = store.clear().await;
         }
         self.me.set(None);
+        self.replica.set(Replica::default());
         self.users.set(Vec::new());
         self.sync.set(Sync::Loading);
     }
@@ -113,6 +269,19 @@ impl AppState {
             ApiError::Offline => self.sync.set(Sync::Offline),
             other => self.sync.set(Sync::Failed(other.to_string())),
         }
+    }
+
+    /// Whether this person is the signed-in one.
+    pub fn is_me(self, user: &UserId) -> bool {
+        self.me
+            .with_untracked(|me| me.as_ref().is_some_and(|me| &me.id == user))
+    }
+}
+
+/// Asks the browser not to evict the saved data under storage pressure.
+fn request_persistent_storage() {
+    if let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) {
+        let _ = storage.persist();
     }
 }
 

@@ -5,16 +5,21 @@
 //! ran any older build is brought forward in order.
 
 use domain::api::{Me, UserSummary};
+use domain::sync::{Mutation, PushResponse, Refused, Replica};
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use serde::{Deserialize, Serialize};
 
 /// The database the app uses. Tests open others by name.
 pub const DB_NAME: &str = "switchboard";
 
 const META: &str = "meta";
 const USERS: &str = "users";
+const QUEUE: &str = "queue";
+const REFUSED: &str = "refused";
 const ME_KEY: &str = "me";
+const SYNC_KEY: &str = "sync";
 
 /// The versions of the local schema, each with one upgrade step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,13 +27,16 @@ const ME_KEY: &str = "me";
 pub enum Version {
     /// `meta` (the signed-in person) and `users` (keyed by id).
     V1 = 1,
+    /// Offline changes: `queue` (pending mutations) and `refused` (the ones the Worker
+    /// refused, kept to show why), both keyed by mutation id; `meta` gains the sync state.
+    V2 = 2,
 }
 
 impl Version {
     /// The version this build writes.
-    pub const LATEST: Version = Version::V1;
+    pub const LATEST: Version = Version::V2;
     /// Every version, oldest first.
-    pub const ALL: &'static [Version] = &[Version::V1];
+    pub const ALL: &'static [Version] = &[Version::V1, Version::V2];
 
     fn upgrade(self, db: &Database) -> Result<(), indexed_db_futures::error::Error> {
         match self {
@@ -38,9 +46,30 @@ impl Version {
                     .with_key_path("id".into())
                     .build()?;
             }
+            Version::V2 => {
+                db.create_object_store(QUEUE).build()?;
+                db.create_object_store(REFUSED).build()?;
+            }
         }
         Ok(())
     }
+}
+
+/// The sync state kept beside the rows: everything of a [`Replica`] but its rows, queue and
+/// refusals, which have stores of their own.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct SyncMeta {
+    client: String,
+    version: u64,
+    reach: Option<String>,
+    made: u64,
+}
+
+/// A queued mutation with its place in the queue.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Queued {
+    seq: u64,
+    mutation: Mutation,
 }
 
 /// Why the local store failed.
@@ -165,11 +194,162 @@ impl Store {
     pub async fn clear(&self) -> Result<(), StoreError> {
         let tx = self
             .db
+            .transaction([META, USERS, QUEUE, REFUSED])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        for store in [META, USERS, QUEUE, REFUSED] {
+            tx.object_store(store)?.clear()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The replica as last saved, or `None` before the first sync on this browser.
+    pub async fn replica(&self) -> Result<Option<Replica>, StoreError> {
+        let tx = self.db.transaction([META, USERS, QUEUE, REFUSED]).build()?;
+        let meta: Option<SyncMeta> = tx.object_store(META)?.get(SYNC_KEY).serde()?.await?;
+        let Some(meta) = meta else {
+            return Ok(None);
+        };
+        let users: Vec<UserSummary> = tx
+            .object_store(USERS)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let mut queued: Vec<Queued> = tx
+            .object_store(QUEUE)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        queued.sort_by_key(|q| q.seq);
+        let mut refused: Vec<(u64, Refused)> = tx
+            .object_store(REFUSED)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        refused.sort_by_key(|(seq, _)| *seq);
+        Ok(Some(Replica {
+            client: meta.client,
+            version: meta.version,
+            reach: meta.reach,
+            rows: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
+            staging: None,
+            pending: queued.into_iter().map(|q| q.mutation).collect(),
+            refused: refused.into_iter().map(|(_, r)| r).collect(),
+            made: meta.made,
+        }))
+    }
+
+    fn meta_of(replica: &Replica) -> SyncMeta {
+        SyncMeta {
+            client: replica.client.clone(),
+            version: replica.version,
+            reach: replica.reach.clone(),
+            made: replica.made,
+        }
+    }
+
+    /// Saves a mutation just queued (and the replica's count of mutations made), durably,
+    /// before the interface shows it.
+    pub async fn save_queued(
+        &self,
+        replica: &Replica,
+        mutation: &Mutation,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([META, QUEUE])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(META)?
+            .put(Self::meta_of(replica))
+            .with_key(SYNC_KEY.to_owned())
+            .serde()?;
+        let queued = Queued {
+            seq: replica.made,
+            mutation: mutation.clone(),
+        };
+        tx.object_store(QUEUE)?
+            .put(queued)
+            .with_key(mutation.id.clone())
+            .serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Saves a push's answer: answered mutations leave the queue, refused ones are kept.
+    pub async fn save_push(
+        &self,
+        replica: &Replica,
+        response: &PushResponse,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([QUEUE, REFUSED])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let queue = tx.object_store(QUEUE)?;
+        let refused = tx.object_store(REFUSED)?;
+        for result in &response.results {
+            queue.delete(result.id.as_str()).primitive()?;
+        }
+        for (seq, refusal) in replica.refused.iter().enumerate() {
+            refused
+                .put((seq as u64, refusal))
+                .with_key(refusal.mutation.id.clone())
+                .serde()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets a refusal the person has read.
+    pub async fn dismiss_refused(&self, id: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(REFUSED)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(REFUSED)?.delete(id).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Saves what a pull brought: all rows after a reset, else the changed and removed ones;
+    /// and the version and reach they are at. One transaction: all or nothing.
+    pub async fn save_pull(
+        &self,
+        replica: &Replica,
+        reset: bool,
+        changed: &[UserSummary],
+        removed: &[domain::UserId],
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
             .transaction([META, USERS])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        tx.object_store(META)?.clear()?;
-        tx.object_store(USERS)?.clear()?;
+        let users = tx.object_store(USERS)?;
+        if reset {
+            users.clear()?;
+            for user in replica.rows.values() {
+                users.put(user).serde()?;
+            }
+        } else {
+            for user in changed {
+                users.put(user).serde()?;
+            }
+            for id in removed {
+                users.delete(id.0.as_str()).primitive()?;
+            }
+        }
+        tx.object_store(META)?
+            .put(Self::meta_of(replica))
+            .with_key(SYNC_KEY.to_owned())
+            .serde()?;
         tx.commit().await?;
         Ok(())
     }

@@ -152,6 +152,19 @@ pub fn reach_fingerprint<'a>(nodes: impl IntoIterator<Item = &'a str>) -> String
     format!("{hash:016x}")
 }
 
+impl Command {
+    /// The person whose row in the user list the command changes, if it changes one.
+    pub fn target_user(&self) -> Option<&UserId> {
+        match self {
+            Command::Suspend { user }
+            | Command::Unsuspend { user }
+            | Command::EditProfile { user, .. }
+            | Command::Delete { user, .. } => Some(user),
+            _ => None,
+        }
+    }
+}
+
 /// What the person sees of a mutation that is still pending: its predicted effect on one row.
 /// Commands with no effect on the user list change nothing here.
 pub fn predict(rows: &mut BTreeMap<UserId, UserSummary>, command: &Command) {

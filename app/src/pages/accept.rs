@@ -47,7 +47,7 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
                     state.adopt(me).await;
                     state.started.set(true);
                     on_done.run(());
-                    state.refresh_users().await;
+                    state.sync_now().await;
                 }
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
                     let messages: Vec<String> =

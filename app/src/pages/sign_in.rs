@@ -26,7 +26,7 @@ pub fn SignIn() -> impl IntoView {
                 Ok(me) => {
                     password.set(String::new());
                     state.adopt(me).await;
-                    state.refresh_users().await;
+                    state.sync_now().await;
                 }
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
                     let messages: Vec<String> = problem

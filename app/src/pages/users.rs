@@ -1,7 +1,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{sync_badge::SyncBadge, tokens::Tokens, user_table::UserTable};
+use std::collections::BTreeSet;
+
+use crate::components::{
+    sync_badge::SyncBadge, sync_panel::SyncPanel, tokens::Tokens, user_table::UserTable,
+};
 use crate::state::AppState;
 
 /// The agency's people, as far as the signed-in person may see them.
@@ -11,6 +15,14 @@ pub fn Users() -> impl IntoView {
     let agency = move || state.me.get().map(|me| me.agency.name).unwrap_or_default();
     let who = move || state.me.get().map(|me| me.name).unwrap_or_default();
     let sign_out = move |_| spawn_local(state.sign_out());
+    let pending = Signal::derive(move || {
+        state.replica.with(|r| {
+            r.pending
+                .iter()
+                .filter_map(|m| m.command.target_user().cloned())
+                .collect::<BTreeSet<_>>()
+        })
+    });
 
     view! {
         <header class="top-bar">
@@ -28,7 +40,8 @@ pub fn Users() -> impl IntoView {
                     {move || format!("{} people", state.users.get().len())}
                 </span>
             </div>
-            <UserTable users=state.users />
+            <SyncPanel />
+            <UserTable users=state.users pending=pending />
             <Tokens />
         </main>
     }

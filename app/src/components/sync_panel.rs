@@ -1,0 +1,69 @@
+use domain::sync::Refused;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::state::AppState;
+
+/// Changes waiting to sync, the first sync's progress, and the changes the Worker refused,
+/// each with its rule and reason until the person dismisses it.
+#[component]
+pub fn SyncPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let pending = move || state.replica.with(|r| r.pending.len());
+    let refused = move || state.replica.with(|r| r.refused.clone());
+    view! {
+        <Show when=move || state.progress.get().is_some()>
+            <div class="progress" data-testid="sync-progress" role="progressbar"
+                aria-label="Loading the people you can see">
+                <div class="bar"></div>
+                <span>{move || format!("Loading people… {} so far", state.progress.get().unwrap_or(0))}</span>
+            </div>
+        </Show>
+        <Show when=move || { pending() > 0 }>
+            <p class="pending" data-testid="pending-count" role="status">
+                {move || match pending() {
+                    1 => "1 change waiting to sync".to_owned(),
+                    n => format!("{n} changes waiting to sync"),
+                }}
+            </p>
+        </Show>
+        <ul class="refusals" data-testid="refusals">
+            <For each=refused key=|r: &Refused| r.mutation.id.clone() let(refusal)>
+                {
+                    let id = refusal.mutation.id.clone();
+                    view! {
+                        <li class="refused" data-testid="refused" role="alert">
+                            <span>
+                                <strong>{describe(state, &refusal)}</strong>
+                                " was not done: " {refusal.problem.detail.clone()}
+                            </span>
+                            <button class="link" data-testid="dismiss"
+                                on:click=move |_| spawn_local(state.dismiss(id.clone()))>
+                                "Dismiss"
+                            </button>
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+    }
+}
+
+/// The refused change in words, naming the person by the name the list shows.
+fn describe(state: AppState, refusal: &Refused) -> String {
+    use domain::Command;
+    let name = |user: &domain::UserId| {
+        state.replica.with_untracked(|r| {
+            r.rows
+                .get(user)
+                .map_or_else(|| user.0.clone(), |u| u.name.clone())
+        })
+    };
+    match &refusal.mutation.command {
+        Command::Suspend { user } => format!("Suspending {}", name(user)),
+        Command::Unsuspend { user } => format!("Unsuspending {}", name(user)),
+        Command::EditProfile { user, .. } => format!("Editing {}", name(user)),
+        Command::Delete { user, .. } => format!("Deleting {}", name(user)),
+        _ => "A change".to_owned(),
+    }
+}
