@@ -104,6 +104,7 @@ impl AppState {
         match api::me().await {
             Ok(me) => {
                 self.adopt(me).await;
+                self.started.set(true);
                 self.sync_now().await;
             }
             Err(error) => self.on_error(error).await,
@@ -197,6 +198,16 @@ impl AppState {
             ));
             return;
         };
+        // Who the person is now, with their capabilities: a demotion shows at the next sync.
+        match api::me().await {
+            Ok(me) => {
+                if self.me.get_untracked().as_ref() != Some(&me) {
+                    let _ = store.save_me(&me).await;
+                    self.me.set(Some(me));
+                }
+            }
+            Err(error) => return self.on_error(error).await,
+        }
         if let Some(request) = self.replica.with_untracked(Replica::push_request) {
             match api::push(&request).await {
                 Ok(response) => {
@@ -269,6 +280,17 @@ impl AppState {
             ApiError::Offline => self.sync.set(Sync::Offline),
             other => self.sync.set(Sync::Failed(other.to_string())),
         }
+    }
+
+    /// Whether the signed-in person has `capability` at some node (as of signing in).
+    pub fn may_anywhere(self, capability: domain::Capability) -> bool {
+        self.me.with_untracked(|me| {
+            me.as_ref().is_some_and(|me| {
+                me.access
+                    .iter()
+                    .any(|a| a.capabilities.contains(capability))
+            })
+        })
     }
 
     /// Whether this person is the signed-in one.

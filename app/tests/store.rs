@@ -2,8 +2,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use app::store::{Store, Version};
-use domain::api::{AgencySummary, Me, RoleAtNode, UserSummary};
-use domain::{UserId, UserState};
+use domain::api::{AgencySummary, Me, Problem, RoleAtNode, UserSummary};
+use domain::sync::{Outcome, PullResponse, PushResponse, PushResult, Replica};
+use domain::{Command, UserId, UserState};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -116,8 +117,150 @@ async fn every_older_version_upgrades_to_the_latest() {
         );
         let mut stores = store.object_store_names();
         stores.sort();
-        assert_eq!(stores, ["meta", "users"], "from {from:?}");
+        assert_eq!(
+            stores,
+            ["meta", "queue", "refused", "users"],
+            "from {from:?}"
+        );
         drop(store);
         Store::delete(&name).await.unwrap();
     }
+}
+
+fn pulled(
+    replica: &mut Replica,
+    version: u64,
+    reset: bool,
+    upserts: Vec<UserSummary>,
+    removed: &[&str],
+) {
+    replica.on_pull(
+        PullResponse {
+            version,
+            reach: "0123456789abcdef".into(),
+            reset,
+            upserts,
+            removed: removed.iter().map(|id| UserId((*id).into())).collect(),
+            next: None,
+        },
+        None,
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_queued_change_and_the_sync_state_survive_closing_the_store() {
+    let name = fresh_name("queue");
+    let mut replica = Replica::new("client-1");
+    {
+        let store = Store::open(&name).await.unwrap();
+        pulled(
+            &mut replica,
+            7,
+            true,
+            vec![user("a", "A"), user("b", "B")],
+            &[],
+        );
+        store.save_pull(&replica, true, &[], &[]).await.unwrap();
+        for user in ["a", "b"] {
+            let mutation = replica.enqueue(Command::Suspend {
+                user: UserId(user.into()),
+            });
+            store.save_queued(&replica, &mutation).await.unwrap();
+        }
+    }
+    // Killed and opened again: everything the replica needs is there, in order.
+    let store = Store::open(&name).await.unwrap();
+    let saved = store.replica().await.unwrap().expect("a saved replica");
+    assert_eq!(saved, replica);
+    assert_eq!(saved.pending.len(), 2);
+    assert_eq!(
+        saved.view()[0].state,
+        UserState::Suspended,
+        "predicted on the saved rows"
+    );
+    drop(store);
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn answered_changes_leave_the_queue_and_refusals_stay_until_dismissed() {
+    let name = fresh_name("answers");
+    let store = Store::open(&name).await.unwrap();
+    let mut replica = Replica::new("client-1");
+    pulled(&mut replica, 1, true, vec![user("a", "A")], &[]);
+    store.save_pull(&replica, true, &[], &[]).await.unwrap();
+    let applied = replica.enqueue(Command::Suspend {
+        user: UserId("a".into()),
+    });
+    store.save_queued(&replica, &applied).await.unwrap();
+    let refused = replica.enqueue(Command::Suspend {
+        user: UserId("zz".into()),
+    });
+    store.save_queued(&replica, &refused).await.unwrap();
+    let response = PushResponse {
+        results: vec![
+            PushResult {
+                id: applied.id.clone(),
+                outcome: Outcome::Applied,
+            },
+            PushResult {
+                id: refused.id.clone(),
+                outcome: Outcome::Refused {
+                    problem: Problem {
+                        kind: "about:blank".into(),
+                        title: "Not found".into(),
+                        status: 404,
+                        detail: "There is no such person.".into(),
+                        errors: vec![],
+                    },
+                },
+            },
+        ],
+    };
+    replica.on_push(&response);
+    store.save_push(&replica, &response).await.unwrap();
+    let saved = store.replica().await.unwrap().unwrap();
+    assert!(saved.pending.is_empty());
+    assert_eq!(saved.refused.len(), 1);
+    assert_eq!(saved.refused[0].mutation.id, refused.id);
+    store.dismiss_refused(&refused.id).await.unwrap();
+    assert!(store.replica().await.unwrap().unwrap().refused.is_empty());
+    drop(store);
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_increment_changes_and_removes_rows_and_a_reset_replaces_them() {
+    let name = fresh_name("pulls");
+    let store = Store::open(&name).await.unwrap();
+    let mut replica = Replica::new("client-1");
+    pulled(
+        &mut replica,
+        1,
+        true,
+        vec![user("a", "A"), user("b", "B")],
+        &[],
+    );
+    store.save_pull(&replica, true, &[], &[]).await.unwrap();
+    let changed = vec![user("a", "Ann")];
+    pulled(&mut replica, 2, false, changed.clone(), &["b"]);
+    store
+        .save_pull(&replica, false, &changed, &[UserId("b".into())])
+        .await
+        .unwrap();
+    assert_eq!(store.users().await.unwrap(), vec![user("a", "Ann")]);
+    pulled(&mut replica, 9, true, vec![user("c", "C")], &[]);
+    store.save_pull(&replica, true, &[], &[]).await.unwrap();
+    let saved = store.replica().await.unwrap().unwrap();
+    assert_eq!(saved.version, 9);
+    assert_eq!(saved.rows.len(), 1);
+    assert_eq!(store.users().await.unwrap(), vec![user("c", "C")]);
+    store.clear().await.unwrap();
+    assert_eq!(
+        store.replica().await.unwrap(),
+        None,
+        "clearing forgets the sync state too"
+    );
+    drop(store);
+    Store::delete(&name).await.unwrap();
 }

@@ -73,7 +73,7 @@ pub struct AgencySummary {
 }
 
 /// One role held at one node of the account tree.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RoleAtNode {
     /// The role's name as people read it.
     pub role: String,
@@ -90,7 +90,7 @@ pub struct RoleAtNode {
 }
 
 /// One row of the user list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct UserSummary {
     pub id: UserId,
     pub name: String,

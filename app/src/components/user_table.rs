@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use domain::api::UserSummary;
-use domain::{Command, UserId, UserState};
+use domain::{Capability, Command, UserId, UserState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -44,7 +44,7 @@ pub fn UserTable(
                 // is drawn again.
                 <For
                     each=rows
-                    key=|(user, waiting)| (user.id.clone(), user.name.clone(), user.email.clone(), user.state, *waiting)
+                    key=|(user, waiting)| (user.clone(), *waiting)
                     let((user, waiting))
                 >
                     <tr data-testid="user-row" class:waiting=waiting>
@@ -81,9 +81,10 @@ pub fn UserTable(
     }
 }
 
-/// Suspend or unsuspend, for anyone but oneself; the Worker decides whether it may be done.
+/// Suspend or unsuspend, for anyone but oneself, shown to people who may suspend somewhere;
+/// the Worker decides whether it may be done to this person.
 fn action(state: AppState, user: &UserSummary) -> Option<impl IntoView + use<>> {
-    if state.is_me(&user.id) {
+    if state.is_me(&user.id) || !state.may_anywhere(Capability::UsersSuspend) {
         return None;
     }
     let (label, command) = match user.state {

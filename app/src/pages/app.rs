@@ -24,7 +24,9 @@ pub fn App() -> impl IntoView {
         spawn_local(state.start());
     }
 
-    move || match (state.me.get().is_some(), state.started.get()) {
+    // Only signing in or out changes the page: a fresher `me` must not rebuild it.
+    let signed_in = Memo::new(move |_| state.me.with(Option::is_some));
+    move || match (signed_in.get(), state.started.get()) {
         _ if invitation.get().is_some() => {
             let token = invitation.get().unwrap_or_default();
             view! { <Accept token=token on_done=move || invitation.set(None) /> }.into_any()

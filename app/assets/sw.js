@@ -1,0 +1,64 @@
+// Switchboard's service worker: the app shell opens with no network. The API is never cached
+// here: the app keeps its data in IndexedDB and the Worker decides every change.
+const SHELL = "switchboard-shell-v1";
+
+// On install, keep the page and every file it names (the hashed script, WASM and styles).
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL);
+      const page = await fetch("/", { cache: "no-store" });
+      const html = await page.clone().text();
+      const files = [...html.matchAll(/["'](\/[^"'\s]+\.(?:js|wasm|css|png|webmanifest))["']/g)]
+        .map((match) => match[1])
+        .filter((path) => path !== "/sw.js" && !path.startsWith("/api/"));
+      await cache.put("/", page);
+      await cache.addAll([...new Set(files)]);
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) {
+        if (key !== SHELL) await caches.delete(key);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+    return;
+  }
+  if (request.mode === "navigate") {
+    // The network first, so a new build is picked up at once; the kept page when offline.
+    event.respondWith(
+      (async () => {
+        try {
+          const fresh = await fetch(request);
+          if (fresh.ok) await (await caches.open(SHELL)).put("/", fresh.clone());
+          return fresh;
+        } catch {
+          return (await caches.match("/")) ?? Response.error();
+        }
+      })(),
+    );
+    return;
+  }
+  // Files with a hash in their name never change: kept ones first, new ones kept as they come.
+  event.respondWith(
+    (async () => {
+      const kept = await caches.match(request);
+      if (kept) return kept;
+      const fresh = await fetch(request);
+      if (fresh.ok) await (await caches.open(SHELL)).put(request, fresh.clone());
+      return fresh;
+    })(),
+  );
+});
