@@ -4,6 +4,9 @@
 #   load:   the Worker under `wrangler dev` with agencies of 1,000 and 10,000 users: a page of
 #           users, one user and a grant change beside the Worker's no-op route (at most 30 s,
 #           loopback only), with D1 round trips and rows read per request.
+#   sync:   in headless Chromium, the first sync of 10,000 people into IndexedDB until the list
+#           is painted beside a raw IndexedDB write of the same rows; the bytes of a pull of 10
+#           changes at 1,000 and 10,000 people; the page's memory (WASM + JS heap).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 source "$ROOT/scripts/db.sh"
@@ -40,3 +43,6 @@ port="$(free_port)"
 server_pgid=$!
 wait_for "http://127.0.0.1:$port/api/v1/health" 60 || { cat "$state_dir/wrangler.log"; exit 1; }
 SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/load"
+
+say "sync: the first sync of 10,000 people in headless Chromium, against a raw IndexedDB write"
+SWITCHBOARD_URL="http://127.0.0.1:$port" node "$ROOT/bench/sync.mjs"

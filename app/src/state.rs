@@ -247,10 +247,17 @@ impl AppState {
                     after = Some(next);
                 }
                 None => {
-                    let replica = self.replica.get_untracked();
-                    let _ = store.save_pull(&replica, reset, &changed, &removed).await;
+                    // Shown first: pulled rows are the Worker's, and a pull cut short by a
+                    // kill is simply asked again; saving them does not hold the person up.
                     self.progress.set(None);
                     self.show();
+                    after_paint().await;
+                    let saving = self
+                        .replica
+                        .with_untracked(|r| store.begin_pull(r, reset, &changed, &removed));
+                    if let Ok(tx) = saving {
+                        let _ = tx.commit().await;
+                    }
                     break;
                 }
             }
@@ -298,6 +305,23 @@ impl AppState {
         self.me
             .with_untracked(|me| me.as_ref().is_some_and(|me| &me.id == user))
     }
+}
+
+/// Resolves once the browser has had a frame to paint what was just shown.
+async fn after_paint() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
+        let window_ = window.clone();
+        let next_task = Closure::once_into_js(move || {
+            let _ = window_.set_timeout_with_callback(resolve.unchecked_ref());
+        });
+        let _ = window.request_animation_frame(next_task.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Asks the browser not to evict the saved data under storage pressure.

@@ -8,7 +8,7 @@ use domain::api::{Me, UserSummary};
 use domain::sync::{Mutation, PushResponse, Refused, Replica};
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use serde::{Deserialize, Serialize};
 
 /// The database the app uses. Tests open others by name.
@@ -327,30 +327,46 @@ impl Store {
         changed: &[UserSummary],
         removed: &[domain::UserId],
     ) -> Result<(), StoreError> {
+        self.begin_pull(replica, reset, changed, removed)?
+            .commit()
+            .await?;
+        Ok(())
+    }
+
+    /// [`Store::save_pull`] up to the commit: the rows are copied into the transaction at once,
+    /// so the caller need not keep (or clone) the replica while it commits.
+    pub fn begin_pull(
+        &self,
+        replica: &Replica,
+        reset: bool,
+        changed: &[UserSummary],
+        removed: &[domain::UserId],
+    ) -> Result<Transaction<'_>, StoreError> {
         let tx = self
             .db
             .transaction([META, USERS])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        let users = tx.object_store(USERS)?;
-        if reset {
-            users.clear()?;
-            for user in replica.rows.values() {
-                users.put(user).serde()?;
+        {
+            let users = tx.object_store(USERS)?;
+            if reset {
+                users.clear()?;
+                for user in replica.rows.values() {
+                    users.put(user).serde()?;
+                }
+            } else {
+                for user in changed {
+                    users.put(user).serde()?;
+                }
+                for id in removed {
+                    users.delete(id.0.as_str()).primitive()?;
+                }
             }
-        } else {
-            for user in changed {
-                users.put(user).serde()?;
-            }
-            for id in removed {
-                users.delete(id.0.as_str()).primitive()?;
-            }
+            tx.object_store(META)?
+                .put(Self::meta_of(replica))
+                .with_key(SYNC_KEY.to_owned())
+                .serde()?;
         }
-        tx.object_store(META)?
-            .put(Self::meta_of(replica))
-            .with_key(SYNC_KEY.to_owned())
-            .serde()?;
-        tx.commit().await?;
-        Ok(())
+        Ok(tx)
     }
 }

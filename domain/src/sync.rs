@@ -24,7 +24,7 @@ use crate::user::{UserId, UserState};
 /// The most mutations one push may carry.
 pub const MAX_PUSH: usize = 100;
 /// The most rows one page of a reset pull carries.
-pub const PULL_PAGE: u32 = 500;
+pub const PULL_PAGE: u32 = 1_000;
 /// An incremental pull naming more changed people than this answers a reset instead.
 pub const MAX_INCREMENT: usize = 1_000;
 

@@ -1,3 +1,4 @@
+use domain::api::UserSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -8,6 +9,9 @@ use crate::components::{
 };
 use crate::state::AppState;
 
+/// The most rows the list draws at once.
+const SHOWN: usize = 200;
+
 /// The agency's people, as far as the signed-in person may see them.
 #[component]
 pub fn Users() -> impl IntoView {
@@ -15,6 +19,23 @@ pub fn Users() -> impl IntoView {
     let agency = move || state.me.get().map(|me| me.agency.name).unwrap_or_default();
     let who = move || state.me.get().map(|me| me.name).unwrap_or_default();
     let sign_out = move |_| spawn_local(state.sign_out());
+    // The list draws at most SHOWN rows: a phone stays quick with an agency of 10,000.
+    let search = RwSignal::new(String::new());
+    // How many match, and the first SHOWN of them: no copy of the whole list.
+    let filtered = Memo::new(move |_| {
+        let needle = search.get().trim().to_lowercase();
+        state.users.with(|users| {
+            let mut matching = users.iter().filter(|u| {
+                needle.is_empty()
+                    || u.name.to_lowercase().contains(&needle)
+                    || u.email.to_lowercase().contains(&needle)
+            });
+            let first: Vec<UserSummary> = matching.by_ref().take(SHOWN).cloned().collect();
+            (first.len() + matching.count(), first)
+        })
+    });
+    let matching = Signal::derive(move || filtered.with(|(count, _)| *count));
+    let shown = Signal::derive(move || filtered.with(|(_, first)| first.clone()));
     let pending = Signal::derive(move || {
         state.replica.with(|r| {
             r.pending
@@ -41,7 +62,24 @@ pub fn Users() -> impl IntoView {
                 </span>
             </div>
             <SyncPanel />
-            <UserTable users=state.users pending=pending />
+            <input
+                class="search"
+                type="search"
+                placeholder="Search by name or e-mail"
+                aria-label="Search people by name or e-mail"
+                data-testid="user-search"
+                prop:value=search
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+            <UserTable users=shown pending=pending />
+            <Show when=move || { matching.get() > SHOWN }>
+                <p class="muted" data-testid="list-cut">
+                    {move || format!(
+                        "Showing the first {SHOWN} of {} people; search to find someone.",
+                        matching.get(),
+                    )}
+                </p>
+            </Show>
             <Tokens />
         </main>
     }

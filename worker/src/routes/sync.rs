@@ -240,8 +240,8 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         "R10",
     )?;
     let fingerprint = reach_fingerprint(reach.iter().copied());
-    let reset = since == 0
-        || after.is_some()
+    // A client that never synced sends no reach, so it differs from any reach now.
+    let reset = after.is_some()
         || client_reach != Some(&fingerprint)
         || changes.version < since
         || changes.changed.len() > MAX_INCREMENT
