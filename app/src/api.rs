@@ -3,7 +3,7 @@
 use domain::api::{
     API_BASE, AcceptInvitation, Me, NodeList, Problem, SignInRequest, TokenCreated, TokenList,
 };
-use domain::sync::{PullResponse, PushRequest, PushResponse};
+use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
@@ -134,7 +134,7 @@ pub async fn nodes() -> Result<NodeList, ApiError> {
 }
 
 /// Sends queued mutations; answers their outcomes.
-pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiError> {
+pub async fn push(request: &PushRequest<OfflineCommand>) -> Result<PushResponse, ApiError> {
     let request = with_credentials(Request::post(&url("/sync/push"))).json(request);
     read(send(request).await?).await
 }

@@ -5,14 +5,14 @@
 //! pushed when the network allows. Pulls bring the rows the person may see now; the pending
 //! changes are predicted again on top of them.
 
+use domain::UserId;
 use domain::api::{Me, UserSummary};
-use domain::sync::{PullResponse, Replica};
-use domain::{Command, UserId};
+use domain::sync::{OfflineCommand, PullResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-use crate::store::{DB_NAME, Store};
+use crate::store::{DB_NAME, Replica, Store};
 
 /// How fresh the shown data is.
 #[derive(Clone, Debug, PartialEq)]
@@ -136,7 +136,7 @@ impl AppState {
     }
 
     /// Queues a change: saved durably first, then shown with its predicted effect, then sent.
-    pub async fn change(self, command: Command) {
+    pub async fn change(self, command: OfflineCommand) {
         let mutation = self
             .replica
             .try_update(|r| r.enqueue(command))

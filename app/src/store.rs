@@ -5,7 +5,12 @@
 //! ran any older build is brought forward in order.
 
 use domain::api::{Me, UserSummary};
-use domain::sync::{Mutation, PushResponse, Refused, Replica};
+use domain::sync::{OfflineCommand, PushResponse};
+
+/// The replica the console keeps: its queue carries only the changes it makes offline.
+pub type Replica = domain::sync::Replica<OfflineCommand>;
+type Mutation = domain::sync::Mutation<OfflineCommand>;
+type Refused = domain::sync::Refused<OfflineCommand>;
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
@@ -28,7 +33,8 @@ pub enum Version {
     /// `meta` (the signed-in person) and `users` (keyed by id).
     V1 = 1,
     /// Offline changes: `queue` (pending mutations) and `refused` (the ones the Worker
-    /// refused, kept to show why), both keyed by mutation id; `meta` gains the sync state.
+    /// refused, kept to show why), both keyed by mutation id and kept as JSON text; `meta`
+    /// gains the sync state.
     V2 = 2,
 }
 
@@ -70,6 +76,17 @@ struct SyncMeta {
 struct Queued {
     seq: u64,
     mutation: Mutation,
+}
+
+// Queued and refused mutations are kept as JSON text: the commands they carry are already
+// written as JSON for the Worker, and a second encoding of every command would cost the app's
+// WASM size for nothing.
+fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError(e.to_string()))
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError(e.to_string()))
 }
 
 /// Why the local store failed.
@@ -217,18 +234,26 @@ impl Store {
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
-        let mut queued: Vec<Queued> = tx
+        let queued: Vec<String> = tx
             .object_store(QUEUE)?
             .get_all()
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
+        let mut queued: Vec<Queued> = queued
+            .iter()
+            .map(|q| from_json(q))
+            .collect::<Result<_, _>>()?;
         queued.sort_by_key(|q| q.seq);
-        let mut refused: Vec<(u64, Refused)> = tx
+        let refused: Vec<String> = tx
             .object_store(REFUSED)?
             .get_all()
             .serde()?
             .await?
+            .collect::<Result<_, _>>()?;
+        let mut refused: Vec<(u64, Refused)> = refused
+            .iter()
+            .map(|r| from_json(r))
             .collect::<Result<_, _>>()?;
         refused.sort_by_key(|(seq, _)| *seq);
         Ok(Some(Replica {
@@ -273,7 +298,7 @@ impl Store {
             mutation: mutation.clone(),
         };
         tx.object_store(QUEUE)?
-            .put(queued)
+            .put(to_json(&queued)?)
             .with_key(mutation.id.clone())
             .serde()?;
         tx.commit().await?;
@@ -298,7 +323,7 @@ impl Store {
         }
         for (seq, refusal) in replica.refused.iter().enumerate() {
             refused
-                .put((seq as u64, refusal))
+                .put(to_json(&(seq as u64, refusal))?)
                 .with_key(refusal.mutation.id.clone())
                 .serde()?;
         }

@@ -1,10 +1,11 @@
 //! The IndexedDB store, in headless Chromium: a fresh database per test.
 #![cfg(target_arch = "wasm32")]
 
+use app::store::Replica;
 use app::store::{Store, Version};
 use domain::api::{AgencySummary, Me, Problem, RoleAtNode, UserSummary};
-use domain::sync::{Outcome, PullResponse, PushResponse, PushResult, Replica};
-use domain::{Command, UserId, UserState};
+use domain::sync::{OfflineCommand, Outcome, PullResponse, PushResponse, PushResult};
+use domain::{UserId, UserState};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -162,7 +163,7 @@ async fn a_queued_change_and_the_sync_state_survive_closing_the_store() {
         );
         store.save_pull(&replica, true, &[], &[]).await.unwrap();
         for user in ["a", "b"] {
-            let mutation = replica.enqueue(Command::Suspend {
+            let mutation = replica.enqueue(OfflineCommand::Suspend {
                 user: UserId(user.into()),
             });
             store.save_queued(&replica, &mutation).await.unwrap();
@@ -189,11 +190,11 @@ async fn answered_changes_leave_the_queue_and_refusals_stay_until_dismissed() {
     let mut replica = Replica::new("client-1");
     pulled(&mut replica, 1, true, vec![user("a", "A")], &[]);
     store.save_pull(&replica, true, &[], &[]).await.unwrap();
-    let applied = replica.enqueue(Command::Suspend {
+    let applied = replica.enqueue(OfflineCommand::Suspend {
         user: UserId("a".into()),
     });
     store.save_queued(&replica, &applied).await.unwrap();
-    let refused = replica.enqueue(Command::Suspend {
+    let refused = replica.enqueue(OfflineCommand::Suspend {
         user: UserId("zz".into()),
     });
     store.save_queued(&replica, &refused).await.unwrap();

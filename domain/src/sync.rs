@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{Problem, UserSummary};
 use crate::decide::{Command, Event};
+use crate::email::Email;
+use crate::input::Name;
 use crate::snapshot::Snapshot;
 use crate::user::{UserId, UserState};
 
@@ -28,21 +30,23 @@ pub const PULL_PAGE: u32 = 1_000;
 /// An incremental pull naming more changed people than this answers a reset instead.
 pub const MAX_INCREMENT: usize = 1_000;
 
-/// One change a client asks for, with the id the client gave it.
+/// One change a client asks for, with the id the client gave it. The Worker reads any
+/// [`Command`]; a client may carry a smaller set of its own ([`OfflineCommand`]), written the
+/// same way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mutation {
+pub struct Mutation<C = Command> {
     /// Unique for this client; the Worker answers a repeated id with the first outcome.
     pub id: String,
-    pub command: Command,
+    pub command: C,
 }
 
 /// `POST /api/v1/sync/push`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PushRequest {
+pub struct PushRequest<C = Command> {
     /// The client's own id, made once per browser and person.
     pub client: String,
-    pub mutations: Vec<Mutation>,
+    pub mutations: Vec<Mutation<C>>,
 }
 
 /// What became of one mutation.
@@ -152,9 +156,47 @@ pub fn reach_fingerprint<'a>(nodes: impl IntoIterator<Item = &'a str>) -> String
     format!("{hash:016x}")
 }
 
-impl Command {
-    /// The person whose row in the user list the command changes, if it changes one.
-    pub fn target_user(&self) -> Option<&UserId> {
+/// What a client needs of the changes it queues: their predicted effect on the rows, and
+/// whose row they change.
+pub trait Change: Clone {
+    /// The person whose row in the user list the change is about, if any.
+    fn target_user(&self) -> Option<&UserId>;
+    /// What the person sees of the change while it is pending: its predicted effect on the
+    /// rows. Changes with no effect on the user list change nothing here.
+    fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>);
+}
+
+fn set_state(
+    rows: &mut BTreeMap<UserId, UserSummary>,
+    user: &UserId,
+    from: UserState,
+    to: UserState,
+) {
+    if let Some(row) = rows.get_mut(user)
+        && row.state == from
+    {
+        row.state = to;
+    }
+}
+
+fn rename(
+    rows: &mut BTreeMap<UserId, UserSummary>,
+    user: &UserId,
+    name: Option<&Name>,
+    email: Option<&Email>,
+) {
+    if let Some(row) = rows.get_mut(user) {
+        if let Some(name) = name {
+            row.name = name.as_str().to_owned();
+        }
+        if let Some(email) = email {
+            row.email = email.as_str().to_owned();
+        }
+    }
+}
+
+impl Change for Command {
+    fn target_user(&self) -> Option<&UserId> {
         match self {
             Command::Suspend { user }
             | Command::Unsuspend { user }
@@ -163,54 +205,80 @@ impl Command {
             _ => None,
         }
     }
+
+    fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>) {
+        match self {
+            Command::Suspend { user } => {
+                set_state(rows, user, UserState::Active, UserState::Suspended)
+            }
+            Command::Unsuspend { user } => {
+                set_state(rows, user, UserState::Suspended, UserState::Active)
+            }
+            Command::EditProfile { user, name, email } => {
+                rename(rows, user, name.as_ref(), email.as_ref())
+            }
+            Command::Delete { user, .. } => {
+                rows.remove(user);
+            }
+            _ => {}
+        }
+    }
 }
 
-/// What the person sees of a mutation that is still pending: its predicted effect on one row.
-/// Commands with no effect on the user list change nothing here.
-pub fn predict(rows: &mut BTreeMap<UserId, UserSummary>, command: &Command) {
-    match command {
-        Command::Suspend { user } => {
-            if let Some(row) = rows.get_mut(user)
-                && row.state == UserState::Active
-            {
-                row.state = UserState::Suspended;
+/// The changes the console makes offline: a subset of [`Command`], written exactly as the
+/// Worker reads a `Command`. The app carries this and not `Command`, whose reading (every
+/// command, agent settings, time zones) would more than double its WASM size.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum OfflineCommand {
+    Suspend {
+        user: UserId,
+    },
+    Unsuspend {
+        user: UserId,
+    },
+    EditProfile {
+        user: UserId,
+        name: Option<Name>,
+        email: Option<Email>,
+    },
+}
+
+impl Change for OfflineCommand {
+    fn target_user(&self) -> Option<&UserId> {
+        match self {
+            OfflineCommand::Suspend { user }
+            | OfflineCommand::Unsuspend { user }
+            | OfflineCommand::EditProfile { user, .. } => Some(user),
+        }
+    }
+
+    fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>) {
+        match self {
+            OfflineCommand::Suspend { user } => {
+                set_state(rows, user, UserState::Active, UserState::Suspended)
+            }
+            OfflineCommand::Unsuspend { user } => {
+                set_state(rows, user, UserState::Suspended, UserState::Active)
+            }
+            OfflineCommand::EditProfile { user, name, email } => {
+                rename(rows, user, name.as_ref(), email.as_ref())
             }
         }
-        Command::Unsuspend { user } => {
-            if let Some(row) = rows.get_mut(user)
-                && row.state == UserState::Suspended
-            {
-                row.state = UserState::Active;
-            }
-        }
-        Command::EditProfile { user, name, email } => {
-            if let Some(row) = rows.get_mut(user) {
-                if let Some(name) = name {
-                    row.name = name.as_str().to_owned();
-                }
-                if let Some(email) = email {
-                    row.email = email.as_str().to_owned();
-                }
-            }
-        }
-        Command::Delete { user, .. } => {
-            rows.remove(user);
-        }
-        _ => {}
     }
 }
 
 /// A mutation the Worker refused, kept to show the person why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Refused {
-    pub mutation: Mutation,
+pub struct Refused<C = Command> {
+    pub mutation: Mutation<C>,
     pub problem: Problem,
 }
 
 /// The client's side of sync. Everything in it is what the app saves: rows, version, reach
 /// fingerprint, queue and refusals; nothing else is needed to pick up after being killed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Replica {
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replica<C = Command> {
     /// The client's id, sent with every push.
     pub client: String,
     /// The agency version the rows are at; 0 before the first pull.
@@ -222,14 +290,29 @@ pub struct Replica {
     /// A reset in progress: the rows of its pages so far, and the version it brings.
     pub staging: Option<(u64, BTreeMap<UserId, UserSummary>)>,
     /// Mutations not yet answered, oldest first.
-    pub pending: Vec<Mutation>,
+    pub pending: Vec<Mutation<C>>,
     /// Mutations the Worker refused, newest last.
-    pub refused: Vec<Refused>,
+    pub refused: Vec<Refused<C>>,
     /// How many mutations this client has made, for their ids.
     pub made: u64,
 }
 
-impl Replica {
+impl<C> Default for Replica<C> {
+    fn default() -> Self {
+        Replica {
+            client: String::new(),
+            version: 0,
+            reach: None,
+            rows: BTreeMap::new(),
+            staging: None,
+            pending: Vec::new(),
+            refused: Vec::new(),
+            made: 0,
+        }
+    }
+}
+
+impl<C: Change> Replica<C> {
     /// A replica for a new client.
     pub fn new(client: impl Into<String>) -> Self {
         Replica {
@@ -239,7 +322,7 @@ impl Replica {
     }
 
     /// Queues a command; answers the mutation (with its fresh id) to save before showing it.
-    pub fn enqueue(&mut self, command: Command) -> Mutation {
+    pub fn enqueue(&mut self, command: C) -> Mutation<C> {
         self.made += 1;
         let mutation = Mutation {
             id: format!("{}-{}", self.client, self.made),
@@ -254,7 +337,7 @@ impl Replica {
     pub fn view(&self) -> Vec<UserSummary> {
         let mut rows = self.rows.clone();
         for mutation in &self.pending {
-            predict(&mut rows, &mutation.command);
+            mutation.command.predict(&mut rows);
         }
         let mut out: Vec<UserSummary> = rows.into_values().collect();
         out.sort_by(|a, b| {
@@ -267,7 +350,7 @@ impl Replica {
     }
 
     /// The push to send now, if anything is pending.
-    pub fn push_request(&self) -> Option<PushRequest> {
+    pub fn push_request(&self) -> Option<PushRequest<C>> {
         (!self.pending.is_empty()).then(|| PushRequest {
             client: self.client.clone(),
             mutations: self.pending.iter().take(MAX_PUSH).cloned().collect(),
@@ -375,7 +458,7 @@ mod tests {
 
     #[test]
     fn a_pending_change_shows_until_answered_and_a_refusal_undoes_it() {
-        let mut replica = Replica::new("c1");
+        let mut replica: Replica = Replica::new("c1");
         replica.on_pull(
             pull(3, true, vec![row("u1", "Ann", UserState::Active)], &[]),
             None,
@@ -412,7 +495,7 @@ mod tests {
 
     #[test]
     fn increments_upsert_and_remove_and_pending_changes_rebase_onto_them() {
-        let mut replica = Replica::new("c1");
+        let mut replica: Replica = Replica::new("c1");
         replica.on_pull(
             pull(
                 1,
@@ -446,7 +529,7 @@ mod tests {
 
     #[test]
     fn a_paged_reset_replaces_the_rows_only_when_its_last_page_arrives() {
-        let mut replica = Replica::new("c1");
+        let mut replica: Replica = Replica::new("c1");
         let old = pull(1, true, vec![row("old", "Old", UserState::Active)], &[]);
         replica.on_pull(old, None);
         let mut first = pull(5, true, vec![row("gone", "Gone", UserState::Active)], &[]);
@@ -466,6 +549,44 @@ mod tests {
             replica.version, 5,
             "a reset is at the version of its first page"
         );
+    }
+
+    #[test]
+    fn an_offline_command_is_written_exactly_as_the_command_the_worker_reads() {
+        let user = UserId("u1".into());
+        let pairs = [
+            (
+                OfflineCommand::Suspend { user: user.clone() },
+                Command::Suspend { user: user.clone() },
+            ),
+            (
+                OfflineCommand::Unsuspend { user: user.clone() },
+                Command::Unsuspend { user: user.clone() },
+            ),
+            (
+                OfflineCommand::EditProfile {
+                    user: user.clone(),
+                    name: Some(Name::parse("Ann Lee").unwrap()),
+                    email: None,
+                },
+                Command::EditProfile {
+                    user: user.clone(),
+                    name: Some(Name::parse("Ann Lee").unwrap()),
+                    email: None,
+                },
+            ),
+        ];
+        for (offline, command) in pairs {
+            let json = serde_json::to_value(&offline).unwrap();
+            assert_eq!(json, serde_json::to_value(&command).unwrap());
+            let read: Command = serde_json::from_value(json).unwrap();
+            assert_eq!(read, command);
+            let mut a = BTreeMap::from([(user.clone(), row("u1", "Al", UserState::Active))]);
+            let mut b = a.clone();
+            offline.predict(&mut a);
+            command.predict(&mut b);
+            assert_eq!(a, b, "the same prediction");
+        }
     }
 
     #[test]

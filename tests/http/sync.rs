@@ -5,8 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::api::UserSummary;
-use domain::sync::{Outcome, PullResponse, PushResponse, Replica};
-use domain::{Command, Name, UserId, UserState};
+use domain::sync::{OfflineCommand, Outcome, PullResponse, PushResponse};
+use domain::{Name, UserId, UserState};
+
+/// The replica exactly as the console keeps it.
+type Replica = domain::sync::Replica<OfflineCommand>;
 use serde_json::{Value, json};
 use switchboard_tests::sync_agency::{self, ACCOUNTS, agent, manager, manager_email};
 use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
@@ -237,7 +240,7 @@ fn three_offline_clients_converge_on_what_each_may_see() {
                 }
                 let target = agents[rng.below(agents.len())];
                 let command = match (rng.below(3), target.state) {
-                    (0, _) => Command::EditProfile {
+                    (0, _) => OfflineCommand::EditProfile {
                         user: target.id.clone(),
                         name: Some(
                             Name::parse(&format!("Agent {} {}", target.id.0, rng.below(1000)))
@@ -245,10 +248,10 @@ fn three_offline_clients_converge_on_what_each_may_see() {
                         ),
                         email: None,
                     },
-                    (_, UserState::Suspended) => Command::Unsuspend {
+                    (_, UserState::Suspended) => OfflineCommand::Unsuspend {
                         user: target.id.clone(),
                     },
-                    _ => Command::Suspend {
+                    _ => OfflineCommand::Suspend {
                         user: target.id.clone(),
                     },
                 };
@@ -261,12 +264,12 @@ fn three_offline_clients_converge_on_what_each_may_see() {
             40..=49 => {
                 let client = &mut clients[c];
                 let command = if rng.below(2) == 0 {
-                    Command::Suspend {
+                    OfflineCommand::Suspend {
                         user: client.person.clone(),
                     }
                 } else {
                     let other = (c + 2) % 3;
-                    Command::Suspend {
+                    OfflineCommand::Suspend {
                         user: UserId(agent(other, rng.below(3))),
                     }
                 };

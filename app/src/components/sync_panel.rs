@@ -1,4 +1,4 @@
-use domain::sync::Refused;
+use domain::sync::{OfflineCommand, Refused};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -28,7 +28,7 @@ pub fn SyncPanel() -> impl IntoView {
             </p>
         </Show>
         <ul class="refusals" data-testid="refusals">
-            <For each=refused key=|r: &Refused| r.mutation.id.clone() let(refusal)>
+            <For each=refused key=refusal_key let(refusal)>
                 {
                     let id = refusal.mutation.id.clone();
                     view! {
@@ -49,9 +49,14 @@ pub fn SyncPanel() -> impl IntoView {
     }
 }
 
+type Refusal = Refused<OfflineCommand>;
+
+fn refusal_key(refusal: &Refusal) -> String {
+    refusal.mutation.id.clone()
+}
+
 /// The refused change in words, naming the person by the name the list shows.
-fn describe(state: AppState, refusal: &Refused) -> String {
-    use domain::Command;
+fn describe(state: AppState, refusal: &Refusal) -> String {
     let name = |user: &domain::UserId| {
         state.replica.with_untracked(|r| {
             r.rows
@@ -60,10 +65,8 @@ fn describe(state: AppState, refusal: &Refused) -> String {
         })
     };
     match &refusal.mutation.command {
-        Command::Suspend { user } => format!("Suspending {}", name(user)),
-        Command::Unsuspend { user } => format!("Unsuspending {}", name(user)),
-        Command::EditProfile { user, .. } => format!("Editing {}", name(user)),
-        Command::Delete { user, .. } => format!("Deleting {}", name(user)),
-        _ => "A change".to_owned(),
+        OfflineCommand::Suspend { user } => format!("Suspending {}", name(user)),
+        OfflineCommand::Unsuspend { user } => format!("Unsuspending {}", name(user)),
+        OfflineCommand::EditProfile { user, .. } => format!("Editing {}", name(user)),
     }
 }

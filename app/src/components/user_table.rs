@@ -1,7 +1,8 @@
 use std::collections::BTreeSet;
 
 use domain::api::UserSummary;
-use domain::{Capability, Command, UserId, UserState};
+use domain::sync::OfflineCommand;
+use domain::{Capability, UserId, UserState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -90,13 +91,13 @@ fn action(state: AppState, user: &UserSummary) -> Option<impl IntoView + use<>> 
     let (label, command) = match user.state {
         UserState::Active => (
             "Suspend",
-            Command::Suspend {
+            OfflineCommand::Suspend {
                 user: user.id.clone(),
             },
         ),
         UserState::Suspended => (
             "Unsuspend",
-            Command::Unsuspend {
+            OfflineCommand::Unsuspend {
                 user: user.id.clone(),
             },
         ),

@@ -1,4 +1,5 @@
 use domain::api::UserSummary;
+use domain::sync::Change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
