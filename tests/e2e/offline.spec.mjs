@@ -37,6 +37,16 @@ test("a change made offline survives a reload and is confirmed when the network 
   await expect(morgan.getByTestId("user-state")).toHaveText(after);
   await expect(page.getByTestId("sync-state")).toHaveText("Offline — showing saved data");
 
+  // Signing out now would lose the change: the console asks first, and "cancel" keeps it.
+  let asked = "";
+  page.once("dialog", async (dialog) => {
+    asked = dialog.message();
+    await dialog.dismiss();
+  });
+  await page.getByTestId("sign-out").click();
+  await expect.poll(() => asked).toContain("will be lost");
+  await expect(page.getByTestId("pending-count")).toHaveText("1 change waiting to sync");
+
   await context.setOffline(false);
   await expect(page.getByTestId("pending-count")).toHaveCount(0);
   await expect(page.getByTestId("sync-state")).toHaveText("Up to date");

@@ -19,7 +19,20 @@ pub fn Users() -> impl IntoView {
     let state = expect_context::<AppState>();
     let agency = move || state.me.get().map(|me| me.agency.name).unwrap_or_default();
     let who = move || state.me.get().map(|me| me.name).unwrap_or_default();
-    let sign_out = move |_| spawn_local(state.sign_out());
+    // Signing out forgets this browser's data, queued changes too: never without asking.
+    let sign_out = move |_| {
+        let waiting = state.replica.with_untracked(|r| r.pending.len());
+        let sure = waiting == 0
+            || web_sys::window().is_some_and(|w| {
+                w.confirm_with_message(&format!(
+                    "{waiting} change(s) have not reached Switchboard yet and will be lost. Sign out anyway?"
+                ))
+                .unwrap_or(false)
+            });
+        if sure {
+            spawn_local(state.sign_out());
+        }
+    };
     // The list draws at most SHOWN rows: a phone stays quick with an agency of 10,000.
     let search = RwSignal::new(String::new());
     // How many match, and the first SHOWN of them: no copy of the whole list.
