@@ -182,12 +182,7 @@ impl Store {
         let store = tx.object_store(USERS)?;
         let mut users: Vec<UserSummary> =
             store.get_all().serde()?.await?.collect::<Result<_, _>>()?;
-        users.sort_by(|a, b| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        users.sort_by(UserSummary::list_order);
         Ok(users)
     }
 

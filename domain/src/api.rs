@@ -99,6 +99,17 @@ pub struct UserSummary {
     pub roles: Vec<RoleAtNode>,
 }
 
+impl UserSummary {
+    /// The order of the user list: by name regardless of case, then by id (as the Worker's
+    /// `sort=name` answers it).
+    pub fn list_order(a: &UserSummary, b: &UserSummary) -> std::cmp::Ordering {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    }
+}
+
 /// `GET /api/v1/users`: one page of the users the caller may see.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersPage {

@@ -166,35 +166,6 @@ pub trait Change: Clone {
     fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>);
 }
 
-fn set_state(
-    rows: &mut BTreeMap<UserId, UserSummary>,
-    user: &UserId,
-    from: UserState,
-    to: UserState,
-) {
-    if let Some(row) = rows.get_mut(user)
-        && row.state == from
-    {
-        row.state = to;
-    }
-}
-
-fn rename(
-    rows: &mut BTreeMap<UserId, UserSummary>,
-    user: &UserId,
-    name: Option<&Name>,
-    email: Option<&Email>,
-) {
-    if let Some(row) = rows.get_mut(user) {
-        if let Some(name) = name {
-            row.name = name.as_str().to_owned();
-        }
-        if let Some(email) = email {
-            row.email = email.as_str().to_owned();
-        }
-    }
-}
-
 impl Change for Command {
     fn target_user(&self) -> Option<&UserId> {
         match self {
@@ -208,14 +179,24 @@ impl Change for Command {
 
     fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>) {
         match self {
-            Command::Suspend { user } => {
-                set_state(rows, user, UserState::Active, UserState::Suspended)
-            }
-            Command::Unsuspend { user } => {
-                set_state(rows, user, UserState::Suspended, UserState::Active)
+            Command::Suspend { user } | Command::Unsuspend { user } => {
+                let (from, to) = match self {
+                    Command::Suspend { .. } => (UserState::Active, UserState::Suspended),
+                    _ => (UserState::Suspended, UserState::Active),
+                };
+                if let Some(row) = rows.get_mut(user).filter(|row| row.state == from) {
+                    row.state = to;
+                }
             }
             Command::EditProfile { user, name, email } => {
-                rename(rows, user, name.as_ref(), email.as_ref())
+                if let Some(row) = rows.get_mut(user) {
+                    if let Some(name) = name {
+                        row.name = name.as_str().to_owned();
+                    }
+                    if let Some(email) = email {
+                        row.email = email.as_str().to_owned();
+                    }
+                }
             }
             Command::Delete { user, .. } => {
                 rows.remove(user);
@@ -244,6 +225,18 @@ pub enum OfflineCommand {
     },
 }
 
+impl From<OfflineCommand> for Command {
+    fn from(command: OfflineCommand) -> Command {
+        match command {
+            OfflineCommand::Suspend { user } => Command::Suspend { user },
+            OfflineCommand::Unsuspend { user } => Command::Unsuspend { user },
+            OfflineCommand::EditProfile { user, name, email } => {
+                Command::EditProfile { user, name, email }
+            }
+        }
+    }
+}
+
 impl Change for OfflineCommand {
     fn target_user(&self) -> Option<&UserId> {
         match self {
@@ -253,18 +246,9 @@ impl Change for OfflineCommand {
         }
     }
 
+    /// Exactly what the [`Command`] it stands for predicts.
     fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>) {
-        match self {
-            OfflineCommand::Suspend { user } => {
-                set_state(rows, user, UserState::Active, UserState::Suspended)
-            }
-            OfflineCommand::Unsuspend { user } => {
-                set_state(rows, user, UserState::Suspended, UserState::Active)
-            }
-            OfflineCommand::EditProfile { user, name, email } => {
-                rename(rows, user, name.as_ref(), email.as_ref())
-            }
-        }
+        Command::from(self.clone()).predict(rows);
     }
 }
 
@@ -340,12 +324,7 @@ impl<C: Change> Replica<C> {
             mutation.command.predict(&mut rows);
         }
         let mut out: Vec<UserSummary> = rows.into_values().collect();
-        out.sort_by(|a, b| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        out.sort_by(UserSummary::list_order);
         out
     }
 

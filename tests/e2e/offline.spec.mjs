@@ -125,20 +125,7 @@ test("another person signing in on the same browser never sees the previous one'
   await expect(app.userRows()).toHaveCount(15);
   await page.getByTestId("sign-out").click();
   await expect(page.getByTestId("sign-in-form")).toBeVisible();
-  const saved = await page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("switchboard");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const names = ["meta", "users", "queue", "refused"];
-          const tx = open.result.transaction(names);
-          const counts = names.map((name) => tx.objectStore(name).count());
-          tx.oncomplete = () => resolve(counts.map((c) => c.result));
-        };
-      }),
-  );
-  expect(saved, "meta, users, queue and refusals are empty").toEqual([0, 0, 0, 0]);
+  expect(await app.savedCounts(), "meta, users, queue and refusals are empty").toEqual([0, 0, 0, 0]);
   await app.signIn(NOOR.email, NOOR.password);
   await expect(page.getByTestId("signed-in-as")).toHaveText("Noor Haddad");
   await expect(page.getByTestId("sync-state")).toHaveText("Up to date");

@@ -62,20 +62,7 @@ test("signing out clears the saved data", async ({ page }) => {
   await expect(page.getByTestId("sign-in-form")).toBeVisible();
 
   // Nothing of the previous person stays in the browser's store.
-  const saved = await page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("switchboard");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction(["meta", "users"]);
-          const meta = tx.objectStore("meta").count();
-          const users = tx.objectStore("users").count();
-          tx.oncomplete = () => resolve({ meta: meta.result, users: users.result });
-        };
-      }),
-  );
-  expect(saved).toEqual({ meta: 0, users: 0 });
+  expect(await app.savedCounts(), "meta, users, queue and refusals are empty").toEqual([0, 0, 0, 0]);
   await page.reload();
   await expect(page.getByTestId("sign-in-form")).toBeVisible();
   await app.expectNoPageErrors();

@@ -403,9 +403,11 @@ fn three_offline_clients_converge_on_what_each_may_see() {
             "client of {} converged",
             client.person.0
         );
+        let mut listed: Vec<UserSummary> = server.values().cloned().collect();
+        listed.sort_by(UserSummary::list_order);
         assert_eq!(
             client.replica.view(),
-            server.values().cloned().collect::<Vec<_>>().tap_sort(),
+            listed,
             "nothing pending remains in the view"
         );
         applied_total += applied.len();
@@ -425,22 +427,6 @@ fn three_offline_clients_converge_on_what_each_may_see() {
         Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
             .cookie(&admin)
             .send();
-    }
-}
-
-trait TapSort {
-    fn tap_sort(self) -> Self;
-}
-
-impl TapSort for Vec<UserSummary> {
-    fn tap_sort(mut self) -> Self {
-        self.sort_by(|a, b| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        self
     }
 }
 

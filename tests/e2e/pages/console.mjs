@@ -23,6 +23,23 @@ export class Console {
     return this.page.getByTestId("user-row");
   }
 
+  // How many records each of the console's IndexedDB stores holds, in this order.
+  async savedCounts(stores = ["meta", "users", "queue", "refused"]) {
+    return this.page.evaluate(
+      (names) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open("switchboard");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(names);
+            const counts = names.map((name) => tx.objectStore(name).count());
+            tx.oncomplete = () => resolve(counts.map((count) => count.result));
+          };
+        }),
+      stores,
+    );
+  }
+
   async expectNoPageErrors() {
     expect(this.errors, "errors thrown in the page").toEqual([]);
   }

@@ -41,6 +41,15 @@ pub(super) fn reach_or_refuse<'s>(
     Ok(reach)
 }
 
+/// The nodes where the caller may see people (R1), or the R10 refusal when nowhere.
+pub(super) fn people_reach<'s>(
+    snapshot: &'s domain::Snapshot,
+    user: &UserId,
+    now: domain::Millis,
+) -> Result<Vec<&'s str>, ApiError> {
+    reach_or_refuse(snapshot, user, Capability::UsersView, now, "R10")
+}
+
 /// Whether the reach the page's SQL derives from the person's grants (the nodes of their
 /// current grants of a role with `users.view`) covers exactly the nodes of `domain`'s reach.
 pub(super) fn sql_reach_is(
@@ -161,13 +170,7 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         _ => Ok(vec![]),
     })
     .await?;
-    let reach = reach_or_refuse(
-        &snapshot,
-        &actor.user_id,
-        Capability::UsersView,
-        ctx.now,
-        "R10",
-    )?;
+    let reach = people_reach(&snapshot, &actor.user_id, ctx.now)?;
     let rows = if sent_with_load && sql_reach_is(&snapshot, &actor.user_id, &reach, ctx.now) {
         users::page_rows(extra.first().and_then(|d| d.as_deref()))?
     } else {
@@ -370,13 +373,7 @@ pub async fn pending(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     filter.state = Some(UserState::Invited);
     filter.sort = Sort::Created;
     let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
-    let reach = reach_or_refuse(
-        &snapshot,
-        &actor.user_id,
-        Capability::UsersView,
-        ctx.now,
-        "R10",
-    )?;
+    let reach = people_reach(&snapshot, &actor.user_id, ctx.now)?;
     let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
     let mut out: Vec<serde_json::Value> = Vec::new();
     for row in &rows {

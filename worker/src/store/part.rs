@@ -75,32 +75,37 @@ pub enum Who<'a> {
 /// index, so the rows read follow what was named, not the agency's size. Only the terms a
 /// decision names are written, so SQLite plans (and D1 prepares) no more than it runs.
 fn wanted_sql(needs: &Needs) -> String {
-    let mut terms = vec!["SELECT value FROM p, json_each(p.users)"];
-    if !needs.grants.is_empty() {
-        terms.push(
+    let named = [
+        (
+            !needs.grants.is_empty(),
             "SELECT g.user_id FROM p CROSS JOIN json_each(p.grants) j
                 CROSS JOIN grants g ON g.id = j.value WHERE g.agency_id = p.agency",
-        );
-    }
-    if !needs.holders_of.is_empty() {
-        terms.push(
+        ),
+        (
+            !needs.holders_of.is_empty(),
             "SELECT g.user_id FROM p CROSS JOIN json_each(p.holders_of) j
                 CROSS JOIN grants g ON g.agency_id = p.agency AND g.role_kind = 'custom'
                     AND g.role = j.value",
-        );
-    }
-    if !needs.contents_of.is_empty() {
-        terms.push(
+        ),
+        (
+            !needs.contents_of.is_empty(),
             "SELECT g.user_id FROM p CROSS JOIN json_each(p.contents_of) j
                 CROSS JOIN grants g ON g.agency_id = p.agency AND g.node_id = j.value",
-        );
-    }
-    if !needs.emails.is_empty() {
-        terms.push(
+        ),
+        (
+            !needs.emails.is_empty(),
             "SELECT u.id FROM p CROSS JOIN json_each(p.emails) j
                 CROSS JOIN users u ON u.email = j.value WHERE u.agency_id = p.agency",
-        );
-    }
+        ),
+    ];
+    let terms: Vec<&str> = std::iter::once("SELECT value FROM p, json_each(p.users)")
+        .chain(
+            named
+                .iter()
+                .filter(|(wanted, _)| *wanted)
+                .map(|(_, sql)| *sql),
+        )
+        .collect();
     // D1 allows five terms in a compound SELECT; the numbers' owners join in `wanted_all`.
     let mut sql = format!("wanted(id) AS ({}),\n", terms.join("\n UNION "));
     // DISTINCT: with one term nothing else removes the caller named twice.
