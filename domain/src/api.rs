@@ -89,6 +89,13 @@ pub struct RoleAtNode {
     pub ends_at: Option<i64>,
 }
 
+impl RoleAtNode {
+    /// The order a person's roles are listed in: by node name, then role name, then grant.
+    pub fn list_order(a: &RoleAtNode, b: &RoleAtNode) -> std::cmp::Ordering {
+        (&a.node, &a.role, &a.grant).cmp(&(&b.node, &b.role, &b.grant))
+    }
+}
+
 /// One row of the user list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct UserSummary {

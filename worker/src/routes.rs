@@ -74,7 +74,10 @@ pub async fn handle(req: Request, env: &Env) -> worker::Result<Response> {
         headers.set("X-D1-Round-Trips", &meter.round_trips.to_string())?;
         headers.set("X-D1-Rows-Read", &meter.rows_read.to_string())?;
         headers.set("X-D1-Rows-Written", &meter.rows_written.to_string())?;
-        headers.set("Server-Timing", &format!("d1;dur={:.1}", meter.waited_ms))?;
+        headers.set(
+            "Server-Timing",
+            &format!("d1;dur={:.1}, sql;dur={:.2}", meter.waited_ms, meter.sql_ms),
+        )?;
     }
     Ok(response)
 }

@@ -17,6 +17,8 @@ struct Sample {
     micros: Vec<u64>,
     trips: Vec<u64>,
     rows: Vec<u64>,
+    /// Microseconds D1 says it spent on the SQL (`Server-Timing: sql`).
+    sql: Vec<u64>,
 }
 
 impl Sample {
@@ -25,6 +27,7 @@ impl Sample {
             micros: Vec::new(),
             trips: Vec::new(),
             rows: Vec::new(),
+            sql: Vec::new(),
         }
     }
 
@@ -115,6 +118,14 @@ impl Client {
         sample.micros.push(elapsed);
         sample.trips.push(header("x-d1-round-trips"));
         sample.rows.push(header("x-d1-rows-read"));
+        let sql_ms: f64 = response
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').find_map(|m| m.trim().strip_prefix("sql;dur=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0);
+        sample.sql.push((sql_ms * 1000.0) as u64);
         serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
     }
 }
@@ -199,8 +210,15 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     println!(
-        "{:<34} {:>9} {:>9} {:>10} {:>10} {:>12} {:>10}",
-        "request", "p50 ms", "p95 ms", "p50/floor", "p95/floor", "round trips", "rows read"
+        "{:<34} {:>9} {:>9} {:>10} {:>10} {:>12} {:>10} {:>11}",
+        "request",
+        "p50 ms",
+        "p95 ms",
+        "p50/floor",
+        "p95/floor",
+        "round trips",
+        "rows read",
+        "SQL mean ms"
     );
     let line = |name: &str, s: &Sample| {
         let (p50, p95) = (
@@ -208,7 +226,7 @@ fn main() {
             Sample::percentile(&s.micros, 95.0),
         );
         println!(
-            "{:<34} {:>9.2} {:>9.2} {:>9.2}× {:>9.2}× {:>12} {:>10}",
+            "{:<34} {:>9.2} {:>9.2} {:>9.2}× {:>9.2}× {:>12} {:>10} {:>11.2}",
             name,
             ms(p50),
             ms(p95),
@@ -216,6 +234,7 @@ fn main() {
             p95 as f64 / floor_p95 as f64,
             s.trips.iter().max().copied().unwrap_or(0),
             Sample::percentile(&s.rows, 50.0),
+            ms(s.sql.iter().sum::<u64>() / (s.sql.len().max(1) as u64)),
         );
     };
     line("no-op route (the floor)", &floor);
@@ -224,5 +243,9 @@ fn main() {
         line(&format!("one user, {}", a.label), &a.one);
         line(&format!("grant change, {}", a.label), &a.grant);
     }
-    println!("round trips: the most any request of that kind took; rows read: the median.");
+    println!(
+        "round trips: the most any request of that kind took; rows read: the median; SQL: the \
+         time D1 reports preparing and running the statements (whole milliseconds, so the mean), \
+         part of each request's time."
+    );
 }

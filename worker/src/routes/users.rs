@@ -197,7 +197,8 @@ pub(super) fn summaries(rows: Vec<PageRow>, sort: Sort) -> Vec<(UserSummary, ser
             Sort::Email => serde_json::Value::String(row.email.clone()),
             Sort::Created => serde_json::Value::from(row.created_at),
         };
-        let roles = row.grants.iter().map(role_at).collect();
+        let mut roles: Vec<RoleAtNode> = row.grants.iter().map(role_at).collect();
+        roles.sort_by(RoleAtNode::list_order);
         page.push((
             UserSummary {
                 id: UserId(row.id),
@@ -226,7 +227,7 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
     {
         return Err(ApiError::NotFound);
     }
-    let roles = snapshot
+    let mut roles: Vec<RoleAtNode> = snapshot
         .grants_of(&target)
         .filter(|g| {
             actor.user_id == target
@@ -244,6 +245,7 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
             ends_at: g.ends_at,
         })
         .collect();
+    roles.sort_by(RoleAtNode::list_order);
     json(
         200,
         &UserDetail {

@@ -15,6 +15,8 @@ pub struct Meter {
     pub rows_written: u64,
     /// Milliseconds spent waiting for D1.
     pub waited_ms: f64,
+    /// Milliseconds D1 says it spent preparing and running the SQL, within `waited_ms`.
+    pub sql_ms: f64,
 }
 
 /// The database of one request, with its meter.
@@ -69,6 +71,7 @@ impl Db {
             if let Ok(Some(meta)) = result.meta() {
                 meter.rows_read += meta.rows_read.unwrap_or(0) as u64;
                 meter.rows_written += meta.rows_written.unwrap_or(0) as u64;
+                meter.sql_ms += meta.duration.unwrap_or(0.0);
             }
         }
         self.meter.set(meter);

@@ -184,6 +184,7 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     } else {
         String::new()
     };
+    let head_owned;
     let head = match reach {
         Reach::Nodes { .. } => {
             "ag(id) AS MATERIALIZED (SELECT ?1),
@@ -192,21 +193,30 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
                  WHERE n.agency_id = ?1
              )"
         }
-        Reach::Session { .. } => {
-            "ag(id) AS MATERIALIZED (SELECT agency_id FROM sessions WHERE token_hash = ?1),
+        Reach::Session { roles, .. } => {
+            // The built-in roles are the domain's own names, written into the statement as
+            // literals: SQLite prepares a list faster than a `json_each` over a parameter.
+            let roles = roles
+                .iter()
+                .map(|r| format!("'{}'", r.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            head_owned = format!(
+                "ag(id) AS MATERIALIZED (SELECT agency_id FROM sessions WHERE token_hash = ?1),
              reach(path) AS MATERIALIZED (
                  SELECT n.path FROM sessions s
                  CROSS JOIN grants g ON g.agency_id = s.agency_id AND g.user_id = s.user_id
                  CROSS JOIN nodes n ON n.id = g.node_id
                  LEFT JOIN custom_roles r ON g.role_kind = 'custom' AND r.id = g.role
                  WHERE s.token_hash = ?1
-                   AND (g.starts_at IS NULL OR g.starts_at <= json_extract(?2, '$.now'))
-                   AND (g.ends_at IS NULL OR g.ends_at > json_extract(?2, '$.now'))
-                   AND ((g.role_kind = 'builtin'
-                         AND g.role IN (SELECT value FROM json_each(?2, '$.roles')))
+                   AND (g.starts_at IS NULL OR g.starts_at <= ?2)
+                   AND (g.ends_at IS NULL OR g.ends_at > ?2)
+                   AND ((g.role_kind = 'builtin' AND g.role IN ({roles}))
                         OR (g.role_kind = 'custom' AND EXISTS (
                             SELECT 1 FROM json_each(r.capabilities) WHERE value = 'users.view')))
              )"
+            );
+            &head_owned
         }
     };
     // Only the filters asked for are written into the statement: SQLite then plans (and D1
@@ -260,16 +270,13 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
          -- to the Worker than a row per grant, and no person is written twice.
          SELECT json_group_array(json_array(page.id, page.name, page.email, page.state,
                     page.created_at, page.invitation_expires_at,
-                    (SELECT json_group_array(json_array(id, role, role_name, node_id, node_name,
-                                starts_at, ends_at))
-                     FROM (SELECT g.id, g.role, cr.name AS role_name, n.id AS node_id,
-                                  n.name AS node_name, g.starts_at, g.ends_at
-                           FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
-                           LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
-                           WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
-                             AND EXISTS (SELECT 1 FROM reach r
-                                         WHERE substr(n.path, 1, length(r.path)) = r.path)
-                           ORDER BY n.path, g.id)))) AS rows
+                    (SELECT json_group_array(json_array(g.id, g.role, cr.name, n.id, n.name,
+                                g.starts_at, g.ends_at))
+                     FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
+                     LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
+                     WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
+                       AND EXISTS (SELECT 1 FROM reach r
+                                   WHERE substr(n.path, 1, length(r.path)) = r.path)))) AS rows
          FROM page"
     );
     let text = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
@@ -281,17 +288,19 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         ),
         _ => (JsValue::NULL, JsValue::NULL),
     };
+    // ?2 is the reach's nodes, or the time a session's grants must hold at.
     let (first, second) = match reach {
-        Reach::Nodes { agency, nodes } => (agency, serde_json::to_string(nodes)),
-        Reach::Session { digest, now, roles } => (
-            digest,
-            serde_json::to_string(&serde_json::json!({ "now": now, "roles": roles })),
+        Reach::Nodes { agency, nodes } => (
+            agency,
+            serde_json::to_string(nodes)
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .into(),
         ),
+        Reach::Session { digest, now, .. } => (digest, JsValue::from_f64(now as f64)),
     };
-    let second = second.map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut params = vec![
         first.into(),
-        second.into(),
+        second,
         filter.state.map_or(JsValue::NULL, |s| s.as_str().into()),
         text(&filter.search),
         text(&filter.role),
