@@ -20,6 +20,7 @@ use crate::api::{Problem, UserSummary};
 use crate::decide::{Command, Event};
 use crate::email::Email;
 use crate::input::Name;
+use crate::model::NodeId;
 use crate::snapshot::Snapshot;
 use crate::user::{UserId, UserState};
 
@@ -95,32 +96,57 @@ pub struct PullResponse {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Touched {
     /// These people's rows.
-    Users(Vec<UserId>),
+    Users(Vec<Touch>),
     /// Possibly anyone's: a node renamed, moved or deleted, a role edited or deleted.
     Everyone,
 }
 
+/// One person whose row a change touched. A revoked grant also names its node: someone leaves a
+/// caller's view only by losing a grant inside the caller's reach (or by the caller's reach
+/// changing, which resets the caller's copy), so a pull names as removed only people who lost a
+/// grant inside the caller's reach, and never the ids of people the caller could not see.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Touch {
+    pub user: UserId,
+    /// The node of a grant the person lost.
+    pub lost_at: Option<NodeId>,
+}
+
+impl Touch {
+    fn row(user: &UserId) -> Touch {
+        Touch {
+            user: user.clone(),
+            lost_at: None,
+        }
+    }
+}
+
 impl Touched {
     /// The people (or everyone) whose rows `events` touch; `before` answers whose grant a
-    /// revoked or changed grant was.
+    /// revoked or changed grant was, and where it was.
     pub fn by(events: &[Event], before: &Snapshot) -> Touched {
-        let mut users: Vec<UserId> = Vec::new();
+        let mut users: Vec<Touch> = Vec::new();
         for event in events {
             match event {
-                Event::UserAdded { user } => users.push(user.id.clone()),
+                Event::UserAdded { user } => users.push(Touch::row(&user.id)),
                 Event::ProfileChanged { user, .. }
                 | Event::SwitchesChanged { user, .. }
                 | Event::SettingsChanged { user, .. }
                 | Event::StateChanged { user, .. }
-                | Event::InvitationIssued { user, .. } => users.push(user.clone()),
-                Event::Granted { grant } => users.push(grant.user.clone()),
-                Event::Revoked { grant } | Event::RoleChanged { grant, .. } => {
-                    match before.grant(grant) {
-                        Some(held) => users.push(held.user.clone()),
-                        None => return Touched::Everyone,
-                    }
-                }
-                Event::Reassigned { from, to } => users.extend([from.clone(), to.clone()]),
+                | Event::InvitationIssued { user, .. } => users.push(Touch::row(user)),
+                Event::Granted { grant } => users.push(Touch::row(&grant.user)),
+                Event::Revoked { grant } => match before.grant(grant) {
+                    Some(held) => users.push(Touch {
+                        user: held.user.clone(),
+                        lost_at: Some(held.node.clone()),
+                    }),
+                    None => return Touched::Everyone,
+                },
+                Event::RoleChanged { grant, .. } => match before.grant(grant) {
+                    Some(held) => users.push(Touch::row(&held.user)),
+                    None => return Touched::Everyone,
+                },
+                Event::Reassigned { from, to } => users.extend([Touch::row(from), Touch::row(to)]),
                 Event::NodeRenamed { .. }
                 | Event::NodeMoved { .. }
                 | Event::NodeDeleted { .. }

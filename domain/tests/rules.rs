@@ -1205,3 +1205,38 @@ fn an_unused_custom_role_can_be_deleted_a_used_one_cannot() {
     allowed(&mut s, "avery", Command::DeleteRole { role: "tmp".into() });
     assert_eq!(s.custom_roles().count(), 1);
 }
+
+/// Sync: the change log names where someone lost a grant, so a pull tells a caller of removals
+/// only inside the caller's reach (never the ids of people the caller could not see).
+#[test]
+fn sync_a_lost_grant_names_its_node_and_other_changes_name_none() {
+    use domain::sync::{Touch, Touched};
+    let s = agency();
+    let touch = |user: &str, lost_at: Option<&str>| Touch {
+        user: uid(user),
+        lost_at: lost_at.map(NodeId::from),
+    };
+    let deleting = Command::Delete {
+        user: uid("noor"),
+        reassign_to: None,
+    };
+    let events = decide(&s, &uid("avery"), &deleting, NOW).expect("allowed");
+    assert_eq!(
+        Touched::by(&events, &s),
+        Touched::Users(vec![
+            touch("noor", None),
+            touch("noor", Some("acme")),
+            touch("noor", Some("summit")),
+        ])
+    );
+    let events = decide(&s, &uid("avery"), &suspend("kai"), NOW).expect("allowed");
+    assert_eq!(
+        Touched::by(&events, &s),
+        Touched::Users(vec![touch("kai", None)])
+    );
+    let events = decide(&s, &uid("avery"), &change("g_kai", R::Manager), NOW).expect("allowed");
+    assert_eq!(
+        Touched::by(&events, &s),
+        Touched::Users(vec![touch("kai", None)])
+    );
+}

@@ -445,3 +445,97 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 }
+
+/// A pull names as removed the people who lost a grant inside the caller's reach, and never
+/// the ids of people the caller could not see, whatever happened to them (R1, R10).
+#[test]
+fn r10_a_pull_names_removals_inside_the_reach_only() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    // Casey is a Manager of Harbor: she sees Harbor's people and no one at Summit.
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let call = |method: &'static str, path: &str, body: Option<Value>| {
+        let call = Call::new(method, path).cookie(&admin);
+        let answer = match body {
+            Some(body) => call.json(&body),
+            None => call.send(),
+        };
+        assert!(answer.status < 300, "{method} {path}: {:?}", answer.body);
+        answer.body
+    };
+    let give = |user: &str, grant: &str, node: &str| {
+        call(
+            "POST",
+            &format!("/api/v1/users/{user}/grants"),
+            Some(
+                json!({ "id": grant, "role": { "kind": "builtin", "id": "Agent" }, "node": node }),
+            ),
+        );
+    };
+    // Other tests change the demo agency at the same time; a node or role change among them
+    // turns a pull into a reset, which names no removals. Then the round is tried again.
+    for attempt in 0..5 {
+        let run = run_id();
+        let (inside, outside) = (format!("u_in{run}"), format!("u_out{run}"));
+        for (user, node) in [(&inside, "n_harbor"), (&outside, "n_summit")] {
+            call(
+                "POST",
+                "/api/v1/users",
+                Some(json!({
+                    "id": user, "email": format!("{user}@brightline.example"), "name": "Pull Probe",
+                    "role": { "kind": "builtin", "id": "Agent" }, "node": node
+                })),
+            );
+        }
+        let mut replica = Replica::new(&format!("removals{run}"));
+        pull_all(&casey, &mut replica);
+        let rows = replica.view();
+        assert!(
+            rows.iter().any(|r| r.id.0 == inside),
+            "Casey sees Harbor's new Agent"
+        );
+        assert!(!rows.iter().any(|r| r.id.0 == outside), "and not Summit's");
+
+        // The one outside gets and loses a second grant at Summit and a new name; the one
+        // inside gets a grant at Summit and loses the one at Harbor, leaving Casey's view.
+        give(&outside, &format!("g_out2{run}"), "n_summit");
+        call("DELETE", &format!("/api/v1/grants/g_out2{run}"), None);
+        call(
+            "PATCH",
+            &format!("/api/v1/users/{outside}"),
+            Some(json!({ "name": "Renamed Probe" })),
+        );
+        give(&inside, &format!("g_in2{run}"), "n_summit");
+        let detail = call("GET", &format!("/api/v1/users/{inside}"), None);
+        let harbor_grant = detail["roles"]
+            .as_array()
+            .and_then(|roles| roles.iter().find(|r| r["node_id"] == "n_harbor"))
+            .and_then(|r| r["grant"].as_str())
+            .expect("the invitation's grant at Harbor")
+            .to_owned();
+        call("DELETE", &format!("/api/v1/grants/{harbor_grant}"), None);
+
+        let query = replica.pull_query(None);
+        let answer = Call::new("GET", &format!("/api/v1/sync/pull?{query}"))
+            .cookie(&casey)
+            .send();
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+        let text = answer.body.to_string();
+        assert!(
+            !text.contains(&outside),
+            "a pull never names someone outside the reach: {text}"
+        );
+        let response: PullResponse = serde_json::from_value(answer.body).unwrap();
+        if response.reset {
+            eprintln!("attempt {attempt}: another test's change made this pull a reset");
+            continue;
+        }
+        assert!(
+            response.removed.iter().any(|u| u.0 == inside),
+            "someone who lost their grant inside the reach is named as removed: {text}"
+        );
+        replica.on_pull(response, None);
+        assert!(!replica.view().iter().any(|r| r.id.0 == inside));
+        return;
+    }
+    panic!("every pull was a reset; the increment was never seen");
+}

@@ -184,6 +184,9 @@ async fn remembered<'a>(
 
 /// `GET /api/v1/sync/pull?since=&reach=&after=`: what changed since version `since` among the
 /// people the caller may see now, and who left their sight. A client whose reach fingerprint
+/// The most change-log rows a pull reads; a client further behind gets a reset.
+const CHANGE_ROWS: usize = 4 * MAX_INCREMENT;
+
 /// differs from the caller's reach now (or who is too far behind) gets a paged reset.
 pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let params = query::params(req, &["since", "reach", "after"])?;
@@ -206,15 +209,20 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         .get("after")
         .map(|c| decode_cursor::<(serde_json::Value, String)>(c))
         .transpose()?;
-    // The agency's version and whose rows changed since `since` come with the caller's load.
+    // The agency's version, and whose rows changed since `since` with the path of each node
+    // where they lost a grant ('' for none, '*' for a place unknown), come with the caller's
+    // load. Past `CHANGE_ROWS` rows the pull is a reset anyway.
     let changes = Column {
         sql: format!(
             "(SELECT json_object('version', a.version, 'changed',
-                 (SELECT json_group_array(user_id) FROM (SELECT DISTINCT user_id FROM changes
-                      WHERE agency_id = a.id AND version > ?{first} LIMIT {limit})))
+                 (SELECT json_group_array(json_array(user_id, lost)) FROM (
+                      SELECT DISTINCT c.user_id,
+                             CASE c.lost_at WHEN '' THEN '' WHEN '*' THEN '*'
+                                  ELSE coalesce(n.path, '*') END AS lost
+                      FROM changes c LEFT JOIN nodes n ON n.id = c.lost_at AND c.lost_at != ''
+                      WHERE c.agency_id = a.id AND c.version > ?{first} LIMIT {CHANGE_ROWS})))
               FROM agencies a, p WHERE a.id = p.agency)",
             first = part::LOAD_PARAMETERS + 1,
-            limit = MAX_INCREMENT + 1,
         ),
         params: vec![JsValue::from_f64(since as f64)],
     };
@@ -223,7 +231,8 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     #[derive(Deserialize)]
     struct Changes {
         version: u64,
-        changed: Vec<String>,
+        /// (person, path of a node where they lost a grant, or '' or '*').
+        changed: Vec<(String, String)>,
     }
     let changes: Changes = extra
         .first()
@@ -234,12 +243,14 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         .ok_or_else(|| ApiError::Internal("the change log did not answer".into()))?;
     let reach = people_reach(&snapshot, &actor.user_id, ctx.now)?;
     let fingerprint = reach_fingerprint(reach.iter().copied());
+    let changed: BTreeSet<&str> = changes.changed.iter().map(|(u, _)| u.as_str()).collect();
     // A client that never synced sends no reach, so it differs from any reach now.
     let reset = after.is_some()
         || client_reach != Some(&fingerprint)
         || changes.version < since
-        || changes.changed.len() > MAX_INCREMENT
-        || changes.changed.iter().any(|u| u == "*");
+        || changes.changed.len() >= CHANGE_ROWS
+        || changed.len() > MAX_INCREMENT
+        || changed.contains("*");
     let mut filter = filter_of(&HashMap::new())?;
     if reset {
         filter.after = after;
@@ -266,22 +277,27 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         );
     }
     let mut upserts = Vec::new();
-    if !changes.changed.is_empty() {
-        filter.limit = changes.changed.len() as u32 + 1;
-        filter.ids = Some(changes.changed.clone());
+    if !changed.is_empty() {
+        filter.limit = changed.len() as u32 + 1;
+        filter.ids = Some(changed.iter().map(|u| (*u).to_owned()).collect());
         let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
         upserts = summaries(rows, Sort::Name)
             .into_iter()
             .map(|(user, _)| user)
             .collect();
     }
+    // Someone the caller saw leaves their view only by losing a grant inside their reach (the
+    // reach itself is the same, or this would be a reset): only those are named as removed.
     let seen: BTreeSet<&str> = upserts.iter().map(|u| u.id.0.as_str()).collect();
-    let removed = changes
+    let inside =
+        |path: &str| path == "*" || reach.iter().any(|node| path.contains(&format!("/{node}/")));
+    let removed: BTreeSet<&str> = changes
         .changed
         .iter()
-        .filter(|id| !seen.contains(id.as_str()))
-        .map(|id| UserId(id.clone()))
+        .filter(|(user, lost)| !seen.contains(user.as_str()) && inside(lost))
+        .map(|(user, _)| user.as_str())
         .collect();
+    let removed = removed.into_iter().map(|u| UserId(u.to_owned())).collect();
     json(
         200,
         &PullResponse {

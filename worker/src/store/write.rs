@@ -297,9 +297,12 @@ pub async fn commit(
     // The agency's version moves on, and the change log says whose rows this change touched,
     // for the clients that pull (see `domain::sync`).
     if !events.is_empty() {
-        let touched: Vec<String> = match Touched::by(events, before) {
-            Touched::Users(users) => users.into_iter().map(|u| u.0).collect(),
-            Touched::Everyone => vec!["*".to_owned()],
+        let touched: Vec<(String, String)> = match Touched::by(events, before) {
+            Touched::Users(users) => users
+                .into_iter()
+                .map(|t| (t.user.0, t.lost_at.map(|n| n.0).unwrap_or_default()))
+                .collect(),
+            Touched::Everyone => vec![("*".to_owned(), String::new())],
         };
         b.push(
             "UPDATE agencies SET version = version + 1 WHERE id = ?1",
@@ -307,8 +310,10 @@ pub async fn commit(
         )?;
         if !touched.is_empty() {
             b.push(
-                "INSERT INTO changes (agency_id, version, user_id)
-                 SELECT ?1, (SELECT version FROM agencies WHERE id = ?1), value FROM json_each(?2)",
+                "INSERT INTO changes (agency_id, version, user_id, lost_at)
+                 SELECT ?1, (SELECT version FROM agencies WHERE id = ?1),
+                        json_extract(value, '$[0]'), json_extract(value, '$[1]')
+                 FROM json_each(?2)",
                 vec![a(), json(&touched)?],
             )?;
         }
