@@ -486,7 +486,7 @@ fn r10_a_pull_names_removals_inside_the_reach_only() {
                 })),
             );
         }
-        let mut replica = Replica::new(&format!("removals{run}"));
+        let mut replica = Replica::new(format!("removals{run}"));
         pull_all(&casey, &mut replica);
         let rows = replica.view();
         assert!(
