@@ -75,7 +75,8 @@ impl AppState {
     }
 
     fn show(self) {
-        self.users.set(self.replica.with_untracked(Replica::view));
+        let now = js_sys_now() as domain::Millis;
+        self.users.set(self.replica.with_untracked(|r| r.view(now)));
     }
 
     /// Start-up: show what the store has at once, then ask the Worker.
@@ -135,8 +136,21 @@ impl AppState {
         self.me.set(Some(me));
     }
 
-    /// Queues a change: saved durably first, then shown with its predicted effect, then sent.
+    /// Decides a change on this device with `domain`: one it refuses is shown with its reason
+    /// and never queued. Otherwise the change is queued: saved durably first, then shown with
+    /// its effect, then sent, and the Worker decides it again on everything.
     pub async fn change(self, command: OfflineCommand) {
+        let now = js_sys_now() as domain::Millis;
+        if let Some(Err(refusal)) = self
+            .replica
+            .with_untracked(|r| r.decide_here(&command, now))
+        {
+            self.replica.update(|r| r.refuse_here(command, &refusal));
+            if let Ok(store) = Store::open(DB_NAME).await {
+                let _ = store.save_refusals(&self.replica.get_untracked()).await;
+            }
+            return;
+        }
         let mutation = self
             .replica
             .try_update(|r| r.enqueue(command))

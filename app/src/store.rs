@@ -25,6 +25,8 @@ const QUEUE: &str = "queue";
 const REFUSED: &str = "refused";
 const ME_KEY: &str = "me";
 const SYNC_KEY: &str = "sync";
+/// The meta record of the sync context (`domain::sync::Context`), as JSON text.
+const CONTEXT_KEY: &str = "context";
 
 /// The versions of the local schema, each with one upgrade step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -223,6 +225,8 @@ impl Store {
         let Some(meta) = meta else {
             return Ok(None);
         };
+        let context: Option<String> = tx.object_store(META)?.get(CONTEXT_KEY).serde()?.await?;
+        let context = context.as_deref().map(from_json).transpose()?;
         let users: Vec<UserSummary> = tx
             .object_store(USERS)?
             .get_all()
@@ -260,6 +264,8 @@ impl Store {
             pending: queued.into_iter().map(|q| q.mutation).collect(),
             refused: refused.into_iter().map(|(_, r)| r).collect(),
             made: meta.made,
+            context,
+            staging_context: None,
         }))
     }
 
@@ -326,6 +332,29 @@ impl Store {
         Ok(())
     }
 
+    /// Saves the refusals (one just made on this device among them) and the count of
+    /// mutations made, which names them.
+    pub async fn save_refusals(&self, replica: &Replica) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([META, REFUSED])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(META)?
+            .put(Self::meta_of(replica))
+            .with_key(SYNC_KEY.to_owned())
+            .serde()?;
+        let refused = tx.object_store(REFUSED)?;
+        for (seq, refusal) in replica.refused.iter().enumerate() {
+            refused
+                .put(to_json(&(seq as u64, refusal))?)
+                .with_key(refusal.mutation.id.clone())
+                .serde()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Forgets a refusal the person has read.
     pub async fn dismiss_refused(&self, id: &str) -> Result<(), StoreError> {
         let tx = self
@@ -382,10 +411,15 @@ impl Store {
                     users.delete(id.0.as_str()).primitive()?;
                 }
             }
-            tx.object_store(META)?
-                .put(Self::meta_of(replica))
+            let meta = tx.object_store(META)?;
+            meta.put(Self::meta_of(replica))
                 .with_key(SYNC_KEY.to_owned())
                 .serde()?;
+            if reset && let Some(context) = &replica.context {
+                meta.put(to_json(context)?)
+                    .with_key(CONTEXT_KEY.to_owned())
+                    .serde()?;
+            }
         }
         Ok(tx)
     }

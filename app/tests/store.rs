@@ -4,11 +4,13 @@
 use app::store::Replica;
 use app::store::{Store, Version};
 use domain::api::{AgencySummary, Me, Problem, RoleAtNode, UserSummary};
-use domain::sync::{OfflineCommand, Outcome, PullResponse, PushResponse, PushResult};
-use domain::{UserId, UserState};
+use domain::sync::{Context, OfflineCommand, Outcome, PullResponse, PushResponse, PushResult};
+use domain::{Agency, Node, NodeId, NodeKind, Plan, UserId, UserState};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: domain::Millis = 1_800_000_000_000;
 
 /// A database name no other test uses.
 fn fresh_name(test: &str) -> String {
@@ -36,9 +38,45 @@ fn user(id: &str, name: &str) -> UserSummary {
             node: "Acme".into(),
             grant: "g1".into(),
             node_id: "n_acme".into(),
+            custom_role: None,
             starts_at: None,
             ends_at: None,
         }],
+    }
+}
+
+/// The signed-in person (`me`): Administrator of the whole agency.
+fn admin() -> UserSummary {
+    UserSummary {
+        roles: vec![RoleAtNode {
+            role: "Agency Administrator".into(),
+            node: "Agency".into(),
+            grant: "g_admin".into(),
+            node_id: "n_top".into(),
+            custom_role: None,
+            starts_at: None,
+            ends_at: None,
+        }],
+        ..user("u1", "Ada")
+    }
+}
+
+/// What a reset brings for deciding on the device.
+fn context() -> Context {
+    let node = |id: &str, parent: Option<&str>, kind| Node {
+        id: id.into(),
+        parent: parent.map(NodeId::from),
+        kind,
+        name: id.into(),
+    };
+    Context {
+        actor: UserId("u1".into()),
+        agency: Agency::new("ag", "Agency", Plan::Unlimited, UserId("u1".into()), 0),
+        nodes: vec![
+            node("n_top", None, NodeKind::Agency),
+            node("n_acme", Some("n_top"), NodeKind::Account),
+        ],
+        roles: vec![],
     }
 }
 
@@ -143,6 +181,7 @@ fn pulled(
             upserts,
             removed: removed.iter().map(|id| UserId((*id).into())).collect(),
             next: None,
+            context: reset.then(context),
         },
         None,
     );
@@ -158,7 +197,7 @@ async fn a_queued_change_and_the_sync_state_survive_closing_the_store() {
             &mut replica,
             7,
             true,
-            vec![user("a", "A"), user("b", "B")],
+            vec![admin(), user("a", "A"), user("b", "B")],
             &[],
         );
         store.save_pull(&replica, true, &[], &[]).await.unwrap();
@@ -174,10 +213,15 @@ async fn a_queued_change_and_the_sync_state_survive_closing_the_store() {
     let saved = store.replica().await.unwrap().expect("a saved replica");
     assert_eq!(saved, replica);
     assert_eq!(saved.pending.len(), 2);
+    assert!(
+        saved.context.is_some(),
+        "the context is saved with the rows"
+    );
+    let view = saved.view(NOW);
     assert_eq!(
-        saved.view()[0].state,
-        UserState::Suspended,
-        "predicted on the saved rows"
+        view.iter().find(|u| u.id.0 == "a").map(|u| u.state),
+        Some(UserState::Suspended),
+        "decided on the saved rows"
     );
     drop(store);
     Store::delete(&name).await.unwrap();

@@ -83,6 +83,9 @@ pub struct RoleAtNode {
     pub grant: String,
     #[serde(default)]
     pub node_id: String,
+    /// The custom role's id, when the role is a custom one (a built-in role's name is its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

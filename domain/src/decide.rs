@@ -17,6 +17,7 @@ use crate::model::{
     User,
 };
 use crate::snapshot::Snapshot;
+use crate::sync::OfflineCommand;
 use crate::user::{UserId, UserState};
 
 /// How long an invitation link holds (R21).
@@ -288,6 +289,30 @@ pub struct Refusal {
     pub reason: String,
 }
 
+impl Refusal {
+    /// The refusal as the API answers it (RFC 9457): 403 with the rule and the reason, 409 for
+    /// a conflict, 422 for bad input, and for R2 exactly the answer of an id that never existed.
+    pub fn problem(&self) -> crate::api::Problem {
+        let (status, title, detail) = match self.rule {
+            Rule::R2 => (
+                404,
+                "Not found",
+                "There is nothing at this address.".to_owned(),
+            ),
+            Rule::Conflict => (409, "Conflict", self.to_string()),
+            Rule::Input => (422, "Invalid request", self.to_string()),
+            _ => (403, "Forbidden", self.to_string()),
+        };
+        crate::api::Problem {
+            kind: "about:blank".to_owned(),
+            title: title.to_owned(),
+            status,
+            detail,
+            errors: Vec::new(),
+        }
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.reason, self.rule)
@@ -316,6 +341,33 @@ pub fn decide(
         now,
     }
     .decide(command)
+}
+
+/// [`decide`] for the changes the console makes offline ([`OfflineCommand`]): the same checks
+/// by the same code, reached without linking every other command into the app.
+pub fn decide_offline(
+    snapshot: &Snapshot,
+    actor: &UserId,
+    command: &OfflineCommand,
+    now: Millis,
+) -> Result<Vec<Event>, Refusal> {
+    let decider = Decider {
+        s: snapshot,
+        actor,
+        now,
+    };
+    decider.active_actor(false)?;
+    let events = match command {
+        OfflineCommand::Suspend { user } => decider.suspend(user)?,
+        OfflineCommand::Unsuspend { user } => decider.unsuspend(user)?,
+        OfflineCommand::EditProfile { user, name, email } => {
+            decider.edit_profile(user, name.as_ref(), email.as_ref())?
+        }
+    };
+    if Command::from(command.clone()).may_add_seats() {
+        decider.seats_after(&events)?;
+    }
+    Ok(events)
 }
 
 struct Decider<'a> {
@@ -517,12 +569,67 @@ impl Decider<'_> {
         self.seats_fit(plan, count.max(0) as u32, before)
     }
 
-    fn decide(&self, command: &Command) -> Result<Vec<Event>, Refusal> {
+    /// R23: only an active person acts (accepting an invitation is how one becomes active).
+    fn active_actor(&self, signing_in: bool) -> Result<(), Refusal> {
         let actor = self.user(self.actor)?;
-        let signing_in = matches!(command, Command::AcceptInvitation { .. });
         if !signing_in && actor.state != UserState::Active {
             return refuse(Rule::R23, "Your access is not active");
         }
+        Ok(())
+    }
+
+    fn suspend(&self, user: &UserId) -> Result<Vec<Event>, Refusal> {
+        let target = self.user(user)?;
+        self.not_self(user, "suspend")?;
+        if target.state != UserState::Active {
+            return refuse(Rule::Conflict, format!("{} is not active", target.name));
+        }
+        self.reach_over(user, Capability::UsersSuspend)?;
+        self.keeps_an_administrator(user)?;
+        Ok(vec![Event::StateChanged {
+            user: user.clone(),
+            state: UserState::Suspended,
+        }])
+    }
+
+    fn unsuspend(&self, user: &UserId) -> Result<Vec<Event>, Refusal> {
+        let target = self.user(user)?;
+        self.not_self(user, "unsuspend")?;
+        if target.state != UserState::Suspended {
+            return refuse(Rule::Conflict, format!("{} is not suspended", target.name));
+        }
+        self.reach_over(user, Capability::UsersSuspend)?;
+        Ok(vec![Event::StateChanged {
+            user: user.clone(),
+            state: UserState::Active,
+        }])
+    }
+
+    fn edit_profile(
+        &self,
+        user: &UserId,
+        name: Option<&Name>,
+        email: Option<&Email>,
+    ) -> Result<Vec<Event>, Refusal> {
+        let target = self.user(user)?;
+        if target.state == UserState::Deleted {
+            return refuse(Rule::R24, "A deleted user's profile is kept as history");
+        }
+        if user != self.actor {
+            self.reach_over(user, Capability::UsersEdit)?;
+        }
+        if let Some(email) = email {
+            self.email_free(email, Some(user))?;
+        }
+        Ok(vec![Event::ProfileChanged {
+            user: user.clone(),
+            name: name.map_or_else(|| target.name.clone(), |n| n.as_str().to_owned()),
+            email: email.map_or_else(|| target.email.clone(), |e| e.as_str().to_owned()),
+        }])
+    }
+
+    fn decide(&self, command: &Command) -> Result<Vec<Event>, Refusal> {
+        self.active_actor(matches!(command, Command::AcceptInvitation { .. }))?;
         let events = self.events(command)?;
         if command.may_add_seats() {
             self.seats_after(&events)?;
@@ -628,25 +735,7 @@ impl Decider<'_> {
                 ])
             }
             Command::EditProfile { user, name, email } => {
-                let target = self.user(user)?;
-                if target.state == UserState::Deleted {
-                    return refuse(Rule::R24, "A deleted user's profile is kept as history");
-                }
-                if user != self.actor {
-                    self.reach_over(user, Capability::UsersEdit)?;
-                }
-                if let Some(email) = email {
-                    self.email_free(email, Some(user))?;
-                }
-                Ok(vec![Event::ProfileChanged {
-                    user: user.clone(),
-                    name: name
-                        .as_ref()
-                        .map_or_else(|| target.name.clone(), |n| n.as_str().to_owned()),
-                    email: email
-                        .as_ref()
-                        .map_or_else(|| target.email.clone(), |e| e.as_str().to_owned()),
-                }])
+                self.edit_profile(user, name.as_ref(), email.as_ref())
             }
             Command::EditAgentSettings { user, settings } => {
                 let target = self.user(user)?;
@@ -863,31 +952,8 @@ impl Decider<'_> {
                     role: role.clone(),
                 }])
             }
-            Command::Suspend { user } => {
-                let target = self.user(user)?;
-                self.not_self(user, "suspend")?;
-                if target.state != UserState::Active {
-                    return refuse(Rule::Conflict, format!("{} is not active", target.name));
-                }
-                self.reach_over(user, Capability::UsersSuspend)?;
-                self.keeps_an_administrator(user)?;
-                Ok(vec![Event::StateChanged {
-                    user: user.clone(),
-                    state: UserState::Suspended,
-                }])
-            }
-            Command::Unsuspend { user } => {
-                let target = self.user(user)?;
-                self.not_self(user, "unsuspend")?;
-                if target.state != UserState::Suspended {
-                    return refuse(Rule::Conflict, format!("{} is not suspended", target.name));
-                }
-                self.reach_over(user, Capability::UsersSuspend)?;
-                Ok(vec![Event::StateChanged {
-                    user: user.clone(),
-                    state: UserState::Active,
-                }])
-            }
+            Command::Suspend { user } => self.suspend(user),
+            Command::Unsuspend { user } => self.unsuspend(user),
             Command::Delete { user, reassign_to } => {
                 let target = self.user(user)?;
                 self.not_self(user, "delete")?;

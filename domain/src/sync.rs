@@ -16,11 +16,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::BuiltinRole;
 use crate::api::{Problem, UserSummary};
 use crate::decide::{Command, Event};
+use crate::decide::{Refusal, decide, decide_offline};
 use crate::email::Email;
 use crate::input::Name;
-use crate::model::NodeId;
+use crate::model::{Agency, CustomRole, CustomRoleId, Grant, Millis, Node, NodeId, RoleRef, User};
 use crate::snapshot::Snapshot;
 use crate::user::{UserId, UserState};
 
@@ -90,6 +92,21 @@ pub struct PullResponse {
     pub removed: Vec<UserId>,
     /// For a reset, the cursor of its next page (`after=`).
     pub next: Option<String>,
+    /// With a reset's first page: what the client needs to decide its changes on the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+}
+
+/// What a client needs besides the rows for `domain` to decide its changes on the device: who
+/// it is, the agency, the nodes of the caller's reach with everything above them, and the
+/// custom roles their grants hold. It comes with every reset, and a reset comes whenever any
+/// of it changes (a node or role changed, or the caller's reach).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    pub actor: UserId,
+    pub agency: Agency,
+    pub nodes: Vec<Node>,
+    pub roles: Vec<CustomRole>,
 }
 
 /// Whose rows a change touches, as the change log records it.
@@ -182,14 +199,18 @@ pub fn reach_fingerprint<'a>(nodes: impl IntoIterator<Item = &'a str>) -> String
     format!("{hash:016x}")
 }
 
-/// What a client needs of the changes it queues: their predicted effect on the rows, and
-/// whose row they change.
+/// What a client needs of the changes it queues: whose row they are about, and `domain`'s
+/// decision on them.
 pub trait Change: Clone {
     /// The person whose row in the user list the change is about, if any.
     fn target_user(&self) -> Option<&UserId>;
-    /// What the person sees of the change while it is pending: its predicted effect on the
-    /// rows. Changes with no effect on the user list change nothing here.
-    fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>);
+    /// `domain`'s decision on the change by `actor`: the events it makes, or the refusal.
+    fn decide(
+        &self,
+        snapshot: &Snapshot,
+        actor: &UserId,
+        now: Millis,
+    ) -> Result<Vec<Event>, Refusal>;
 }
 
 impl Change for Command {
@@ -203,32 +224,13 @@ impl Change for Command {
         }
     }
 
-    fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>) {
-        match self {
-            Command::Suspend { user } | Command::Unsuspend { user } => {
-                let (from, to) = match self {
-                    Command::Suspend { .. } => (UserState::Active, UserState::Suspended),
-                    _ => (UserState::Suspended, UserState::Active),
-                };
-                if let Some(row) = rows.get_mut(user).filter(|row| row.state == from) {
-                    row.state = to;
-                }
-            }
-            Command::EditProfile { user, name, email } => {
-                if let Some(row) = rows.get_mut(user) {
-                    if let Some(name) = name {
-                        row.name = name.as_str().to_owned();
-                    }
-                    if let Some(email) = email {
-                        row.email = email.as_str().to_owned();
-                    }
-                }
-            }
-            Command::Delete { user, .. } => {
-                rows.remove(user);
-            }
-            _ => {}
-        }
+    fn decide(
+        &self,
+        snapshot: &Snapshot,
+        actor: &UserId,
+        now: Millis,
+    ) -> Result<Vec<Event>, Refusal> {
+        decide(snapshot, actor, self, now)
     }
 }
 
@@ -272,9 +274,13 @@ impl Change for OfflineCommand {
         }
     }
 
-    /// Exactly what the [`Command`] it stands for predicts.
-    fn predict(&self, rows: &mut BTreeMap<UserId, UserSummary>) {
-        Command::from(self.clone()).predict(rows);
+    fn decide(
+        &self,
+        snapshot: &Snapshot,
+        actor: &UserId,
+        now: Millis,
+    ) -> Result<Vec<Event>, Refusal> {
+        decide_offline(snapshot, actor, self, now)
     }
 }
 
@@ -305,6 +311,12 @@ pub struct Replica<C = Command> {
     pub refused: Vec<Refused<C>>,
     /// How many mutations this client has made, for their ids.
     pub made: u64,
+    /// Who the client is and the agency around the rows, for deciding on the device.
+    #[serde(default)]
+    pub context: Option<Context>,
+    /// The context a reset in progress brought with its first page.
+    #[serde(default)]
+    pub staging_context: Option<Context>,
 }
 
 impl<C> Default for Replica<C> {
@@ -318,6 +330,8 @@ impl<C> Default for Replica<C> {
             pending: Vec::new(),
             refused: Vec::new(),
             made: 0,
+            context: None,
+            staging_context: None,
         }
     }
 }
@@ -342,16 +356,110 @@ impl<C: Change> Replica<C> {
         mutation
     }
 
-    /// What the person sees: the rows with every pending mutation's predicted effect, in the
-    /// order the list shows them (by name, then id).
-    pub fn view(&self) -> Vec<UserSummary> {
-        let mut rows = self.rows.clone();
-        for mutation in &self.pending {
-            mutation.command.predict(&mut rows);
+    /// `domain`'s decision, on this device, on `command` made now: `None` when the device
+    /// cannot decide (no context yet, or the person's own row is not among the rows). The
+    /// Worker decides again, on everything, when the change is pushed.
+    /// It decides on the rows as the person sees them, the pending changes applied.
+    pub fn decide_here(&self, command: &C, now: Millis) -> Option<Result<Vec<Event>, Refusal>> {
+        let context = self.context.as_ref()?;
+        let snapshot = self.snapshot(&self.applied(now), command)?;
+        Some(command.decide(&snapshot, &context.actor, now))
+    }
+
+    /// The part of the agency a decision on `command` reads, built from the context and the
+    /// rows: the actor, the person the command is about, and everyone holding a role at the
+    /// top of the tree (the count of top administrators, R14), with the grants the rows show.
+    fn snapshot(&self, rows: &BTreeMap<UserId, UserSummary>, command: &C) -> Option<Snapshot> {
+        let context = self.context.as_ref()?;
+        rows.get(&context.actor)?;
+        // Someone the device does not show is not refused here: the Worker knows more.
+        if let Some(target) = command.target_user() {
+            rows.get(target)?;
         }
-        let mut out: Vec<UserSummary> = rows.into_values().collect();
+        let top = context
+            .nodes
+            .iter()
+            .find(|n| n.parent.is_none())
+            .map(|n| n.id.0.as_str());
+        let known: std::collections::BTreeSet<&str> =
+            context.nodes.iter().map(|n| n.id.0.as_str()).collect();
+        let involved = |row: &UserSummary| {
+            row.id == context.actor
+                || command.target_user() == Some(&row.id)
+                || row.roles.iter().any(|r| Some(r.node_id.as_str()) == top)
+        };
+        let mut users = Vec::new();
+        let mut grants = Vec::new();
+        for row in rows.values().filter(|row| involved(row)) {
+            users.push(User::new(row.id.clone(), &row.email, &row.name, row.state));
+            for held in &row.roles {
+                let role = match &held.custom_role {
+                    Some(id) => RoleRef::Custom(CustomRoleId(id.clone())),
+                    None => match held.role.parse::<BuiltinRole>() {
+                        Ok(role) => RoleRef::Builtin(role),
+                        Err(_) => continue,
+                    },
+                };
+                if !known.contains(held.node_id.as_str()) {
+                    continue;
+                }
+                grants.push(Grant {
+                    id: held.grant.as_str().into(),
+                    user: row.id.clone(),
+                    role,
+                    node: held.node_id.as_str().into(),
+                    starts_at: held.starts_at,
+                    ends_at: held.ends_at,
+                });
+            }
+        }
+        Snapshot::build(
+            context.agency.clone(),
+            context.nodes.clone(),
+            users,
+            context.roles.clone(),
+            grants,
+        )
+        .ok()
+    }
+
+    /// What the person sees at `now`: the rows with the pending mutations applied in order, each
+    /// decided by `domain` on the rows as the ones before it left them (so they are rebased
+    /// onto every pull), in the order the list shows them (by name, then id). A mutation the
+    /// device cannot decide, or would refuse, waits for the Worker's answer without an effect.
+    pub fn view(&self, now: Millis) -> Vec<UserSummary> {
+        let mut out: Vec<UserSummary> = self.applied(now).into_values().collect();
         out.sort_by(UserSummary::list_order);
         out
+    }
+
+    /// The rows with the pending mutations applied (see [`Replica::view`]).
+    fn applied(&self, now: Millis) -> BTreeMap<UserId, UserSummary> {
+        let mut rows = self.rows.clone();
+        if let Some(context) = &self.context {
+            for mutation in &self.pending {
+                let Some(snapshot) = self.snapshot(&rows, &mutation.command) else {
+                    continue;
+                };
+                if let Ok(events) = mutation.command.decide(&snapshot, &context.actor, now) {
+                    apply_to_rows(&mut rows, &events);
+                }
+            }
+        }
+        rows
+    }
+
+    /// Records a change `domain` refused on this device: it is never queued, and the person
+    /// sees it with its rule and reason as they would a refusal of the Worker.
+    pub fn refuse_here(&mut self, command: C, refusal: &Refusal) {
+        self.made += 1;
+        self.refused.push(Refused {
+            mutation: Mutation {
+                id: format!("{}-{}", self.client, self.made),
+                command,
+            },
+            problem: refusal.problem(),
+        });
     }
 
     /// The push to send now, if anything is pending.
@@ -386,7 +494,9 @@ impl<C: Change> Replica<C> {
             None => self.version,
         };
         let mut query = format!("since={since}");
-        if let Some(reach) = &self.reach {
+        // Without a context (a copy saved before there was one) the reach is not sent, so the
+        // Worker answers a reset, which brings one.
+        if let Some(reach) = self.reach.as_ref().filter(|_| self.context.is_some()) {
             query.push_str(&format!("&reach={reach}"));
         }
         if let Some(after) = after {
@@ -403,6 +513,7 @@ impl<C: Change> Replica<C> {
         if response.reset {
             if after.is_none() {
                 self.staging = None;
+                self.staging_context = response.context;
             }
             let (_, staged) = self
                 .staging
@@ -416,6 +527,9 @@ impl<C: Change> Replica<C> {
             let (version, rows) = self.staging.take().unwrap_or_default();
             self.rows = rows;
             self.version = version;
+            if let Some(context) = self.staging_context.take() {
+                self.context = Some(context);
+            }
         } else {
             self.staging = None;
             for row in response.upserts {
@@ -431,26 +545,108 @@ impl<C: Change> Replica<C> {
     }
 }
 
+/// The effect of decided events on the rows of the user list: a new state (a deleted person
+/// leaves the list) or a new name and address. Other events do not change what a row shows
+/// of the changes the console makes offline.
+pub fn apply_to_rows(rows: &mut BTreeMap<UserId, UserSummary>, events: &[Event]) {
+    for event in events {
+        match event {
+            Event::StateChanged {
+                user,
+                state: UserState::Deleted,
+            } => {
+                rows.remove(user);
+            }
+            Event::StateChanged { user, state } => {
+                if let Some(row) = rows.get_mut(user) {
+                    row.state = *state;
+                }
+            }
+            Event::ProfileChanged { user, name, email } => {
+                if let Some(row) = rows.get_mut(user) {
+                    row.name.clone_from(name);
+                    row.email.clone_from(email);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::RoleAtNode;
+    use crate::decide::Rule;
+    use crate::model::{NodeKind, Plan};
 
+    const NOW: Millis = 1_800_000_000_000;
+
+    fn held(role: &str, node: &str, grant: &str) -> RoleAtNode {
+        RoleAtNode {
+            role: role.into(),
+            node: node.into(),
+            grant: grant.into(),
+            node_id: node.into(),
+            custom_role: None,
+            starts_at: None,
+            ends_at: None,
+        }
+    }
+
+    /// An Agent of the account, shown with that grant.
     fn row(id: &str, name: &str, state: UserState) -> UserSummary {
         UserSummary {
             id: UserId(id.into()),
             name: name.into(),
             email: format!("{id}@example.com"),
             state,
+            roles: vec![held("Agent", "n_acc", &format!("g_{id}"))],
+        }
+    }
+
+    /// The administrator of the whole agency: the client's person.
+    fn admin() -> UserSummary {
+        UserSummary {
+            roles: vec![held("Agency Administrator", "n_top", "g_admin")],
+            ..row("admin", "Ada Admin", UserState::Active)
+        }
+    }
+
+    fn context() -> Context {
+        let node = |id: &str, parent: Option<&str>, kind| Node {
+            id: id.into(),
+            parent: parent.map(NodeId::from),
+            kind,
+            name: id.into(),
+        };
+        Context {
+            actor: UserId("admin".into()),
+            agency: Agency::new(
+                "ag",
+                "Agency",
+                Plan::Unlimited,
+                UserId("admin".into()),
+                1_500,
+            ),
+            nodes: vec![
+                node("n_top", None, NodeKind::Agency),
+                node("n_acc", Some("n_top"), NodeKind::Account),
+            ],
             roles: vec![],
         }
     }
 
+    /// A pull's answer; a reset brings the administrator's own row and the context.
     fn pull(
         version: u64,
         reset: bool,
-        upserts: Vec<UserSummary>,
+        mut upserts: Vec<UserSummary>,
         removed: &[&str],
     ) -> PullResponse {
+        if reset {
+            upserts.push(admin());
+        }
         PullResponse {
             version,
             reach: "r".into(),
@@ -458,7 +654,12 @@ mod tests {
             upserts,
             removed: removed.iter().map(|id| UserId((*id).into())).collect(),
             next: None,
+            context: reset.then(context),
         }
+    }
+
+    fn state_of(view: &[UserSummary], id: &str) -> UserState {
+        view.iter().find(|r| r.id.0 == id).expect("a row").state
     }
 
     #[test]
@@ -468,10 +669,19 @@ mod tests {
             pull(3, true, vec![row("u1", "Ann", UserState::Active)], &[]),
             None,
         );
-        let m = replica.enqueue(Command::Suspend {
+        let suspend = Command::Suspend {
             user: UserId("u1".into()),
-        });
-        assert_eq!(replica.view()[0].state, UserState::Suspended);
+        };
+        assert!(matches!(replica.decide_here(&suspend, NOW), Some(Ok(_))));
+        let m = replica.enqueue(suspend);
+        assert_eq!(state_of(&replica.view(NOW), "u1"), UserState::Suspended);
+        let unsuspend = Command::Unsuspend {
+            user: UserId("u1".into()),
+        };
+        assert!(
+            matches!(replica.decide_here(&unsuspend, NOW), Some(Ok(_))),
+            "decided on the rows as the person sees them"
+        );
         let problem = Problem {
             kind: "about:blank".into(),
             title: "Forbidden".into(),
@@ -487,7 +697,7 @@ mod tests {
         });
         assert!(replica.pending.is_empty());
         assert_eq!(replica.refused.len(), 1);
-        assert_eq!(replica.view()[0].state, UserState::Active);
+        assert_eq!(state_of(&replica.view(NOW), "u1"), UserState::Active);
         // A repeated answer changes nothing.
         replica.on_push(&PushResponse {
             results: vec![PushResult {
@@ -496,6 +706,56 @@ mod tests {
             }],
         });
         assert_eq!(replica.refused.len(), 1);
+    }
+
+    #[test]
+    fn the_device_decides_with_domain_and_refuses_what_domain_refuses() {
+        let mut replica: Replica<OfflineCommand> = Replica::new("c1");
+        let suspend_self = OfflineCommand::Suspend {
+            user: UserId("admin".into()),
+        };
+        assert_eq!(
+            replica.decide_here(&suspend_self, NOW),
+            None,
+            "nothing to decide on before the first pull"
+        );
+        replica.on_pull(
+            pull(1, true, vec![row("u1", "Ann", UserState::Suspended)], &[]),
+            None,
+        );
+        let refusal = |command| match replica.decide_here(&command, NOW) {
+            Some(Err(refusal)) => refusal.rule,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert_eq!(refusal(suspend_self), Rule::R12);
+        let suspend_suspended = OfflineCommand::Suspend {
+            user: UserId("u1".into()),
+        };
+        assert_eq!(refusal(suspend_suspended.clone()), Rule::Conflict);
+        // Queued anyway (say, by an older console), it waits for the Worker with no effect.
+        replica.enqueue(suspend_suspended);
+        assert_eq!(state_of(&replica.view(NOW), "u1"), UserState::Suspended);
+        let unsuspend = OfflineCommand::Unsuspend {
+            user: UserId("u1".into()),
+        };
+        assert!(matches!(replica.decide_here(&unsuspend, NOW), Some(Ok(_))));
+        replica.enqueue(unsuspend);
+        assert_eq!(state_of(&replica.view(NOW), "u1"), UserState::Active);
+    }
+
+    #[test]
+    fn a_copy_without_context_asks_for_a_reset_and_gets_one() {
+        let mut replica: Replica = Replica::new("c1");
+        replica.on_pull(pull(1, true, vec![], &[]), None);
+        assert_eq!(replica.pull_query(None), "since=1&reach=r");
+        replica.context = None;
+        assert_eq!(
+            replica.pull_query(None),
+            "since=1",
+            "no reach: the Worker resets"
+        );
+        replica.on_pull(pull(2, true, vec![], &[]), None);
+        assert_eq!(replica.context, Some(context()));
     }
 
     #[test]
@@ -525,10 +785,11 @@ mod tests {
             ),
             None,
         );
-        let view = replica.view();
-        assert_eq!(view.len(), 1);
-        assert_eq!(view[0].name, "Anne");
-        assert_eq!(view[0].state, UserState::Suspended);
+        let view = replica.view(NOW);
+        assert_eq!(view.len(), 2, "the administrator and Anne");
+        let anne = view.iter().find(|r| r.id.0 == "u1").unwrap();
+        assert_eq!(anne.name, "Anne");
+        assert_eq!(anne.state, UserState::Suspended);
         assert_eq!(replica.version, 2);
     }
 
@@ -542,11 +803,22 @@ mod tests {
         assert_eq!(replica.on_pull(first.clone(), None), Some("cursor".into()));
         // Killed here: the next pull starts the reset again and drops what was half staged.
         first.upserts = vec![row("u1", "Ann", UserState::Active)];
+        first.context = Some(Context {
+            roles: vec![],
+            nodes: vec![context().nodes[0].clone()],
+            ..context()
+        });
         assert_eq!(replica.on_pull(first, None), Some("cursor".into()));
         assert!(replica.rows.contains_key(&UserId("old".into())));
+        assert_eq!(
+            replica.context,
+            Some(context()),
+            "the old context until the end"
+        );
         let query = replica.pull_query(Some("cursor"));
         assert_eq!(query, "since=0&reach=r&after=cursor");
-        let last = pull(6, true, vec![row("u2", "Bo", UserState::Active)], &[]);
+        let mut last = pull(6, false, vec![row("u2", "Bo", UserState::Active)], &[]);
+        last.reset = true;
         assert_eq!(replica.on_pull(last, Some("cursor")), None);
         let ids: Vec<_> = replica.rows.keys().map(|k| k.0.as_str()).collect();
         assert_eq!(ids, ["u1", "u2"]);
@@ -554,10 +826,15 @@ mod tests {
             replica.version, 5,
             "a reset is at the version of its first page"
         );
+        assert_eq!(
+            replica.context.as_ref().map(|c| c.nodes.len()),
+            Some(1),
+            "the context of the reset's first page"
+        );
     }
 
     #[test]
-    fn an_offline_command_is_written_exactly_as_the_command_the_worker_reads() {
+    fn an_offline_command_is_written_and_decided_exactly_as_the_command_the_worker_reads() {
         let user = UserId("u1".into());
         let pairs = [
             (
@@ -581,16 +858,22 @@ mod tests {
                 },
             ),
         ];
-        for (offline, command) in pairs {
-            let json = serde_json::to_value(&offline).unwrap();
-            assert_eq!(json, serde_json::to_value(&command).unwrap());
-            let read: Command = serde_json::from_value(json).unwrap();
-            assert_eq!(read, command);
-            let mut a = BTreeMap::from([(user.clone(), row("u1", "Al", UserState::Active))]);
-            let mut b = a.clone();
-            offline.predict(&mut a);
-            command.predict(&mut b);
-            assert_eq!(a, b, "the same prediction");
+        let mut offline_replica: Replica<OfflineCommand> = Replica::new("a");
+        let mut replica: Replica = Replica::new("b");
+        for state in [UserState::Active, UserState::Suspended] {
+            offline_replica.on_pull(pull(1, true, vec![row("u1", "Al", state)], &[]), None);
+            replica.on_pull(pull(1, true, vec![row("u1", "Al", state)], &[]), None);
+            for (offline, command) in &pairs {
+                let json = serde_json::to_value(offline).unwrap();
+                assert_eq!(json, serde_json::to_value(command).unwrap());
+                let read: Command = serde_json::from_value(json).unwrap();
+                assert_eq!(&read, command);
+                assert_eq!(
+                    offline_replica.decide_here(offline, NOW),
+                    replica.decide_here(command, NOW),
+                    "the same decision"
+                );
+            }
         }
     }
 

@@ -3,7 +3,6 @@
 //! Internal failures are logged with their cause and answered with a fixed sentence: no SQL,
 //! stack or data of another agency ever reaches a client.
 
-use domain::Rule;
 use domain::api::{FieldError, Problem};
 
 /// Everything a request can fail with.
@@ -71,13 +70,8 @@ impl ApiError {
             ApiError::Forbidden { .. } | ApiError::CrossSite => 403,
             ApiError::NotFound => 404,
             ApiError::Conflict(_) => 409,
-            ApiError::Refused(refusal) => match refusal.rule {
-                // R2: another agency's id is answered as one that never existed.
-                Rule::R2 => 404,
-                Rule::Conflict => 409,
-                Rule::Input => 422,
-                _ => 403,
-            },
+            // R2: another agency's id is answered as one that never existed (see `domain`).
+            ApiError::Refused(refusal) => refusal.problem().status,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::UnsupportedMediaType => 415,
@@ -91,6 +85,8 @@ impl ApiError {
     /// The problem document sent to the client.
     pub fn problem(&self) -> Problem {
         let (title, detail, errors) = match self {
+            // `domain` words its refusals, so the console shows the same on the device.
+            ApiError::Refused(refusal) => return refusal.problem(),
             ApiError::Malformed(why) => (
                 "Malformed request",
                 format!("The request body could not be read: {why}."),
@@ -133,19 +129,6 @@ impl ApiError {
                 ),
                 vec![],
             ),
-            ApiError::Refused(refusal) if refusal.rule == Rule::R2 => (
-                "Not found",
-                "There is nothing at this address.".to_owned(),
-                vec![],
-            ),
-            ApiError::Refused(refusal) => {
-                let title = match refusal.rule {
-                    Rule::Conflict => "Conflict",
-                    Rule::Input => "Invalid request",
-                    _ => "Forbidden",
-                };
-                (title, refusal.to_string(), vec![])
-            }
             ApiError::MethodNotAllowed(allowed) => (
                 "Method not allowed",
                 format!("This address answers {}.", allowed.join(", ")),
@@ -187,6 +170,7 @@ impl From<worker::Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::Rule;
 
     #[test]
     fn a_refusal_names_its_rule_in_the_detail() {

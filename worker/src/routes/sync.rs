@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::sync::{
-    MAX_INCREMENT, MAX_PUSH, Outcome, PULL_PAGE, PullResponse, PushRequest, PushResponse,
+    Context, MAX_INCREMENT, MAX_PUSH, Outcome, PULL_PAGE, PullResponse, PushRequest, PushResponse,
     PushResult, reach_fingerprint,
 };
 use domain::{Needs, UserId};
@@ -20,6 +20,8 @@ use super::users::{filter_of, people_reach, summaries};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::part::{self, Column};
+use crate::store::sessions::Actor;
+use crate::store::tree;
 use crate::store::users::{self, Sort};
 
 /// The longest client or mutation id.
@@ -255,6 +257,12 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     if reset {
         filter.after = after;
         filter.limit = PULL_PAGE + 1;
+        // The first page brings what the console needs to decide on the device: the nodes of
+        // the reach and above it, and the custom roles held there and by the caller.
+        let context = match filter.after {
+            Some(_) => None,
+            None => Some(context(ctx, &actor, &snapshot, &reach).await?),
+        };
         let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
         let mut page = summaries(rows, Sort::Name);
         let next = if page.len() > PULL_PAGE as usize {
@@ -273,6 +281,7 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
                 upserts: page.into_iter().map(|(user, _)| user).collect(),
                 removed: Vec::new(),
                 next,
+                context,
             },
         );
     }
@@ -307,6 +316,37 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
             upserts,
             removed,
             next: None,
+            context: None,
         },
     )
+}
+
+/// The caller's context for deciding on the device (`domain::sync::Context`). The agency comes
+/// without its seat price, which a decision on the device never reads.
+async fn context(
+    ctx: &Ctx,
+    actor: &Actor,
+    snapshot: &domain::Snapshot,
+    reach: &[&str],
+) -> Result<Context, ApiError> {
+    let mut nodes: Vec<domain::Node> = snapshot.nodes().cloned().collect();
+    for node in tree::under(&ctx.db, &actor.agency_id, reach).await? {
+        if snapshot.node(&node.id).is_none() {
+            nodes.push(node);
+        }
+    }
+    let mut roles: Vec<domain::CustomRole> = snapshot.custom_roles().cloned().collect();
+    for role in tree::roles_held_under(&ctx.db, &actor.agency_id, reach).await? {
+        if !roles.iter().any(|r| r.id == role.id) {
+            roles.push(role);
+        }
+    }
+    let mut agency = snapshot.agency().clone();
+    agency.seat_price_cents = 0;
+    Ok(Context {
+        actor: actor.user_id.clone(),
+        agency,
+        nodes,
+        roles,
+    })
 }

@@ -131,6 +131,7 @@ fn role_at(row: &PageGrant) -> RoleAtNode {
         node: row.node_name.clone(),
         grant: row.grant_id.clone(),
         node_id: row.node_id.clone(),
+        custom_role: row.role_name.is_some().then(|| row.role.clone()),
         starts_at: row.starts_at,
         ends_at: row.ends_at,
     }
@@ -241,6 +242,10 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
                 .unwrap_or_default(),
             grant: g.id.0.clone(),
             node_id: g.node.0.clone(),
+            custom_role: match &g.role {
+                domain::RoleRef::Custom(id) => Some(id.0.clone()),
+                domain::RoleRef::Builtin(_) => None,
+            },
             starts_at: g.starts_at,
             ends_at: g.ends_at,
         })
