@@ -1,9 +1,10 @@
 //! The app's shared state and the steps that change it.
 //!
-//! The browser predicts, the Worker decides: a change is queued in the replica
-//! (`domain::sync::Replica`), saved to IndexedDB, shown at once with its predicted effect, and
+//! The browser predicts, the Worker decides: `domain` decides a change on the device first (a
+//! refusal there is shown, never queued); the change is then queued in the replica
+//! (`domain::sync::Replica`), saved to IndexedDB, shown at once with its decided effect, and
 //! pushed when the network allows. Pulls bring the rows the person may see now; the pending
-//! changes are predicted again on top of them.
+//! changes are decided again on top of them.
 
 use domain::UserId;
 use domain::api::{Me, UserSummary};
@@ -32,7 +33,7 @@ pub enum Sync {
 pub struct AppState {
     /// The signed-in person, from the store or the Worker.
     pub me: RwSignal<Option<Me>>,
-    /// The users the person may see, with their pending changes predicted.
+    /// The users the person may see, with their pending changes applied.
     pub users: RwSignal<Vec<UserSummary>>,
     pub sync: RwSignal<Sync>,
     /// Whether the start-up check (store, then network) has finished.

@@ -6,11 +6,13 @@
 //!   outcome and changes nothing more.
 //! - **Pull**: a client asks for what changed since the agency version it last saw. The Worker
 //!   answers the rows of people the caller may see *now* that changed since then, and the ids
-//!   of those it may no longer see. When the caller's own reach changed (a grant given, taken
-//!   or expired, a node moved), the answer is a reset: every row the caller may see, paged.
+//!   of those who lost a grant inside the caller's reach. When the caller's own reach changed
+//!   (a grant given, taken or expired, a node moved), the answer is a reset: every row the
+//!   caller may see, paged, the first page with the [`Context`] for deciding on the device.
 //! - **Replica**: the client's side, with no I/O: the rows last pulled, the queue of pending
-//!   mutations, their predicted effect on the view, and the refusals to show. The app keeps it
-//!   in IndexedDB; the convergence test keeps it in memory; both run this code.
+//!   mutations, `domain`'s decision on them made on the device and their effect on the view,
+//!   and the refusals to show. The app keeps it in IndexedDB; the convergence test keeps it in
+//!   memory; both run this code.
 
 use std::collections::BTreeMap;
 
@@ -507,8 +509,8 @@ impl<C: Change> Replica<C> {
 
     /// Takes the answer to the pull sent with cursor `after`. Answers the cursor of the next
     /// page while a reset goes on. A reset's first page (no cursor) starts it afresh, whatever
-    /// an interrupted one left. The pending mutations are rebased simply by being predicted
-    /// again on the new rows.
+    /// an interrupted one left. The pending mutations are rebased simply by being decided
+    /// again on the new rows (see [`Replica::view`]).
     pub fn on_pull(&mut self, response: PullResponse, after: Option<&str>) -> Option<String> {
         if response.reset {
             if after.is_none() {

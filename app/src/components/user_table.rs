@@ -41,7 +41,7 @@ pub fn UserTable(
                 </tr>
             </thead>
             <tbody>
-                // The key holds everything shown, so a row changed by a pull or a prediction
+                // The key holds everything shown, so a row changed by a pull or a pending change
                 // is drawn again.
                 <For
                     each=rows
