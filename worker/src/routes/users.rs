@@ -125,13 +125,18 @@ pub(super) fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiE
     })
 }
 
-fn role_at(row: &PageGrant) -> RoleAtNode {
+fn role_at(row: PageGrant) -> RoleAtNode {
+    // A custom role is shown by its name and known by its id; a built-in one's name is its id.
+    let (role, custom_role) = match row.role_name {
+        Some(name) => (name, Some(row.role)),
+        None => (row.role, None),
+    };
     RoleAtNode {
-        role: row.role_name.clone().unwrap_or_else(|| row.role.clone()),
-        node: row.node_name.clone(),
-        grant: row.grant_id.clone(),
-        node_id: row.node_id.clone(),
-        custom_role: row.role_name.is_some().then(|| row.role.clone()),
+        role,
+        node: row.node_name,
+        grant: row.grant_id,
+        node_id: row.node_id,
+        custom_role,
         starts_at: row.starts_at,
         ends_at: row.ends_at,
     }
@@ -198,7 +203,7 @@ pub(super) fn summaries(rows: Vec<PageRow>, sort: Sort) -> Vec<(UserSummary, ser
             Sort::Email => serde_json::Value::String(row.email.clone()),
             Sort::Created => serde_json::Value::from(row.created_at),
         };
-        let mut roles: Vec<RoleAtNode> = row.grants.iter().map(role_at).collect();
+        let mut roles: Vec<RoleAtNode> = row.grants.into_iter().map(role_at).collect();
         roles.sort_by(RoleAtNode::list_order);
         page.push((
             UserSummary {
