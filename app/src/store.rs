@@ -184,7 +184,7 @@ impl Store {
         let store = tx.object_store(USERS)?;
         let mut users: Vec<UserSummary> =
             store.get_all().serde()?.await?.collect::<Result<_, _>>()?;
-        users.sort_by(UserSummary::list_order);
+        UserSummary::sort_for_list(&mut users);
         Ok(users)
     }
 

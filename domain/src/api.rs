@@ -118,6 +118,12 @@ impl UserSummary {
             .cmp(&b.name.to_lowercase())
             .then_with(|| a.id.cmp(&b.id))
     }
+
+    /// Sorts rows into [`UserSummary::list_order`], lowering each name once rather than at
+    /// every comparison (10,000 rows: 10,000 lowered names instead of some 280,000).
+    pub fn sort_for_list(rows: &mut [UserSummary]) {
+        rows.sort_by_cached_key(|u| (u.name.to_lowercase(), u.id.clone()));
+    }
 }
 
 /// `GET /api/v1/users`: one page of the users the caller may see.
@@ -265,6 +271,29 @@ pub struct FieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_sort_keeps_the_list_order() {
+        let row = |id: &str, name: &str| UserSummary {
+            id: UserId(id.into()),
+            name: name.into(),
+            email: String::new(),
+            state: UserState::Active,
+            roles: vec![],
+        };
+        let mut rows = vec![
+            row("u3", "bo"),
+            row("u2", "Bo"),
+            row("u1", "ann"),
+            row("u4", "Ann"),
+            row("u0", "Émile"),
+            row("u5", "zed"),
+        ];
+        let mut expected = rows.clone();
+        expected.sort_by(UserSummary::list_order);
+        UserSummary::sort_for_list(&mut rows);
+        assert_eq!(rows, expected);
+    }
 
     #[test]
     fn a_problem_names_its_type_field_as_rfc_9457_does() {

@@ -431,7 +431,7 @@ impl<C: Change> Replica<C> {
     /// device cannot decide, or would refuse, waits for the Worker's answer without an effect.
     pub fn view(&self, now: Millis) -> Vec<UserSummary> {
         let mut out: Vec<UserSummary> = self.applied(now).into_values().collect();
-        out.sort_by(UserSummary::list_order);
+        UserSummary::sort_for_list(&mut out);
         out
     }
 
