@@ -139,8 +139,54 @@ pub async fn push(request: &PushRequest<OfflineCommand>) -> Result<PushResponse,
     read(send(request).await?).await
 }
 
-/// One pull: `query` is the replica's (`since`, `reach`, `after`).
-pub async fn pull(query: &str) -> Result<PullResponse, ApiError> {
+/// A pull on its way: the request leaves when this is made, so the Worker can make one page
+/// while the app reads the one before.
+#[derive(Debug)]
+pub struct PullInFlight(wasm_bindgen_futures::JsFuture);
+
+/// A pull's answer whose headers have arrived: the next page's cursor, if the Worker sent one
+/// (`domain::sync::NEXT_HEADER`), and the body still to read.
+#[derive(Debug)]
+pub struct PullHead {
+    pub next: Option<String>,
+    response: Response,
+}
+
+/// Sends a pull now: `query` is the replica's (`since`, `reach`, `after`).
+pub fn pull(query: &str) -> Result<PullInFlight, ApiError> {
     let path = format!("/sync/pull?{query}");
-    read(send(with_credentials(Request::get(&url(&path))).build()).await?).await
+    let request = with_credentials(Request::get(&url(&path)))
+        .build()
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let window = web_sys::window().ok_or(ApiError::Offline)?;
+    let request: web_sys::Request = request.into();
+    Ok(PullInFlight(wasm_bindgen_futures::JsFuture::from(
+        window.fetch_with_request(&request),
+    )))
+}
+
+impl PullInFlight {
+    /// Waits for the answer's headers.
+    pub async fn head(self) -> Result<PullHead, ApiError> {
+        use wasm_bindgen::JsCast;
+        let response: web_sys::Response =
+            self.0
+                .await
+                .map_err(|_| ApiError::Offline)?
+                .dyn_into()
+                .map_err(|_| ApiError::Unexpected("fetch answered no response".into()))?;
+        let response = Response::from(response);
+        let next = response
+            .ok()
+            .then(|| response.headers().get(domain::sync::NEXT_HEADER))
+            .flatten();
+        Ok(PullHead { next, response })
+    }
+}
+
+impl PullHead {
+    /// Reads the answer's body.
+    pub async fn body(self) -> Result<PullResponse, ApiError> {
+        read(self.response).await
+    }
 }

@@ -235,11 +235,28 @@ impl AppState {
             }
         }
         let mut after: Option<String> = None;
+        let query = |after: Option<&str>| self.replica.with_untracked(|r| r.pull_query(after));
+        let mut in_flight = api::pull(&query(None));
         loop {
-            let query = self
-                .replica
-                .with_untracked(|r| r.pull_query(after.as_deref()));
-            let response: PullResponse = match api::pull(&query).await {
+            // The next page of a reset is asked for as soon as this one's headers name it, so
+            // the Worker makes it while this one is read.
+            let answer = match in_flight {
+                Ok(pull) => pull.head().await,
+                Err(error) => Err(error),
+            };
+            let head = match answer {
+                Ok(head) => head,
+                Err(error) => {
+                    self.progress.set(None);
+                    return self.on_error(error).await;
+                }
+            };
+            let asked = head.next.clone();
+            in_flight = match &asked {
+                Some(next) => api::pull(&query(Some(next))),
+                None => Err(ApiError::Unexpected("no next page".into())),
+            };
+            let response: PullResponse = match head.body().await {
                 Ok(response) => response,
                 Err(error) => {
                     self.progress.set(None);
@@ -259,6 +276,11 @@ impl AppState {
                         .replica
                         .with_untracked(|r| r.staging.as_ref().map_or(0, |(_, s)| s.len()));
                     self.progress.set(Some(arrived));
+                    // The header and the body name the same page; should they not, the page
+                    // the body names is asked for instead.
+                    if asked.as_deref() != Some(next.as_str()) {
+                        in_flight = api::pull(&query(Some(&next)));
+                    }
                     after = Some(next);
                 }
                 None => {

@@ -99,6 +99,10 @@ pub struct PullResponse {
     pub context: Option<Context>,
 }
 
+/// The response header that repeats a reset page's `next` cursor, so a client can ask for the
+/// next page before it has read this one.
+pub const NEXT_HEADER: &str = "X-Sync-Next";
+
 /// What a client needs besides the rows for `domain` to decide its changes on the device: who
 /// it is, the agency, the nodes of the caller's reach with everything above them, and the
 /// custom roles their grants hold. It comes with every reset, and a reset comes whenever any

@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::sync::{
-    Context, MAX_INCREMENT, MAX_PUSH, Outcome, PULL_PAGE, PullResponse, PushRequest, PushResponse,
-    PushResult, reach_fingerprint,
+    Context, MAX_INCREMENT, MAX_PUSH, NEXT_HEADER, Outcome, PULL_PAGE, PullResponse, PushRequest,
+    PushResponse, PushResult, reach_fingerprint,
 };
 use domain::{Needs, UserId};
 use serde::Deserialize;
@@ -272,7 +272,10 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         } else {
             None
         };
-        return json(
+        // The cursor goes in a header too, so a client can ask for the next page as soon as
+        // this one's headers arrive, and read this one while the Worker makes the next.
+        let header = next.clone();
+        let response = json(
             200,
             &PullResponse {
                 version: changes.version,
@@ -283,7 +286,11 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
                 next,
                 context,
             },
-        );
+        )?;
+        if let Some(next) = header {
+            response.headers().set(NEXT_HEADER, &next)?;
+        }
+        return Ok(response);
     }
     let mut upserts = Vec::new();
     if !changed.is_empty() {
