@@ -326,9 +326,10 @@ impl AppState {
         }
     }
 
-    /// Whether the signed-in person has `capability` at some node (as of signing in).
+    /// Whether the signed-in person has `capability` at some node, as the Worker last said;
+    /// read in a view, the view follows it (a demotion takes the buttons away at once).
     pub fn may_anywhere(self, capability: domain::Capability) -> bool {
-        self.me.with_untracked(|me| {
+        self.me.with(|me| {
             me.as_ref().is_some_and(|me| {
                 me.access
                     .iter()

@@ -74,7 +74,12 @@ pub fn UserTable(
                                 })
                                 .collect_view()}
                         </td>
-                        <td class="actions">{action(state, &user)}</td>
+                        <td class="actions">
+                            {
+                                let user = user.clone();
+                                move || action(state, &user)
+                            }
+                        </td>
                     </tr>
                 </For>
             </tbody>
