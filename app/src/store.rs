@@ -318,16 +318,10 @@ impl Store {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let queue = tx.object_store(QUEUE)?;
-        let refused = tx.object_store(REFUSED)?;
         for result in &response.results {
             queue.delete(result.id.as_str()).primitive()?;
         }
-        for (seq, refusal) in replica.refused.iter().enumerate() {
-            refused
-                .put(to_json(&(seq as u64, refusal))?)
-                .with_key(refusal.mutation.id.clone())
-                .serde()?;
-        }
+        Self::put_refusals(&tx, replica)?;
         tx.commit().await?;
         Ok(())
     }
@@ -344,6 +338,13 @@ impl Store {
             .put(Self::meta_of(replica))
             .with_key(SYNC_KEY.to_owned())
             .serde()?;
+        Self::put_refusals(&tx, replica)?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes the replica's refusals, in order, inside `tx`.
+    fn put_refusals(tx: &Transaction<'_>, replica: &Replica) -> Result<(), StoreError> {
         let refused = tx.object_store(REFUSED)?;
         for (seq, refusal) in replica.refused.iter().enumerate() {
             refused
@@ -351,7 +352,6 @@ impl Store {
                 .with_key(refusal.mutation.id.clone())
                 .serde()?;
         }
-        tx.commit().await?;
         Ok(())
     }
 

@@ -124,9 +124,7 @@ test("another person signing in on the same browser never sees the previous one'
   await app.open();
   await app.signIn(ADMIN.email, ADMIN.password);
   await expect(app.userRows()).toHaveCount(15);
-  await page.getByTestId("sign-out").click();
-  await expect(page.getByTestId("sign-in-form")).toBeVisible();
-  expect(await app.savedCounts(), "meta, users, queue and refusals are empty").toEqual([0, 0, 0, 0]);
+  await app.signOutLeavingNothing();
   await app.signIn(NOOR.email, NOOR.password);
   await expect(page.getByTestId("signed-in-as")).toHaveText("Noor Haddad");
   await expect(page.getByTestId("sync-state")).toHaveText("Up to date");

@@ -23,6 +23,13 @@ export class Console {
     return this.page.getByTestId("user-row");
   }
 
+  // Signs out and checks that nothing of the person stays in the browser's store.
+  async signOutLeavingNothing() {
+    await this.page.getByTestId("sign-out").click();
+    await expect(this.page.getByTestId("sign-in-form")).toBeVisible();
+    expect(await this.savedCounts(), "meta, users, queue and refusals are empty").toEqual([0, 0, 0, 0]);
+  }
+
   // How many records each of the console's IndexedDB stores holds, in this order.
   async savedCounts(stores = ["meta", "users", "queue", "refused"]) {
     return this.page.evaluate(

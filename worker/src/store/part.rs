@@ -192,10 +192,21 @@ struct NodeRow {
 }
 
 #[derive(Deserialize)]
-struct RoleRow {
+pub(super) struct RoleRow {
     id: String,
     name: String,
     capabilities: String,
+}
+
+impl RoleRow {
+    /// The role as `domain` has it (the capabilities are stored as JSON).
+    pub(super) fn into_role(self) -> Result<CustomRole, ApiError> {
+        Ok(CustomRole {
+            id: CustomRoleId(self.id),
+            name: self.name,
+            capabilities: json::<CapabilitySet>(&self.capabilities)?,
+        })
+    }
 }
 
 fn json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
@@ -476,14 +487,10 @@ pub async fn load(
             name: row.name,
         })
         .collect();
-    let mut roles = Vec::new();
-    for row in role_rows {
-        roles.push(CustomRole {
-            id: CustomRoleId(row.id),
-            name: row.name,
-            capabilities: json::<CapabilitySet>(&row.capabilities)?,
-        });
-    }
+    let roles = role_rows
+        .into_iter()
+        .map(RoleRow::into_role)
+        .collect::<Result<Vec<_>, _>>()?;
     let snapshot = Snapshot::build(agency, nodes, users, roles, grants)
         .map_err(|e| ApiError::Internal(format!("stored agency is inconsistent: {e}")))?;
     Ok(Loaded {

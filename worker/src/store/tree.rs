@@ -4,6 +4,7 @@ use domain::{Node, NodeKind};
 use serde::Deserialize;
 
 use super::Db;
+use super::part::RoleRow;
 use crate::error::ApiError;
 
 #[derive(Deserialize)]
@@ -14,18 +15,23 @@ struct Row {
     name: String,
 }
 
+/// The paths of the nodes `?2` (a JSON list of ids) of agency `?1`, as the CTE `tops`.
+const TOPS: &str = "WITH tops(path) AS MATERIALIZED (
+                 SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
+                 WHERE n.agency_id = ?1
+             )";
+
 /// The nodes at and under `tops`, in tree order.
 pub async fn under(db: &Db, agency: &str, tops: &[&str]) -> Result<Vec<Node>, ApiError> {
     let tops = serde_json::to_string(tops).map_err(|e| ApiError::Internal(e.to_string()))?;
     let rows: Vec<Row> = db
         .prepare(
-            "WITH tops(path) AS MATERIALIZED (
-                 SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
-                 WHERE n.agency_id = ?1
-             )
+            format!(
+                "{TOPS}
              SELECT DISTINCT n.id, n.parent_id, n.kind, n.name, n.path FROM tops t CROSS JOIN nodes n
              WHERE n.agency_id = ?1 AND n.path >= t.path AND n.path < t.path || char(1114111)
-             ORDER BY n.path",
+             ORDER BY n.path"
+            ),
         )
         .bind(&[agency.into(), tops.into()])?
         .all()
@@ -42,13 +48,6 @@ pub async fn under(db: &Db, agency: &str, tops: &[&str]) -> Result<Vec<Node>, Ap
         .collect())
 }
 
-#[derive(Deserialize)]
-struct RoleRow {
-    id: String,
-    name: String,
-    capabilities: String,
-}
-
 /// The custom roles held by some grant at or under `tops`.
 pub async fn roles_held_under(
     db: &Db,
@@ -57,29 +56,17 @@ pub async fn roles_held_under(
 ) -> Result<Vec<domain::CustomRole>, ApiError> {
     let tops = serde_json::to_string(tops).map_err(|e| ApiError::Internal(e.to_string()))?;
     let rows: Vec<RoleRow> = db
-        .prepare(
-            "WITH tops(path) AS MATERIALIZED (
-                 SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
-                 WHERE n.agency_id = ?1
-             )
+        .prepare(format!(
+            "{TOPS}
              SELECT r.id, r.name, r.capabilities FROM custom_roles r
              WHERE r.agency_id = ?1 AND EXISTS (
                  SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN tops t
                  WHERE g.agency_id = ?1 AND g.role_kind = 'custom' AND g.role = r.id
-                   AND substr(n.path, 1, length(t.path)) = t.path)",
-        )
+                   AND substr(n.path, 1, length(t.path)) = t.path)"
+        ))
         .bind(&[agency.into(), tops.into()])?
         .all()
         .await?
         .results()?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(domain::CustomRole {
-                id: domain::CustomRoleId(r.id),
-                name: r.name,
-                capabilities: serde_json::from_str(&r.capabilities)
-                    .map_err(|e| ApiError::Internal(format!("a role's capabilities: {e}")))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(RoleRow::into_role).collect()
 }
