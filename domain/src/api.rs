@@ -126,10 +126,11 @@ impl UserSummary {
     }
 }
 
-/// `GET /api/v1/users`: one page of the users the caller may see.
+/// `GET /api/v1/users`: one page of the users the caller may see. `Rows` is how the people
+/// are held: parsed, or (where the Worker hands on what SQL wrote) as raw JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsersPage {
-    pub users: Vec<UserSummary>,
+pub struct UsersPage<Rows = Vec<UserSummary>> {
+    pub users: Rows,
     /// The cursor of the next page (`after=`), if there is one.
     pub next: Option<String>,
 }

@@ -79,9 +79,10 @@ pub struct PushResponse {
     pub results: Vec<PushResult>,
 }
 
-/// `GET /api/v1/sync/pull`: one answer.
+/// `GET /api/v1/sync/pull`: one answer. `Rows` is how the people are held: parsed, or (where
+/// the Worker hands on what SQL wrote) as raw JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PullResponse {
+pub struct PullResponse<Rows = Vec<UserSummary>> {
     /// The agency version this answer brings the client to (once `next` is exhausted).
     pub version: u64,
     /// The fingerprint of the caller's reach; sent back with the next pull.
@@ -89,7 +90,7 @@ pub struct PullResponse {
     /// True: the rows replace everything the client holds (across the pages of `next`).
     pub reset: bool,
     /// People the caller may see whose rows changed, as the caller may see them.
-    pub upserts: Vec<UserSummary>,
+    pub upserts: Rows,
     /// People whose rows the client must drop: deleted, or no longer in the caller's reach.
     pub removed: Vec<UserId>,
     /// For a reset, the cursor of its next page (`after=`).

@@ -1,3 +1,4 @@
+use serde::Deserialize;
 use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
 
 /// The addresses of the listed people, leaving out those other tests create meanwhile
@@ -96,4 +97,180 @@ fn r10_an_agent_without_users_view_is_refused_with_the_rule() {
 #[test]
 fn listing_users_needs_a_session() {
     assert_eq!(Call::new("GET", "/api/v1/users").send().status, 401);
+}
+
+/// The list writes each person's roles in SQL (for a caller who sees everyone, from the roles
+/// kept beside the person, which triggers keep). Whoever asks, and after every kind of change
+/// those roles follow, a row of the list must equal the person's own page: the same roles
+/// (only those inside the caller's reach, R1), in the same order, with the same fields.
+#[test]
+fn r1_a_row_of_the_list_shows_the_roles_the_persons_own_page_shows() {
+    use domain::api::{UserDetail, UserSummary, UsersPage};
+    use serde_json::{Value, json};
+
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    // Casey manages Harbor; the person gets grants there and at Summit, outside her reach.
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let run = switchboard_tests::run_id();
+    let (user, node, role) = (
+        format!("u_http_rows{run}"),
+        format!("n_http_rows{run}"),
+        format!("r_http_rows{run}"),
+    );
+    let change = |method: &'static str, path: &str, body: Value| {
+        let answer = Call::new(method, path).cookie(&admin).json(&body);
+        assert!(answer.status < 300, "{method} {path}: {:?}", answer.body);
+    };
+    // The row as the list shows it to `cookie`, found by the run in the person's name, and the
+    // person's own page: the same JSON, and it parses as the domain's types.
+    let rows_agree = |cookie: &str| -> Vec<String> {
+        let listed = Call::new("GET", &format!("/api/v1/users?q={run}"))
+            .cookie(cookie)
+            .send();
+        assert_eq!(listed.status, 200, "{:?}", listed.body);
+        UsersPage::<Vec<UserSummary>>::deserialize(&listed.body).expect("a users page");
+        let row = listed.body["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == user.as_str())
+            .cloned()
+            .expect("the person is listed");
+        let own = Call::new("GET", &format!("/api/v1/users/{user}"))
+            .cookie(cookie)
+            .send();
+        assert_eq!(own.status, 200, "{:?}", own.body);
+        let own: UserDetail = serde_json::from_value(own.body).unwrap();
+        let from_page = serde_json::to_value(UserSummary {
+            id: own.user.id.clone(),
+            name: own.user.name.clone(),
+            email: own.user.email.clone(),
+            state: own.user.state,
+            roles: own.roles,
+        })
+        .unwrap();
+        assert_eq!(row, from_page, "the list's row and the person's page");
+        row["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} at {}",
+                    r["role"].as_str().unwrap(),
+                    r["node"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let name = format!("Rows Probe {run}");
+    change(
+        "POST",
+        "/api/v1/nodes",
+        json!({ "id": node, "parent": "n_harbor", "kind": "group", "name": "Probe Desk" }),
+    );
+    change(
+        "POST",
+        "/api/v1/roles",
+        json!({ "id": role, "name": "Probe Role", "capabilities": ["calls.view.own"] }),
+    );
+    change(
+        "POST",
+        "/api/v1/users",
+        json!({ "id": user, "email": format!("{user}@brightline.example"), "name": name,
+                "role": { "kind": "builtin", "id": "Agent" }, "node": node }),
+    );
+    change(
+        "POST",
+        &format!("/api/v1/users/{user}/grants"),
+        json!({ "id": format!("g_http_rows_a{run}"), "role": { "kind": "custom", "id": role },
+                "node": "n_summit", "ends_at": 4_102_444_800_000i64 }),
+    );
+    change(
+        "POST",
+        &format!("/api/v1/users/{user}/grants"),
+        json!({ "id": format!("g_http_rows_b{run}"), "role": { "kind": "builtin", "id": "Viewer" },
+                "node": "n_harbor", "starts_at": 1_000i64 }),
+    );
+    assert_eq!(
+        rows_agree(&admin),
+        [
+            "Viewer at Harbor Dental",
+            "Agent at Probe Desk",
+            "Probe Role at Summit Realty"
+        ]
+    );
+    assert_eq!(
+        rows_agree(&casey),
+        ["Viewer at Harbor Dental", "Agent at Probe Desk"],
+        "R1: Casey sees no grant at Summit Realty"
+    );
+
+    // A node renamed, a custom role renamed, a role changed, a grant taken away: each is seen
+    // at once, by both.
+    change(
+        "PATCH",
+        &format!("/api/v1/nodes/{node}"),
+        json!({ "name": "A Probe Desk" }),
+    );
+    assert_eq!(
+        rows_agree(&admin),
+        [
+            "Agent at A Probe Desk",
+            "Viewer at Harbor Dental",
+            "Probe Role at Summit Realty"
+        ]
+    );
+    assert_eq!(
+        rows_agree(&casey),
+        ["Agent at A Probe Desk", "Viewer at Harbor Dental"]
+    );
+    change(
+        "PUT",
+        &format!("/api/v1/roles/{role}"),
+        json!({ "name": "Renamed Role", "capabilities": ["calls.view.own"] }),
+    );
+    assert_eq!(
+        rows_agree(&admin),
+        [
+            "Agent at A Probe Desk",
+            "Viewer at Harbor Dental",
+            "Renamed Role at Summit Realty"
+        ]
+    );
+    change(
+        "PATCH",
+        &format!("/api/v1/grants/g_http_rows_b{run}"),
+        json!({ "role": { "kind": "custom", "id": role } }),
+    );
+    assert_eq!(
+        rows_agree(&admin),
+        [
+            "Agent at A Probe Desk",
+            "Renamed Role at Harbor Dental",
+            "Renamed Role at Summit Realty"
+        ]
+    );
+    assert_eq!(
+        rows_agree(&casey),
+        ["Agent at A Probe Desk", "Renamed Role at Harbor Dental"]
+    );
+    let taken = Call::new("DELETE", &format!("/api/v1/grants/g_http_rows_a{run}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(taken.status, 200, "{:?}", taken.body);
+    assert_eq!(
+        rows_agree(&admin),
+        ["Agent at A Probe Desk", "Renamed Role at Harbor Dental"]
+    );
+
+    // Leave the demo agency as it was: the person, their role and their node go.
+    for path in [
+        format!("/api/v1/users/{user}"),
+        format!("/api/v1/roles/{role}"),
+        format!("/api/v1/nodes/{node}"),
+    ] {
+        let gone = Call::new("DELETE", &path).cookie(&admin).send();
+        assert_eq!(gone.status, 200, "DELETE {path}: {:?}", gone.body);
+    }
 }

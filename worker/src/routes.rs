@@ -205,6 +205,14 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
         .with_headers(headers))
 }
 
+/// A JSON answer already written (by SQL, say), handed on as it is.
+pub fn json_text(status: u16, text: String) -> Result<Response, ApiError> {
+    let headers = api_headers("application/json")?;
+    Ok(Response::ok(text)?
+        .with_status(status)
+        .with_headers(headers))
+}
+
 /// The problem+json answer for an error.
 pub fn problem(error: &ApiError) -> worker::Result<Response> {
     let body = error.problem();

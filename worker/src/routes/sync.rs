@@ -4,25 +4,27 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use domain::api::UsersPage;
 use domain::sync::{
     Context, MAX_INCREMENT, MAX_PUSH, NEXT_HEADER, Outcome, PULL_PAGE, PullResponse, PushRequest,
     PushResponse, PushResult, reach_fingerprint,
 };
 use domain::{Needs, UserId};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use worker::wasm_bindgen::JsValue;
 use worker::{Request, Response};
 
 use super::commands::{By, execute_as, origin};
-use super::query::{self, decode_cursor, encode_cursor};
+use super::query::{self, decode_cursor};
 use super::session::{authenticate, load_caller_with};
-use super::users::{filter_of, people_reach, summaries};
+use super::users::{filter_of, page_reach, people_reach};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::part::{self, Column};
 use crate::store::sessions::Actor;
 use crate::store::tree;
-use crate::store::users::{self, Sort};
+use crate::store::users;
 
 /// The longest client or mutation id.
 const MAX_ID: usize = 100;
@@ -263,15 +265,16 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
             Some(_) => None,
             None => Some(context(ctx, &actor, &snapshot, &reach).await?),
         };
-        let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
-        let mut page = summaries(rows, Sort::Name);
-        let next = if page.len() > PULL_PAGE as usize {
-            page.truncate(PULL_PAGE as usize);
-            page.last()
-                .map(|(user, key)| encode_cursor(&(key, &user.id.0)))
-        } else {
-            None
-        };
+        // The people go on as SQL wrote them.
+        let page = users::page(
+            &ctx.db,
+            page_reach(&snapshot, &actor.agency_id, &reach),
+            &filter,
+        )
+        .await?;
+        let page: UsersPage<&RawValue> = serde_json::from_str(&page)
+            .map_err(|e| ApiError::Internal(format!("the page's JSON: {e}")))?;
+        let next = page.next;
         // The cursor goes in a header too, so a client can ask for the next page as soon as
         // this one's headers arrive, and read this one while the Worker makes the next.
         let header = next.clone();
@@ -281,7 +284,7 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
                 version: changes.version,
                 reach: fingerprint,
                 reset: true,
-                upserts: page.into_iter().map(|(user, _)| user).collect(),
+                upserts: page.users,
                 removed: Vec::new(),
                 next,
                 context,
@@ -296,11 +299,15 @@ pub async fn pull(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     if !changed.is_empty() {
         filter.limit = changed.len() as u32 + 1;
         filter.ids = Some(changed.iter().map(|u| (*u).to_owned()).collect());
-        let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
-        upserts = summaries(rows, Sort::Name)
-            .into_iter()
-            .map(|(user, _)| user)
-            .collect();
+        let page = users::page(
+            &ctx.db,
+            page_reach(&snapshot, &actor.agency_id, &reach),
+            &filter,
+        )
+        .await?;
+        let page: UsersPage = serde_json::from_str(&page)
+            .map_err(|e| ApiError::Internal(format!("the page's JSON: {e}")))?;
+        upserts = page.users;
     }
     // Someone the caller saw leaves their view only by losing a grant inside their reach (the
     // reach itself is the same, or this would be a reset): only those are named as removed.

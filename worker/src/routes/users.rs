@@ -1,9 +1,10 @@
 //! People: the list, one person, inviting, notification-only people, profile, switches and
 //! agent settings, deleting with reassignment, invitations and effective access.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-use domain::api::{RoleAtNode, UserDetail, UserSummary, UsersPage};
+use domain::api::{RoleAtNode, UserDetail};
 use domain::{
     AgentSettings, BuiltinRole, Capability, Command, Email, GrantId, Name, Needs, RoleRef, UserId,
     UserState,
@@ -12,12 +13,12 @@ use serde::Deserialize;
 use worker::{Request, Response};
 
 use super::commands::{answer, answer_all, given_or_fresh};
-use super::query::{self, decode_cursor, encode_cursor};
+use super::query::{self, decode_cursor};
 use super::session::{load_caller, load_caller_with};
-use super::{Ctx, json, read_json};
+use super::{Ctx, json, json_text, read_json};
 use crate::error::ApiError;
 use crate::store::part;
-use crate::store::users::{self, Filter, PageGrant, PageRow, Reach, Sort};
+use crate::store::users::{self, Filter, Reach, Shape, Sort};
 
 /// The caller's reach for a capability, or the refusal when they have none anywhere.
 pub(super) fn reach_or_refuse<'s>(
@@ -122,24 +123,49 @@ pub(super) fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiE
         after,
         limit: query::limit(params, 50, 200)?,
         ids: None,
+        shape: Shape::Summary,
     })
 }
 
-fn role_at(row: PageGrant) -> RoleAtNode {
-    // A custom role is shown by its name and known by its id; a built-in one's name is its id.
-    let (role, custom_role) = match row.role_name {
-        Some(name) => (name, Some(row.role)),
-        None => (row.role, None),
+/// The reach of a page as `domain` found it: everywhere when it holds the agency's own node.
+pub(super) fn page_reach<'a>(
+    snapshot: &domain::Snapshot,
+    agency: &'a str,
+    reach: &'a [&'a str],
+) -> Reach<'a> {
+    let top = |node: &&str| {
+        snapshot
+            .node(&domain::NodeId::from(*node))
+            .is_some_and(|n| n.parent.is_none())
     };
-    RoleAtNode {
-        role,
-        node: row.node_name,
-        grant: row.grant_id,
-        node_id: row.node_id,
-        custom_role,
-        starts_at: row.starts_at,
-        ends_at: row.ends_at,
+    if reach.iter().any(top) {
+        Reach::Everywhere { agency }
+    } else {
+        Reach::Nodes {
+            agency,
+            nodes: reach,
+        }
     }
+}
+
+thread_local! {
+    /// For the sessions this isolate served lately, whether `domain` last found that the
+    /// person sees everyone. Only a guess at which page to send with the caller's load: the
+    /// page is used only if `domain`, deciding on that load, agrees.
+    static SEES_EVERYONE: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+}
+
+/// How many sessions `SEES_EVERYONE` remembers before it starts again.
+const REMEMBERED_SESSIONS: usize = 4096;
+
+fn remember(digest: String, everywhere: bool) {
+    SEES_EVERYONE.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= REMEMBERED_SESSIONS && !seen.contains_key(&digest) {
+            seen.clear();
+        }
+        seen.insert(digest, everywhere);
+    });
 }
 
 /// `GET /api/v1/users`: one page of the people the caller may see (R1, R10), with search
@@ -151,72 +177,58 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         &["q", "state", "role", "node", "sort", "limit", "after"],
     )?;
     let mut filter = filter_of(&params)?;
-    let limit = filter.limit;
-    filter.limit = limit + 1;
-    // For a session, the page goes in the same batch as the caller's load, with the reach worked
-    // out in SQL from the person's `users.view` grants; it is used only if `domain`, deciding
-    // on the loaded rows, finds exactly that reach. Otherwise (a token's narrower scope, say)
-    // the page is asked again with `domain`'s reach.
+    filter.limit += 1;
+    // For a session, the page goes in the same batch as the caller's load: everyone, when this
+    // session's person last saw everyone, else the reach worked out in SQL from the person's
+    // `users.view` grants. It is used only if `domain`, deciding on the loaded rows, finds
+    // that same reach. Otherwise (a token's narrower scope, say) the page is asked again with
+    // `domain`'s reach.
     let viewing: Vec<&str> = BuiltinRole::ALL
         .iter()
         .filter(|r| r.capabilities().contains(Capability::UsersView))
         .map(|r| r.name())
         .collect();
-    let mut sent_with_load = false;
+    let mut sent: Option<(String, bool)> = None;
     let (actor, snapshot, extra) = load_caller_with(req, ctx, Needs::default(), |who| match who {
         part::Who::Session(digest) => {
-            sent_with_load = true;
-            let reach = Reach::Session {
-                digest,
-                now: ctx.now,
-                roles: &viewing,
+            let everywhere =
+                SEES_EVERYONE.with(|seen| seen.borrow().get(digest).copied().unwrap_or(false));
+            sent = Some((digest.to_owned(), everywhere));
+            let reach = if everywhere {
+                Reach::SessionEverywhere { digest }
+            } else {
+                Reach::Session {
+                    digest,
+                    now: ctx.now,
+                    roles: &viewing,
+                }
             };
             Ok(vec![users::page_column(reach, &filter)?])
         }
         _ => Ok(vec![]),
     })
     .await?;
-    let reach = people_reach(&snapshot, &actor.user_id, ctx.now)?;
-    let rows = if sent_with_load && sql_reach_is(&snapshot, &actor.user_id, &reach, ctx.now) {
-        users::page_rows(extra.first().and_then(|d| d.as_deref()))?
-    } else {
-        users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?
+    let nodes = people_reach(&snapshot, &actor.user_id, ctx.now)?;
+    let reach = page_reach(&snapshot, &actor.agency_id, &nodes);
+    let everywhere = matches!(reach, Reach::Everywhere { .. });
+    let usable = match sent {
+        Some((digest, sent_everywhere)) => {
+            remember(digest, everywhere);
+            if sent_everywhere {
+                everywhere
+            } else {
+                sql_reach_is(&snapshot, &actor.user_id, &nodes, ctx.now)
+            }
+        }
+        None => false,
     };
-    let mut page = summaries(rows, filter.sort);
-    let next = if page.len() > limit as usize {
-        page.truncate(limit as usize);
-        page.last()
-            .map(|(user, key)| encode_cursor(&(key, &user.id.0)))
+    // SQL wrote the answer whole (a `domain::api::UsersPage`); it is handed on untouched.
+    let page = if usable {
+        users::page_document(extra.into_iter().next().flatten())?
     } else {
-        None
+        users::page(&ctx.db, reach, &filter).await?
     };
-    let users = page.into_iter().map(|(user, _)| user).collect();
-    json(200, &UsersPage { users, next })
-}
-
-/// The page's people as the list shows them, each with their sort key (for the cursor).
-pub(super) fn summaries(rows: Vec<PageRow>, sort: Sort) -> Vec<(UserSummary, serde_json::Value)> {
-    let mut page = Vec::with_capacity(rows.len());
-    for row in rows {
-        let key = match sort {
-            Sort::Name => serde_json::Value::String(row.name.clone()),
-            Sort::Email => serde_json::Value::String(row.email.clone()),
-            Sort::Created => serde_json::Value::from(row.created_at),
-        };
-        let mut roles: Vec<RoleAtNode> = row.grants.into_iter().map(role_at).collect();
-        roles.sort_by(RoleAtNode::list_order);
-        page.push((
-            UserSummary {
-                id: UserId(row.id),
-                name: row.name,
-                email: row.email,
-                state: row.state,
-                roles,
-            },
-            key,
-        ));
-    }
-    page
+    json_text(200, page)
 }
 
 /// `GET /api/v1/users/{id}`: one person and the grants of theirs the caller may see; anyone
@@ -384,21 +396,38 @@ pub async fn pending(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let mut filter = filter_of(&params)?;
     filter.state = Some(UserState::Invited);
     filter.sort = Sort::Created;
+    filter.shape = Shape::Invitation;
+    filter.limit += 1;
     let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
     let reach = people_reach(&snapshot, &actor.user_id, ctx.now)?;
-    let rows = users::page(&ctx.db, &actor.agency_id, &reach, &filter).await?;
-    let mut out: Vec<serde_json::Value> = Vec::new();
-    for row in &rows {
-        let expires_at = row.invitation_expires_at;
-        out.push(serde_json::json!({
-            "id": row.id,
-            "name": row.name,
-            "email": row.email,
-            "expires_at": expires_at,
-            "expired": expires_at.is_none_or(|at| at <= ctx.now),
-        }));
+    let reach = page_reach(&snapshot, &actor.agency_id, &reach);
+    let page = users::page(&ctx.db, reach, &filter).await?;
+    #[derive(Deserialize)]
+    struct Invitation {
+        id: String,
+        name: String,
+        email: String,
+        expires_at: Option<domain::Millis>,
     }
-    json(200, &serde_json::json!({ "invitations": out }))
+    let page: domain::api::UsersPage<Vec<Invitation>> = serde_json::from_str(&page)
+        .map_err(|e| ApiError::Internal(format!("the invitations' JSON: {e}")))?;
+    let out: Vec<serde_json::Value> = page
+        .users
+        .into_iter()
+        .map(|row| {
+            serde_json::json!({
+                "id": row.id,
+                "name": row.name,
+                "email": row.email,
+                "expires_at": row.expires_at,
+                "expired": row.expires_at.is_none_or(|at| at <= ctx.now),
+            })
+        })
+        .collect();
+    json(
+        200,
+        &serde_json::json!({ "invitations": out, "next": page.next }),
+    )
 }
 
 /// `GET /api/v1/users/{id}/access`: what the person may do where, and why (§9).

@@ -24,15 +24,15 @@ fn params_cte(who: &Who<'_>) -> String {
         ?9 AS roles, ?10 AS all_roles, ?11 AS now";
     match who {
         Who::Person { .. } => {
-            format!("p AS (SELECT ?1 AS agency, ?2 AS users, ?8 AS nodes, {rest})")
+            format!("p AS (SELECT ?1 AS agency, NULL AS caller, ?2 AS users, ?8 AS nodes, {rest})")
         }
         Who::Session(_) => format!(
-            "p AS (SELECT s.agency_id AS agency, json_insert(?2, '$[#]', s.user_id) AS users,
+            "p AS (SELECT s.agency_id AS agency, s.user_id AS caller, ?2 AS users,
                 ?8 AS nodes, {rest} FROM sessions s WHERE s.token_hash = ?1)"
         ),
         // A token's nodes are loaded too: its scope is cut to them.
         Who::Token(_) => format!(
-            "p AS (SELECT t.agency_id AS agency, json_insert(?2, '$[#]', t.user_id) AS users,
+            "p AS (SELECT t.agency_id AS agency, t.user_id AS caller, ?2 AS users,
                 (SELECT json_group_array(value) FROM (SELECT value FROM json_each(?8)
                     UNION SELECT value FROM json_each(t.nodes))) AS nodes,
                 {rest} FROM api_tokens t WHERE t.token_hash = ?1)"
@@ -70,12 +70,23 @@ pub enum Who<'a> {
     Token(&'a str),
 }
 
-/// The people the decision reads: named ones, holders of named grants, holders of named roles
-/// and of grants at named nodes, owners of named addresses and numbers. Each term reads by an
-/// index, so the rows read follow what was named, not the agency's size. Only the terms a
-/// decision names are written, so SQLite plans (and D1 prepares) no more than it runs.
-fn wanted_sql(needs: &Needs) -> String {
+/// The people the decision reads: the caller, named ones, holders of named grants, holders of
+/// named roles and of grants at named nodes, owners of named addresses and numbers. Each term
+/// reads by an index, so the rows read follow what was named, not the agency's size. Only the
+/// terms a decision names are written, so SQLite plans (and D1 prepares) no more than it runs.
+fn wanted_sql(needs: &Needs, who: &Who<'_>) -> String {
+    let caller = !matches!(who, Who::Person { .. });
     let named = [
+        // The caller and the named people are one term: D1 allows five in a compound SELECT.
+        (caller && needs.users.is_empty(), "SELECT caller FROM p"),
+        (
+            caller && !needs.users.is_empty(),
+            "SELECT value FROM p, json_each(json_insert(p.users, '$[#]', p.caller))",
+        ),
+        (
+            !caller && !needs.users.is_empty(),
+            "SELECT value FROM p, json_each(p.users)",
+        ),
         (
             !needs.grants.is_empty(),
             "SELECT g.user_id FROM p CROSS JOIN json_each(p.grants) j
@@ -98,17 +109,23 @@ fn wanted_sql(needs: &Needs) -> String {
                 CROSS JOIN users u ON u.email = j.value WHERE u.agency_id = p.agency",
         ),
     ];
-    let terms: Vec<&str> = std::iter::once("SELECT value FROM p, json_each(p.users)")
-        .chain(
-            named
-                .iter()
-                .filter(|(wanted, _)| *wanted)
-                .map(|(_, sql)| *sql),
-        )
+    let terms: Vec<&str> = named
+        .iter()
+        .filter(|(wanted, _)| *wanted)
+        .map(|(_, sql)| *sql)
         .collect();
-    // D1 allows five terms in a compound SELECT; the numbers' owners join in `wanted_all`.
-    let mut sql = format!("wanted(id) AS ({}),\n", terms.join("\n UNION "));
-    // DISTINCT: with one term nothing else removes the caller named twice.
+    // The caller alone (most reads): one row, nothing to merge.
+    if terms == ["SELECT caller FROM p"] && needs.numbers.is_empty() {
+        return "wanted_all(id) AS (SELECT caller FROM p)".into();
+    }
+    // The numbers' owners join in `wanted_all`, to keep to five terms.
+    let terms = if terms.is_empty() {
+        "SELECT NULL WHERE 0".to_owned()
+    } else {
+        terms.join("\n UNION ")
+    };
+    let mut sql = format!("wanted(id) AS ({terms}),\n");
+    // DISTINCT: with one term nothing else removes a person named twice.
     sql.push_str("wanted_all(id) AS MATERIALIZED (SELECT DISTINCT id FROM wanted");
     if !needs.numbers.is_empty() {
         sql.push_str(
@@ -303,7 +320,7 @@ pub async fn load(
         Who::Session(_) => super::sessions::ACTOR_SQL,
         Who::Token(_) => super::tokens::ACTOR_SQL,
     };
-    let wanted = wanted_sql(needs);
+    let wanted = wanted_sql(needs, &who);
     // A token's own nodes join the named ones in `p.nodes`: its scope is cut to them.
     let named_nodes = if needs.nodes.is_empty() && !matches!(who, Who::Token(_)) {
         ""

@@ -59,79 +59,72 @@ pub struct Filter {
     pub limit: u32,
     /// Only these people (a sync increment).
     pub ids: Option<Vec<String>>,
+    /// What each person of the page is written as.
+    pub shape: Shape,
 }
 
-/// One person of the page, with their grants inside the reach. D1 sends each as a JSON array in
-/// this field order.
-#[derive(Debug, Deserialize)]
-pub struct PageRow {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub state: UserState,
-    pub created_at: Millis,
-    pub invitation_expires_at: Option<Millis>,
-    pub grants: Vec<PageGrant>,
-}
-
-/// One grant of a person of the page, inside the reach, as a JSON array in this field order.
-#[derive(Debug, Deserialize)]
-pub struct PageGrant {
-    pub grant_id: String,
-    pub role: String,
-    pub role_name: Option<String>,
-    pub node_id: String,
-    pub node_name: String,
-    pub starts_at: Option<Millis>,
-    pub ends_at: Option<Millis>,
+/// What each person of a page is written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `domain::api::UserSummary`, with the person's grants inside the reach.
+    Summary,
+    /// An invitation: id, name, email and `expires_at`.
+    Invitation,
 }
 
 /// One page of the people holding a grant inside `reach` (the nodes where the caller has
-/// `users.view`, R1, R10), with those grants. Reads the page's people and their grants, not the
-/// agency: the order follows an index, and reach is a prefix test on each grant's node path.
-pub async fn page(
-    db: &Db,
-    agency: &str,
-    reach: &[&str],
-    filter: &Filter,
-) -> Result<Vec<PageRow>, ApiError> {
-    let (sql, params) = page_query(
-        Reach::Nodes {
-            agency,
-            nodes: reach,
-        },
-        filter,
-    )?;
+/// `users.view`, R1, R10), with those grants, as the JSON document of a
+/// `domain::api::UsersPage` (`{"users": [...], "next": ...}`) that SQL writes whole. Reads the
+/// page's people and their grants, not the agency: the order follows an index, and reach is a
+/// prefix test on each grant's node path.
+pub async fn page(db: &Db, reach: Reach<'_>, filter: &Filter) -> Result<String, ApiError> {
+    let (sql, params) = page_query(reach, filter)?;
     let document: Option<Document> = db.prepare(sql).bind(&params)?.first().await?;
-    page_rows(document.and_then(|d| d.rows).as_deref())
+    page_document(document.and_then(|d| d.page))
 }
 
 #[derive(Deserialize)]
 struct Document {
-    rows: Option<String>,
+    page: Option<String>,
 }
 
-/// Where the page's reach comes from: nodes `domain` worked out, or (to send the page in the
-/// same batch as the caller's load) the `users.view` grants of the session's person, which the
-/// handler then checks against `domain`'s answer before using the page.
+/// Where the page's reach comes from: what `domain` worked out, or (to send the page in the
+/// same batch as the caller's load) the session's person, which the handler then checks against
+/// `domain`'s answer before using the page.
 #[derive(Clone, Copy, Debug)]
 pub enum Reach<'a> {
+    /// Every node of the agency: the reach holds the agency's own node.
+    Everywhere { agency: &'a str },
+    /// At and under these nodes.
     Nodes {
         agency: &'a str,
         nodes: &'a [&'a str],
     },
+    /// At and under the nodes of the session's person's current grants of these roles, or of
+    /// a custom role with `users.view`.
     Session {
         digest: &'a str,
         now: Millis,
         roles: &'a [&'a str],
     },
+    /// Every node of the session's agency.
+    SessionEverywhere { digest: &'a str },
 }
 
-/// The people of a page's JSON document.
-pub fn page_rows(document: Option<&str>) -> Result<Vec<PageRow>, ApiError> {
-    let document =
-        document.ok_or_else(|| ApiError::Internal("the page answered no document".into()))?;
-    serde_json::from_str(document).map_err(|e| ApiError::Internal(format!("the page's JSON: {e}")))
+impl Reach<'_> {
+    /// Whether every grant of the agency is inside: then each person's roles are the ones
+    /// kept beside them (`users.roles_json`, migration 0009), and anyone with one is visible.
+    fn everywhere(&self) -> bool {
+        matches!(
+            self,
+            Reach::Everywhere { .. } | Reach::SessionEverywhere { .. }
+        )
+    }
+}
+
+/// A page's JSON document, which SQL always writes.
+pub fn page_document(document: Option<String>) -> Result<String, ApiError> {
+    document.ok_or_else(|| ApiError::Internal("the page answered no document".into()))
 }
 
 /// The page as a column of the caller's load statement (`part::load`), so the two travel in
@@ -169,10 +162,10 @@ fn shift_parameters(sql: &str, by: usize) -> String {
 
 /// The SQL and parameters of one page of people inside a reach: one row, one JSON document.
 fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>), ApiError> {
-    let key = match filter.sort {
-        Sort::Name => "u.name COLLATE NOCASE",
-        Sort::Email => "u.email",
-        Sort::Created => "u.created_at",
+    let (key, raw_key) = match filter.sort {
+        Sort::Name => ("u.name COLLATE NOCASE", "u.name"),
+        Sort::Email => ("u.email", "u.email"),
+        Sort::Created => ("u.created_at", "u.created_at"),
     };
     let (dir, cmp) = if filter.descending {
         ("DESC", "<")
@@ -186,6 +179,10 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     };
     let head_owned;
     let head = match reach {
+        Reach::Everywhere { .. } => "ag(id) AS MATERIALIZED (SELECT ?1)",
+        Reach::SessionEverywhere { .. } => {
+            "ag(id) AS MATERIALIZED (SELECT agency_id FROM sessions WHERE token_hash = ?1)"
+        }
         Reach::Nodes { .. } => {
             "ag(id) AS MATERIALIZED (SELECT ?1),
              reach(path) AS MATERIALIZED (
@@ -221,12 +218,6 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     };
     // Only the filters asked for are written into the statement: SQLite then plans (and D1
     // prepares) less. The unused parameters stay bound; `LIMIT ?7` keeps their count.
-    let within = if filter.node.is_some() {
-        ",\n         within(path) AS MATERIALIZED (
-             SELECT path FROM nodes WHERE agency_id = (SELECT id FROM ag) AND id = ?6)"
-    } else {
-        ""
-    };
     let state = if filter.state.is_some() {
         "AND u.state = ?3"
     } else {
@@ -247,37 +238,81 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     } else {
         ""
     };
+    let within = if filter.node.is_some() {
+        ",\n         within(path) AS MATERIALIZED (
+             SELECT path FROM nodes WHERE agency_id = (SELECT id FROM ag) AND id = ?6)"
+    } else {
+        ""
+    };
+    // Someone is on the list with a grant inside the reach (of the role and under the node
+    // asked for). Only what the reach needs is written: SQLite prepares every branch it is
+    // given, run or not, and under D1 that costs more than running this one.
+    let everywhere = reach.everywhere();
+    let visible = if everywhere && filter.role.is_none() && filter.node.is_none() {
+        "u.roles_json != '[]'".to_owned()
+    } else {
+        let (reach_join, reach_test) = if everywhere {
+            ("", "")
+        } else {
+            (
+                "CROSS JOIN reach r",
+                "AND substr(n.path, 1, length(r.path)) = r.path",
+            )
+        };
+        format!(
+            "EXISTS (
+                   SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id {reach_join}
+                   WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = u.id
+                     {reach_test} {role} {node})"
+        )
+    };
     let ids = if filter.ids.is_some() {
         "AND u.id IN (SELECT value FROM json_each(?10))"
     } else {
         ""
     };
+    let person = match filter.shape {
+        // Each grant as `role_at_node` writes it, in `RoleAtNode::list_order`: all of them (as
+        // kept) when the reach is everywhere, else those inside the reach.
+        Shape::Summary if everywhere => {
+            "json_object('id', page.id, 'name', page.name, 'email', page.email,
+                 'state', page.state, 'roles', json(page.roles_json))"
+        }
+        Shape::Summary => {
+            "json_object('id', page.id, 'name', page.name, 'email', page.email,
+                 'state', page.state, 'roles', (
+                     SELECT json_group_array(json(a.role)
+                                             ORDER BY a.node_name, a.role_name, a.grant_id)
+                     FROM role_at_node a
+                     WHERE a.agency_id = (SELECT id FROM ag) AND a.user_id = page.id
+                       AND EXISTS (SELECT 1 FROM reach r
+                                   WHERE substr(a.node_path, 1, length(r.path)) = r.path)))"
+        }
+        Shape::Invitation => {
+            "json_object('id', page.id, 'name', page.name, 'email', page.email,
+                 'expires_at', page.invitation_expires_at)"
+        }
+    };
     let sql = format!(
         "WITH {head}{within},
          page AS (
-             SELECT u.id, u.name, u.email, u.state, u.created_at, u.invitation_expires_at FROM users u
+             SELECT u.id, u.name, u.email, u.state, u.invitation_expires_at, u.roles_json,
+                    {raw_key} AS k
+             FROM users u
              WHERE u.agency_id = (SELECT id FROM ag) AND u.state != 'deleted'
                {state} {search} {keyset} {ids}
-               AND EXISTS (
-                   SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN reach r
-                   WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = u.id
-                     AND substr(n.path, 1, length(r.path)) = r.path
-                     {role} {node})
+               AND {visible}
              ORDER BY {key} {dir}, u.id {dir}
              LIMIT ?7
          )
-         -- One JSON document, a person and their grants to an array: cheaper to hand from D1
-         -- to the Worker than a row per grant, and no person is written twice.
-         SELECT json_group_array(json_array(page.id, page.name, page.email, page.state,
-                    page.created_at, page.invitation_expires_at,
-                    (SELECT json_group_array(json_array(g.id, g.role, cr.name, n.id, n.name,
-                                g.starts_at, g.ends_at))
-                     FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
-                     LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role
-                     WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = page.id
-                       AND EXISTS (SELECT 1 FROM reach r
-                                   WHERE substr(n.path, 1, length(r.path)) = r.path)))) AS rows
-         FROM page"
+         -- The whole answer, written here and handed on untouched: `?7` asks one person more
+         -- than the page holds, to know whether a next page exists; its cursor is the hex of
+         -- the JSON of the last person's sort key and id, as `encode_cursor` writes it.
+         SELECT json_object(
+             'users', (SELECT json_group_array({person}) FROM (SELECT * FROM page LIMIT ?7 - 1) page),
+             'next', CASE WHEN (SELECT count(*) FROM page) = ?7 THEN
+                 (SELECT lower(hex(json_array(page.k, page.id))) FROM page LIMIT 1 OFFSET ?7 - 2)
+             END) AS page"
     );
     let text = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
     let (after_key, after_id) = match &filter.after {
@@ -288,8 +323,11 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         ),
         _ => (JsValue::NULL, JsValue::NULL),
     };
-    // ?2 is the reach's nodes, or the time a session's grants must hold at.
+    // ?1 is the agency or the session's digest; ?2 the reach's nodes, or the time a session's
+    // grants must hold at.
     let (first, second) = match reach {
+        Reach::Everywhere { agency } => (agency, JsValue::NULL),
+        Reach::SessionEverywhere { digest } => (digest, JsValue::NULL),
         Reach::Nodes { agency, nodes } => (
             agency,
             serde_json::to_string(nodes)
