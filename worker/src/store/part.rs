@@ -19,23 +19,44 @@ use crate::error::ApiError;
 
 /// Every statement starts from the same parameters, so each binds all of them. `?1` is the
 /// agency, or the digest of the caller's session or token when the caller comes with the load.
-fn params_cte(who: &Who<'_>) -> String {
-    let rest = "?3 AS grants, ?4 AS emails, ?5 AS holders_of, ?6 AS contents_of, ?7 AS numbers,
-        ?9 AS roles, ?10 AS all_roles, ?11 AS now";
+/// With `needs`, only the lists it names become columns (SQLite prepares the rest for nothing).
+fn params_cte(who: &Who<'_>, needs: Option<&Needs>) -> String {
+    let named = |empty: fn(&Needs) -> bool| needs.is_none_or(|n| !empty(n));
+    let columns = [
+        (named(|n| n.users.is_empty()), "?2 AS users"),
+        (named(|n| n.grants.is_empty()), "?3 AS grants"),
+        (named(|n| n.emails.is_empty()), "?4 AS emails"),
+        (named(|n| n.holders_of.is_empty()), "?5 AS holders_of"),
+        (named(|n| n.contents_of.is_empty()), "?6 AS contents_of"),
+        (named(|n| n.numbers.is_empty()), "?7 AS numbers"),
+        (named(|n| n.roles.is_empty()), "?9 AS roles"),
+        // Always: D1 wants as many parameters bound as the highest one the statement names.
+        (true, "?11 AS now"),
+    ];
+    let rest: String = columns
+        .iter()
+        .filter(|(wanted, _)| *wanted)
+        .map(|(_, column)| format!(", {column}"))
+        .collect();
+    let nodes = if named(|n| n.nodes.is_empty()) {
+        ", ?8 AS nodes"
+    } else {
+        ""
+    };
     match who {
         Who::Person { .. } => {
-            format!("p AS (SELECT ?1 AS agency, NULL AS caller, ?2 AS users, ?8 AS nodes, {rest})")
+            format!("p AS (SELECT ?1 AS agency, NULL AS caller{nodes}{rest})")
         }
         Who::Session(_) => format!(
-            "p AS (SELECT s.agency_id AS agency, s.user_id AS caller, ?2 AS users,
-                ?8 AS nodes, {rest} FROM sessions s WHERE s.token_hash = ?1)"
+            "p AS (SELECT s.agency_id AS agency, s.user_id AS caller{nodes}{rest}
+                FROM sessions s WHERE s.token_hash = ?1)"
         ),
         // A token's nodes are loaded too: its scope is cut to them.
         Who::Token(_) => format!(
-            "p AS (SELECT t.agency_id AS agency, t.user_id AS caller, ?2 AS users,
+            "p AS (SELECT t.agency_id AS agency, t.user_id AS caller,
                 (SELECT json_group_array(value) FROM (SELECT value FROM json_each(?8)
-                    UNION SELECT value FROM json_each(t.nodes))) AS nodes,
-                {rest} FROM api_tokens t WHERE t.token_hash = ?1)"
+                    UNION SELECT value FROM json_each(t.nodes))) AS nodes{rest}
+                FROM api_tokens t WHERE t.token_hash = ?1)"
         ),
     }
 }
@@ -308,11 +329,11 @@ pub async fn load(
             counts_valid_until = ({NEXT_CHANGE})
          WHERE id = (SELECT agency FROM p)
          RETURNING logins, dialers, top_administrators",
-        params_cte(&Who::Person { agency: "" }),
+        params_cte(&Who::Person { agency: "" }, None),
         seat_sql(&login_roles, "login", ""),
         seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
     );
-    let params_sql = params_cte(&who);
+    let params_sql = params_cte(&who, Some(needs));
     let params_ref = &params_sql;
     // The caller comes back as one more JSON column of the same statement.
     let actor_sql = match who {

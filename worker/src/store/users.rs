@@ -54,7 +54,7 @@ pub struct Filter {
     pub node: Option<String>,
     pub sort: Sort,
     pub descending: bool,
-    /// The sort key and id of the last row of the previous page.
+    /// The sort key and id of the first person of this page (the next page's cursor).
     pub after: Option<(serde_json::Value, String)>,
     pub limit: u32,
     /// Only these people (a sync increment).
@@ -167,10 +167,11 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         Sort::Email => ("u.email", "u.email"),
         Sort::Created => ("u.created_at", "u.created_at"),
     };
+    // A cursor is the first person of the next page, so that page starts at it.
     let (dir, cmp) = if filter.descending {
-        ("DESC", "<")
+        ("DESC", "<=")
     } else {
-        ("ASC", ">")
+        ("ASC", ">=")
     };
     let keyset = if filter.after.is_some() {
         format!("AND ({key}, u.id) {cmp} (?8, ?9)")
@@ -271,26 +272,32 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     } else {
         ""
     };
+    // Each person is written as text around what SQL already holds as JSON (their roles), so
+    // nothing is parsed again; `json_quote` writes every other value as JSON.
     let person = match filter.shape {
         // Each grant as `role_at_node` writes it, in `RoleAtNode::list_order`: all of them (as
         // kept) when the reach is everywhere, else those inside the reach.
         Shape::Summary if everywhere => {
-            "json_object('id', page.id, 'name', page.name, 'email', page.email,
-                 'state', page.state, 'roles', json(page.roles_json))"
+            "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
+             || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
+             || ',\"roles\":' || page.roles_json || '}'"
         }
         Shape::Summary => {
-            "json_object('id', page.id, 'name', page.name, 'email', page.email,
-                 'state', page.state, 'roles', (
-                     SELECT json_group_array(json(a.role)
-                                             ORDER BY a.node_name, a.role_name, a.grant_id)
-                     FROM role_at_node a
-                     WHERE a.agency_id = (SELECT id FROM ag) AND a.user_id = page.id
-                       AND EXISTS (SELECT 1 FROM reach r
-                                   WHERE substr(a.node_path, 1, length(r.path)) = r.path)))"
+            "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
+             || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
+             || ',\"roles\":' || (
+                 SELECT json_group_array(json(a.role)
+                                         ORDER BY a.node_name, a.role_name, a.grant_id)
+                 FROM role_at_node a
+                 WHERE a.agency_id = (SELECT id FROM ag) AND a.user_id = page.id
+                   AND EXISTS (SELECT 1 FROM reach r
+                               WHERE substr(a.node_path, 1, length(r.path)) = r.path))
+             || '}'"
         }
         Shape::Invitation => {
-            "json_object('id', page.id, 'name', page.name, 'email', page.email,
-                 'expires_at', page.invitation_expires_at)"
+            "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
+             || ',\"email\":' || json_quote(page.email)
+             || ',\"expires_at\":' || json_quote(page.invitation_expires_at) || '}'"
         }
     };
     let sql = format!(
@@ -305,14 +312,18 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
              ORDER BY {key} {dir}, u.id {dir}
              LIMIT ?7
          )
-         -- The whole answer, written here and handed on untouched: `?7` asks one person more
-         -- than the page holds, to know whether a next page exists; its cursor is the hex of
-         -- the JSON of the last person's sort key and id, as `encode_cursor` writes it.
-         SELECT json_object(
-             'users', (SELECT json_group_array({person}) FROM (SELECT * FROM page LIMIT ?7 - 1) page),
-             'next', CASE WHEN (SELECT count(*) FROM page) = ?7 THEN
-                 (SELECT lower(hex(json_array(page.k, page.id))) FROM page LIMIT 1 OFFSET ?7 - 2)
-             END) AS page"
+         -- The whole answer, a `domain::api::UsersPage`, written here and handed on untouched.
+         -- `?7` asks one person more than the page holds: when there is one, the next page
+         -- starts at them, and the cursor is the hex of the JSON of their sort key and id, as
+         -- `encode_cursor` writes it.
+         SELECT '{{\"users\":[' || coalesce(
+                 (SELECT group_concat({person}, ',') FROM (SELECT * FROM page LIMIT ?7 - 1) page),
+                 '')
+             || '],\"next\":' || coalesce(
+                 (SELECT json_quote(lower(hex(json_array(page.k, page.id))))
+                  FROM page LIMIT 1 OFFSET ?7 - 1),
+                 'null')
+             || '}}' AS page"
     );
     let text = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
     let (after_key, after_id) = match &filter.after {
