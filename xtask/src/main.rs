@@ -320,9 +320,11 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
     Ok(sql)
 }
 
-/// A large agency for the load benchmark: `users` people, a tree of `nodes` nodes five deep,
-/// `grants` grants in all, spread deterministically; the first person is an Agency
-/// Administrator with the demo password. Rows go in multi-row INSERTs.
+/// A large agency for the load benchmark: `users` people, `nodes` nodes (accounts under the
+/// agency's own), `grants` grants in all, spread deterministically. The first person is an
+/// Agency Administrator; the second, who holds roles with `users.view` at three accounts (and
+/// others elsewhere), sees part of the agency. Both have the demo password. Rows go in
+/// multi-row INSERTs.
 fn seed_large(
     id: &str,
     users: usize,
@@ -336,6 +338,7 @@ fn seed_large(
          VALUES ('{id}', 'Large Agency {users}', '{{\"plan\":\"unlimited\"}}', 2500, {now});\n"
     );
     // Nodes: the root, then each next node under one of the nodes before it, at most 5 deep.
+    // (As written, `(n * 7919) % n` is always 0: every node is an account under the root.)
     let mut paths: Vec<(String, usize)> = vec![(format!("/{id}_n0/"), 0)];
     let _ = writeln!(
         sql,
@@ -383,6 +386,9 @@ fn seed_large(
     for u in 0..users {
         let (password, name) = if u == 0 {
             (sql_text(&hash), "Aaron Admin".to_owned())
+        } else if u == 1 {
+            // Signs in too: someone who sees part of the agency (see their grants below).
+            (sql_text(&hash), format!("Person {:05}", (u * 7477) % users))
         } else {
             (
                 "NULL".to_owned(),

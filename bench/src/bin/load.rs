@@ -1,5 +1,6 @@
 //! A bounded load against the real Worker under `wrangler dev` (loopback only, at most 30 s):
-//! p50 and p95 of a page of users, of one user and of a grant change, for agencies of 1,000
+//! p50 and p95 of a page of users (for someone who sees everyone, and for someone who sees
+//! three accounts), of one user and of a grant change, for agencies of 1,000
 //! and 10,000 users, beside the Worker's no-op route measured in the same run (the floor), with
 //! the D1 round trips and rows read each request reported (development answers carry them).
 //!
@@ -134,7 +135,10 @@ struct Agency {
     label: &'static str,
     id: &'static str,
     client: Client,
+    /// The second person, who sees part of the agency (three accounts).
+    part: Client,
     page: Sample,
+    part_page: Sample,
     one: Sample,
     grant: Sample,
 }
@@ -154,7 +158,9 @@ fn main() {
         label,
         id,
         client: Client::sign_in(&base, &format!("person0@{}.example", id.replace('_', "-"))),
+        part: Client::sign_in(&base, &format!("person1@{}.example", id.replace('_', "-"))),
         page: Sample::new(),
+        part_page: Sample::new(),
         one: Sample::new(),
         grant: Sample::new(),
     })
@@ -167,6 +173,8 @@ fn main() {
         for _ in 0..5 {
             a.client
                 .time(&mut scratch, "GET", "/api/v1/users?limit=50", None, 200);
+            a.part
+                .time(&mut scratch, "GET", "/api/v1/users?limit=50", None, 200);
         }
     }
     let started = Instant::now();
@@ -177,6 +185,8 @@ fn main() {
             let user = format!("{}_u{}", a.id, 1 + (round * 37) % 999);
             a.client
                 .time(&mut a.page, "GET", "/api/v1/users?limit=50", None, 200);
+            a.part
+                .time(&mut a.part_page, "GET", "/api/v1/users?limit=50", None, 200);
             a.client.time(
                 &mut a.one,
                 "GET",
@@ -240,6 +250,10 @@ fn main() {
     line("no-op route (the floor)", &floor);
     for a in &agencies {
         line(&format!("page of 50 users, {}", a.label), &a.page);
+        line(
+            &format!("  … seeing three accounts, {}", a.label),
+            &a.part_page,
+        );
         line(&format!("one user, {}", a.label), &a.one);
         line(&format!("grant change, {}", a.label), &a.grant);
     }

@@ -178,11 +178,12 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     )?;
     let mut filter = filter_of(&params)?;
     filter.limit += 1;
-    // For a session, the page goes in the same batch as the caller's load: everyone, when this
-    // session's person last saw everyone, else the reach worked out in SQL from the person's
-    // `users.view` grants. It is used only if `domain`, deciding on the loaded rows, finds
-    // that same reach. Otherwise (a token's narrower scope, say) the page is asked again with
-    // `domain`'s reach.
+    // For a session, the page goes in the same batch as the caller's load: the reach worked out
+    // in SQL from the person's `users.view` grants when this isolate last found the person
+    // sees part of the agency, else everyone. It is used only if `domain`, deciding on the
+    // loaded rows, finds that same reach. Otherwise (a first guess that was wrong, a token's
+    // narrower scope) the page is asked again with `domain`'s reach. A wrong guess of everyone
+    // costs one more round trip; a wrong guess of a part would read the whole agency.
     let viewing: Vec<&str> = BuiltinRole::ALL
         .iter()
         .filter(|r| r.capabilities().contains(Capability::UsersView))
@@ -192,7 +193,7 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let (actor, snapshot, extra) = load_caller_with(req, ctx, Needs::default(), |who| match who {
         part::Who::Session(digest) => {
             let everywhere =
-                SEES_EVERYONE.with(|seen| seen.borrow().get(digest).copied().unwrap_or(false));
+                SEES_EVERYONE.with(|seen| seen.borrow().get(digest).copied().unwrap_or(true));
             sent = Some((digest.to_owned(), everywhere));
             let reach = if everywhere {
                 Reach::SessionEverywhere { digest }

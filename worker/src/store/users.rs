@@ -234,43 +234,89 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     } else {
         ""
     };
-    let node = if filter.node.is_some() {
-        "AND substr(n.path, 1, length((SELECT path FROM within))) = (SELECT path FROM within)"
-    } else {
-        ""
-    };
     let within = if filter.node.is_some() {
         ",\n         within(path) AS MATERIALIZED (
              SELECT path FROM nodes WHERE agency_id = (SELECT id FROM ag) AND id = ?6)"
     } else {
         ""
     };
-    // Someone is on the list with a grant inside the reach (of the role and under the node
-    // asked for). Only what the reach needs is written: SQLite prepares every branch it is
-    // given, run or not, and under D1 that costs more than running this one.
-    let everywhere = reach.everywhere();
-    let visible = if everywhere && filter.role.is_none() && filter.node.is_none() {
-        "u.roles_json != '[]'".to_owned()
-    } else {
-        let (reach_join, reach_test) = if everywhere {
-            ("", "")
-        } else {
-            (
-                "CROSS JOIN reach r",
-                "AND substr(n.path, 1, length(r.path)) = r.path",
-            )
-        };
-        format!(
-            "EXISTS (
-                   SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id {reach_join}
-                   WHERE g.agency_id = (SELECT id FROM ag) AND g.user_id = u.id
-                     {reach_test} {role} {node})"
-        )
-    };
-    let ids = if filter.ids.is_some() {
-        "AND u.id IN (SELECT value FROM json_each(?10))"
+    let under_node = if filter.node.is_some() {
+        "AND substr(n.path, 1, length((SELECT path FROM within))) = (SELECT path FROM within)"
     } else {
         ""
+    };
+    // Who may be on the page. Only the way the reach needs is written: SQLite prepares every
+    // branch it is given, run or not, and under D1 that costs more than running this one.
+    // - A reach of everywhere, nothing else asked: anyone with a grant (their kept roles are
+    //   not empty), read in the list's order from the index, so a page reads about its rows.
+    // - Otherwise the people come from the grants that match: those of the role asked for
+    //   (its index), or those at the nodes under the reach (or the node asked for): each
+    //   node's path is a prefix, read as a range of `nodes_by_path`. So a request reads the
+    //   part of the agency its caller sees, never the rest.
+    let everywhere = reach.everywhere();
+    let seen = match (everywhere, filter.role.is_some(), filter.node.is_some()) {
+        (true, false, false) => None,
+        (true, true, false) => Some(
+            "SELECT DISTINCT g.user_id FROM grants g
+             WHERE g.agency_id = (SELECT id FROM ag)
+               AND g.role_kind IN ('builtin', 'custom') AND g.role = ?5"
+                .to_owned(),
+        ),
+        (_, _, node) => {
+            // Under a reach and a node: the reach's ranges, kept to those under the node.
+            let (ranges, under) = match (everywhere, node) {
+                (true, _) => ("within", ""),
+                (false, true) => ("reach", under_node),
+                (false, false) => ("reach", ""),
+            };
+            // A path ends in '/', and '0' is the character after it: the range holds exactly
+            // the paths that start with the node's.
+            Some(format!(
+                "SELECT DISTINCT g.user_id FROM {ranges} r
+                 CROSS JOIN nodes n ON n.agency_id = (SELECT id FROM ag)
+                     AND n.path >= r.path AND n.path < substr(r.path, 1, length(r.path) - 1) || '0'
+                 CROSS JOIN grants g ON g.agency_id = n.agency_id AND g.node_id = n.id
+                 WHERE 1 {under} {role}"
+            ))
+        }
+    };
+    // Named people (a sync increment) are read by id, each checked against the reach.
+    let (seen_cte, people, visible) = match (&seen, filter.ids.is_some()) {
+        (_, true) => {
+            let check = if everywhere {
+                if filter.role.is_none() && filter.node.is_none() {
+                    "AND u.roles_json != '[]'".to_owned()
+                } else {
+                    format!(
+                        "AND EXISTS (SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
+                             WHERE g.agency_id = u.agency_id AND g.user_id = u.id {role}
+                               {under_node})"
+                    )
+                }
+            } else {
+                format!(
+                    "AND EXISTS (SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
+                         CROSS JOIN reach r
+                         WHERE g.agency_id = u.agency_id AND g.user_id = u.id
+                           AND substr(n.path, 1, length(r.path)) = r.path {role} {under_node})"
+                )
+            };
+            (
+                String::new(),
+                "json_each(?10) j CROSS JOIN users u ON u.id = j.value",
+                check,
+            )
+        }
+        (None, false) => (
+            String::new(),
+            "users u",
+            "AND u.roles_json != '[]'".to_owned(),
+        ),
+        (Some(sql), false) => (
+            format!(",\n         seen(id) AS MATERIALIZED ({sql})"),
+            "seen s CROSS JOIN users u ON u.id = s.id",
+            String::new(),
+        ),
     };
     // Each person is written as text around what SQL already holds as JSON (their roles), so
     // nothing is parsed again; `json_quote` writes every other value as JSON.
@@ -301,14 +347,13 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         }
     };
     let sql = format!(
-        "WITH {head}{within},
+        "WITH {head}{within}{seen_cte},
          page AS (
              SELECT u.id, u.name, u.email, u.state, u.invitation_expires_at, u.roles_json,
                     {raw_key} AS k
-             FROM users u
+             FROM {people}
              WHERE u.agency_id = (SELECT id FROM ag) AND u.state != 'deleted'
-               {state} {search} {keyset} {ids}
-               AND {visible}
+               {state} {search} {keyset} {visible}
              ORDER BY {key} {dir}, u.id {dir}
              LIMIT ?7
          )
