@@ -101,13 +101,13 @@ pub enum Reach<'a> {
         nodes: &'a [&'a str],
     },
     /// At and under the nodes of the session's person's current grants of these roles, or of
-    /// a custom role with `users.view`.
+    /// a custom role with `users.view`. Only inside the caller's load (`page_column`).
     Session {
         digest: &'a str,
         now: Millis,
         roles: &'a [&'a str],
     },
-    /// Every node of the session's agency.
+    /// Every node of the session's agency. Only inside the caller's load (`page_column`).
     SessionEverywhere { digest: &'a str },
 }
 
@@ -181,9 +181,9 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     let head_owned;
     let head = match reach {
         Reach::Everywhere { .. } => "ag(id) AS MATERIALIZED (SELECT ?1)",
-        Reach::SessionEverywhere { .. } => {
-            "ag(id) AS MATERIALIZED (SELECT agency_id FROM sessions WHERE token_hash = ?1)"
-        }
+        // A session's page is a column of the caller's load statement (`page_column`): it
+        // reads the load's `p` (the session's agency and person) and `held_grants`.
+        Reach::SessionEverywhere { .. } => "ag(id) AS (SELECT agency FROM p)",
         Reach::Nodes { .. } => {
             "ag(id) AS MATERIALIZED (SELECT ?1),
              reach(path) AS MATERIALIZED (
@@ -200,13 +200,12 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
                 .collect::<Vec<_>>()
                 .join(", ");
             head_owned = format!(
-                "ag(id) AS MATERIALIZED (SELECT agency_id FROM sessions WHERE token_hash = ?1),
+                "ag(id) AS (SELECT agency FROM p),
              reach(path) AS MATERIALIZED (
-                 SELECT n.path FROM sessions s
-                 CROSS JOIN grants g ON g.agency_id = s.agency_id AND g.user_id = s.user_id
+                 SELECT n.path FROM held_grants g
                  CROSS JOIN nodes n ON n.id = g.node_id
                  LEFT JOIN custom_roles r ON g.role_kind = 'custom' AND r.id = g.role
-                 WHERE s.token_hash = ?1
+                 WHERE g.user_id = (SELECT caller FROM p)
                    AND (g.starts_at IS NULL OR g.starts_at <= ?2)
                    AND (g.ends_at IS NULL OR g.ends_at > ?2)
                    AND ((g.role_kind = 'builtin' AND g.role IN ({roles}))
