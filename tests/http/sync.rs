@@ -103,6 +103,12 @@ fn a_mutation_pushed_twice_is_applied_once_and_refusals_name_their_rule() {
         .filter(|e| e["after"].to_string().contains(&name))
         .count();
     assert_eq!(renamed, 1, "the mutation was applied exactly once");
+
+    // Jordan gets their own name back, for the browser tests and their screenshots.
+    let back = Call::new("PATCH", "/api/v1/users/u_jordan")
+        .cookie(&admin)
+        .json(&json!({ "name": "Jordan Reyes" }));
+    assert_eq!(back.status, 200, "{:?}", back.body);
 }
 
 #[test]
