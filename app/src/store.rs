@@ -290,10 +290,7 @@ impl Store {
             .transaction([META, QUEUE])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        tx.object_store(META)?
-            .put(Self::meta_of(replica))
-            .with_key(SYNC_KEY.to_owned())
-            .serde()?;
+        Self::put_sync_state(&tx, replica)?;
         let queued = Queued {
             seq: replica.made,
             mutation: mutation.clone(),
@@ -334,16 +331,22 @@ impl Store {
             .transaction([META, REFUSED])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        tx.object_store(META)?
-            .put(Self::meta_of(replica))
-            .with_key(SYNC_KEY.to_owned())
-            .serde()?;
+        Self::put_sync_state(&tx, replica)?;
         Self::put_refusals(&tx, replica)?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Writes the replica's refusals, in order, inside `tx`.
+    /// Writes the replica's sync state (versions, reach, the count of mutations made).
+    fn put_sync_state(tx: &Transaction<'_>, replica: &Replica) -> Result<(), StoreError> {
+        tx.object_store(META)?
+            .put(Self::meta_of(replica))
+            .with_key(SYNC_KEY.to_owned())
+            .serde()?;
+        Ok(())
+    }
+
     fn put_refusals(tx: &Transaction<'_>, replica: &Replica) -> Result<(), StoreError> {
         let refused = tx.object_store(REFUSED)?;
         for (seq, refusal) in replica.refused.iter().enumerate() {
@@ -411,12 +414,10 @@ impl Store {
                     users.delete(id.0.as_str()).primitive()?;
                 }
             }
-            let meta = tx.object_store(META)?;
-            meta.put(Self::meta_of(replica))
-                .with_key(SYNC_KEY.to_owned())
-                .serde()?;
+            Self::put_sync_state(&tx, replica)?;
             if reset && let Some(context) = &replica.context {
-                meta.put(to_json(context)?)
+                tx.object_store(META)?
+                    .put(to_json(context)?)
                     .with_key(CONTEXT_KEY.to_owned())
                     .serde()?;
             }

@@ -20,74 +20,64 @@ LEFT JOIN custom_roles cr ON g.role_kind = 'custom' AND cr.id = g.role;
 -- All of a person's roles, in `RoleAtNode::list_order` (node, role, grant, compared as bytes).
 ALTER TABLE users ADD COLUMN roles_json TEXT NOT NULL DEFAULT '[]';
 
-UPDATE users SET roles_json = (
-    SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-    FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id);
-
-CREATE TRIGGER roles_json_grant_added AFTER INSERT ON grants
+-- Writing '' marks a person's roles stale; this trigger, the one place they are worked out,
+-- writes them again at once (in the same statement, so never seen stale).
+CREATE TRIGGER roles_json_refresh AFTER UPDATE OF roles_json ON users
+WHEN NEW.roles_json = ''
 BEGIN
     UPDATE users SET roles_json = (
         SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
-    WHERE id = NEW.user_id;
+        FROM role_at_node r WHERE r.agency_id = NEW.agency_id AND r.user_id = NEW.id)
+    WHERE id = NEW.id;
+END;
+
+UPDATE users SET roles_json = '';
+
+CREATE TRIGGER roles_json_grant_added AFTER INSERT ON grants
+BEGIN
+    UPDATE users SET roles_json = '' WHERE id = NEW.user_id;
 END;
 
 CREATE TRIGGER roles_json_grant_changed AFTER UPDATE ON grants
 BEGIN
-    UPDATE users SET roles_json = (
-        SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
-    WHERE id IN (OLD.user_id, NEW.user_id);
+    UPDATE users SET roles_json = '' WHERE id IN (OLD.user_id, NEW.user_id);
 END;
 
 CREATE TRIGGER roles_json_grant_removed AFTER DELETE ON grants
 BEGIN
-    UPDATE users SET roles_json = (
-        SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
-    WHERE id = OLD.user_id;
+    UPDATE users SET roles_json = '' WHERE id = OLD.user_id;
 END;
 
 -- A batch may write a person's grants before the person.
 CREATE TRIGGER roles_json_user_added AFTER INSERT ON users
 BEGIN
-    UPDATE users SET roles_json = (
-        SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
-    WHERE id = NEW.id;
+    UPDATE users SET roles_json = '' WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER roles_json_node_renamed AFTER UPDATE OF name ON nodes
 BEGIN
-    UPDATE users SET roles_json = (
-        SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
+    UPDATE users SET roles_json = ''
     WHERE id IN (SELECT user_id FROM grants WHERE node_id = NEW.id);
 END;
 
+-- A grant may name a custom role written later in the same batch.
 CREATE TRIGGER roles_json_role_added AFTER INSERT ON custom_roles
 BEGIN
-    UPDATE users SET roles_json = (
-        SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
+    UPDATE users SET roles_json = ''
     WHERE id IN (SELECT user_id FROM grants
                  WHERE agency_id = NEW.agency_id AND role_kind = 'custom' AND role = NEW.id);
 END;
 
 CREATE TRIGGER roles_json_role_renamed AFTER UPDATE OF name ON custom_roles
 BEGIN
-    UPDATE users SET roles_json = (
-        SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
+    UPDATE users SET roles_json = ''
     WHERE id IN (SELECT user_id FROM grants
                  WHERE agency_id = NEW.agency_id AND role_kind = 'custom' AND role = NEW.id);
 END;
 
 CREATE TRIGGER roles_json_role_removed AFTER DELETE ON custom_roles
 BEGIN
-    UPDATE users SET roles_json = (
-        SELECT json_group_array(json(r.role) ORDER BY r.node_name, r.role_name, r.grant_id)
-        FROM role_at_node r WHERE r.agency_id = users.agency_id AND r.user_id = users.id)
+    UPDATE users SET roles_json = ''
     WHERE id IN (SELECT user_id FROM grants
                  WHERE agency_id = OLD.agency_id AND role_kind = 'custom' AND role = OLD.id);
 END;
