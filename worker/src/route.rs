@@ -171,9 +171,60 @@ pub fn resolve(method: &str, path: &str) -> Result<(Route, Vec<String>), ApiErro
     Err(ApiError::MethodNotAllowed(allowed))
 }
 
+/// The query of a request's URL as the runtime serialized it (WHATWG), without parsing the
+/// whole URL again: serialization percent-encodes any `?` of the path, so the first one starts
+/// the query, which runs to the fragment, if any.
+pub fn query_of(url: &str) -> &str {
+    url.split_once('?')
+        .map_or("", |(_, rest)| rest.split('#').next().unwrap_or_default())
+}
+
+/// The origin (`scheme://host[:port]`) of a request's serialized URL, as
+/// `url::Origin::ascii_serialization` writes it for http and https: serialization already
+/// lower-cases the host, writes it in ASCII and leaves out a default port, so the origin is
+/// what comes before the path, less any user information.
+pub fn origin_of(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "null".to_owned();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_and_an_origin_are_read_from_the_serialized_url() {
+        assert_eq!(
+            query_of("http://127.0.0.1:8790/api/v1/users?limit=5&q=a%3Fb"),
+            "limit=5&q=a%3Fb"
+        );
+        assert_eq!(query_of("https://x.example/api/v1/users"), "");
+        assert_eq!(query_of("https://x.example/a?b=1#frag"), "b=1");
+        assert_eq!(query_of("https://x.example/a%3Fb?c=1"), "c=1");
+        assert_eq!(
+            origin_of("http://127.0.0.1:8790/api/v1/users?x=1"),
+            "http://127.0.0.1:8790"
+        );
+        assert_eq!(
+            origin_of("https://console.example/"),
+            "https://console.example"
+        );
+        assert_eq!(
+            origin_of("https://user:pw@console.example:8443/a"),
+            "https://console.example:8443"
+        );
+        assert_eq!(
+            origin_of("https://console.example?x"),
+            "https://console.example"
+        );
+        assert_eq!(origin_of("data:text/plain,x"), "null");
+    }
 
     #[test]
     fn every_route_in_the_table_resolves_to_itself() {

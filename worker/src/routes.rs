@@ -168,7 +168,7 @@ fn refuse_cross_site(req: &Request) -> Result<(), ApiError> {
         return Err(ApiError::CrossSite);
     }
     if let Ok(Some(origin)) = headers.get("Origin") {
-        let own = req.url()?.origin().ascii_serialization();
+        let own = crate::route::origin_of(&req.inner().url());
         if origin != own {
             return Err(ApiError::CrossSite);
         }

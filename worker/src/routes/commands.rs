@@ -118,7 +118,7 @@ pub async fn execute_as(
 }
 
 pub(super) fn origin(req: &Request) -> Result<String, ApiError> {
-    Ok(req.url()?.origin().ascii_serialization())
+    Ok(crate::route::origin_of(&req.inner().url()))
 }
 
 /// Decides and writes `commands` by the caller, answering the events with `status`.

@@ -35,7 +35,7 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     let command = Command::AcceptInvitation {
         user: invitation.user_id.clone(),
     };
-    let origin = req.url()?.origin().ascii_serialization();
+    let origin = crate::route::origin_of(&req.inner().url());
     let who = By::Known(Principal {
         agency: &invitation.agency_id,
         user: &invitation.user_id,

@@ -140,10 +140,12 @@ pub async fn sign_out_everywhere(req: &Request, ctx: &Ctx) -> Result<Response, A
 /// `GET /api/v1/me`. Answers even before a required second factor is set up, so the app can
 /// say what is missing.
 pub async fn me(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate_any(req, ctx).await?;
+    // One round trip: the caller and their part of the agency come together; what they may
+    // do is told only once any required second factor is set up.
+    let (actor, snapshot, _) =
+        load_any_caller_with(req, ctx, domain::Needs::default(), |_| Ok(vec![])).await?;
     let mut me = me_of(&actor);
     if !me.two_factor_required {
-        let (actor, snapshot) = load_caller(req, ctx, domain::Needs::default()).await?;
         me.access = snapshot.effective_access(&actor.user_id, ctx.now);
     }
     json(200, &me)
@@ -265,6 +267,17 @@ pub async fn load_caller(
 pub async fn load_caller_with(
     req: &Request,
     ctx: &Ctx,
+    needs: domain::Needs,
+    extra: impl FnOnce(part::Who<'_>) -> Result<Vec<part::Column>, ApiError>,
+) -> Result<(Actor, domain::Snapshot, Vec<Option<String>>), ApiError> {
+    let (actor, snapshot, extra) = load_any_caller_with(req, ctx, needs, extra).await?;
+    Ok((require_second_factor(actor)?, snapshot, extra))
+}
+
+/// As [`load_caller_with`], before the agency's two-factor requirement is checked.
+async fn load_any_caller_with(
+    req: &Request,
+    ctx: &Ctx,
     mut needs: domain::Needs,
     extra: impl FnOnce(part::Who<'_>) -> Result<Vec<part::Column>, ApiError>,
 ) -> Result<(Actor, domain::Snapshot, Vec<Option<String>>), ApiError> {
@@ -285,7 +298,7 @@ pub async fn load_caller_with(
                 .map_err(|e| ApiError::Internal(format!("session row: {e}")))?,
         ),
     };
-    let actor = require_second_factor(admit(ctx, &credential, actor).await?)?;
+    let actor = admit(ctx, &credential, actor).await?;
     let snapshot =
         snapshot.ok_or_else(|| ApiError::Internal("the caller's agency was not loaded".into()))?;
     let snapshot = match &actor.scope {

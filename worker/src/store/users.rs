@@ -249,10 +249,29 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     // - A reach of everywhere, nothing else asked: anyone with a grant (their kept roles are
     //   not empty), read in the list's order from the index, so a page reads about its rows.
     // - Otherwise the people come from the grants that match: those of the role asked for
-    //   (its index), or those at the nodes under the reach (or the node asked for): each
-    //   node's path is a prefix, read as a range of `nodes_by_path`. So a request reads the
-    //   part of the agency its caller sees, never the rest.
+    //   (its index), or those at the nodes under the reach (or the node asked for). A node's
+    //   path is a prefix of its descendants' paths, so the nodes under a node are one range of
+    //   `nodes_by_path`: a request reads the part of the agency its caller sees, never the rest.
+    //   A path ends in '/', and '0' is the character after it, so the range holds exactly the
+    //   paths that start with the node's.
     let everywhere = reach.everywhere();
+    let range = |of: &str| {
+        format!(
+            "SELECT n.id, n.path FROM {of} r
+             CROSS JOIN nodes n ON n.agency_id = (SELECT id FROM ag)
+                 AND n.path >= r.path AND n.path < substr(r.path, 1, length(r.path) - 1) || '0'"
+        )
+    };
+    // The nodes under a partial reach, once: who is seen comes from their grants, and each
+    // person's roles are the kept ones at these nodes.
+    let reach_nodes = if everywhere {
+        String::new()
+    } else {
+        format!(
+            ",\n         reach_nodes(id, path) AS MATERIALIZED ({})",
+            range("reach")
+        )
+    };
     let seen = match (everywhere, filter.role.is_some(), filter.node.is_some()) {
         (true, false, false) => None,
         (true, true, false) => Some(
@@ -261,43 +280,35 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
                AND g.role_kind IN ('builtin', 'custom') AND g.role = ?5"
                 .to_owned(),
         ),
-        (_, _, node) => {
-            // Under a reach and a node: the reach's ranges, kept to those under the node.
-            let (ranges, under) = match (everywhere, node) {
-                (true, _) => ("within", ""),
-                (false, true) => ("reach", under_node),
-                (false, false) => ("reach", ""),
-            };
-            // A path ends in '/', and '0' is the character after it: the range holds exactly
-            // the paths that start with the node's.
-            Some(format!(
-                "SELECT DISTINCT g.user_id FROM {ranges} r
-                 CROSS JOIN nodes n ON n.agency_id = (SELECT id FROM ag)
-                     AND n.path >= r.path AND n.path < substr(r.path, 1, length(r.path) - 1) || '0'
-                 CROSS JOIN grants g ON g.agency_id = n.agency_id AND g.node_id = n.id
-                 WHERE 1 {under} {role}"
-            ))
-        }
+        // Under the node asked for: its range, or the reach's nodes under it.
+        (true, _, true) => Some(format!(
+            "SELECT DISTINCT g.user_id FROM ({}) n
+             CROSS JOIN grants g ON g.agency_id = (SELECT id FROM ag) AND g.node_id = n.id
+             WHERE 1 {role}",
+            range("within")
+        )),
+        (false, _, node) => Some(format!(
+            "SELECT DISTINCT g.user_id FROM reach_nodes n
+             CROSS JOIN grants g ON g.agency_id = (SELECT id FROM ag) AND g.node_id = n.id
+             WHERE 1 {} {role}",
+            if node { under_node } else { "" }
+        )),
     };
     // Named people (a sync increment) are read by id, each checked against the reach.
     let (seen_cte, people, visible) = match (&seen, filter.ids.is_some()) {
         (_, true) => {
-            let check = if everywhere {
-                if filter.role.is_none() && filter.node.is_none() {
-                    "AND u.roles_json != '[]'".to_owned()
-                } else {
-                    format!(
-                        "AND EXISTS (SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
-                             WHERE g.agency_id = u.agency_id AND g.user_id = u.id {role}
-                               {under_node})"
-                    )
-                }
+            let check = if everywhere && filter.role.is_none() && filter.node.is_none() {
+                "AND u.roles_json != '[]'".to_owned()
             } else {
+                let inside = if everywhere {
+                    ""
+                } else {
+                    "AND n.id IN (SELECT id FROM reach_nodes)"
+                };
                 format!(
                     "AND EXISTS (SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id
-                         CROSS JOIN reach r
-                         WHERE g.agency_id = u.agency_id AND g.user_id = u.id
-                           AND substr(n.path, 1, length(r.path)) = r.path {role} {under_node})"
+                         WHERE g.agency_id = u.agency_id AND g.user_id = u.id {inside} {role}
+                           {under_node})"
                 )
             };
             (
@@ -320,8 +331,8 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     // Each person is written as text around what SQL already holds as JSON (their roles), so
     // nothing is parsed again; `json_quote` writes every other value as JSON.
     let person = match filter.shape {
-        // Each grant as `role_at_node` writes it, in `RoleAtNode::list_order`: all of them (as
-        // kept) when the reach is everywhere, else those inside the reach.
+        // Each grant as `role_at_node` writes it, in `RoleAtNode::list_order`, as kept beside
+        // the person: all of them when the reach is everywhere, else those at its nodes.
         Shape::Summary if everywhere => {
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
@@ -331,12 +342,9 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
              || ',\"roles\":' || (
-                 SELECT json_group_array(json(a.role)
-                                         ORDER BY a.node_name, a.role_name, a.grant_id)
-                 FROM role_at_node a
-                 WHERE a.agency_id = (SELECT id FROM ag) AND a.user_id = page.id
-                   AND EXISTS (SELECT 1 FROM reach r
-                               WHERE substr(a.node_path, 1, length(r.path)) = r.path))
+                 SELECT json_group_array(json(r.value) ORDER BY r.key)
+                 FROM json_each(page.roles_json) r
+                 WHERE r.value ->> 'node_id' IN (SELECT id FROM reach_nodes))
              || '}'"
         }
         Shape::Invitation => {
@@ -346,7 +354,7 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         }
     };
     let sql = format!(
-        "WITH {head}{within}{seen_cte},
+        "WITH {head}{within}{reach_nodes}{seen_cte},
          page AS (
              SELECT u.id, u.name, u.email, u.state, u.invitation_expires_at, u.roles_json,
                     {raw_key} AS k
