@@ -120,6 +120,51 @@ fn r1_search_and_filters_narrow_the_list_inside_the_reach() {
 }
 
 #[test]
+fn r1_filters_of_someone_who_sees_part_of_the_agency_stay_inside_their_reach() {
+    // Casey manages Harbor Dental: she sees the people with a grant in Harbor's subtree, and a
+    // filter narrows that, never widens it.
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
+    let list = |query: &str| {
+        let answer = Call::new("GET", &format!("/api/v1/users?{query}"))
+            .cookie(&casey)
+            .send();
+        assert_eq!(answer.status, 200, "{query}: {:?}", answer.body);
+        // Other tests add people (`u_http_…`) and rename some while this one runs.
+        let mut ids: Vec<String> = ids(&answer.body)
+            .into_iter()
+            .filter(|id| !id.starts_with("u_http_"))
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        list("limit=200"),
+        ["u_casey", "u_gray", "u_jordan", "u_kai", "u_morgan"],
+        "Harbor's people"
+    );
+    assert_eq!(
+        list("node=n_harbor_east"),
+        ["u_gray", "u_kai", "u_morgan"],
+        "a node inside the reach: the people under it"
+    );
+    assert_eq!(
+        list("node=n_acme").len(),
+        0,
+        "a node outside the reach shows no one"
+    );
+    assert_eq!(
+        list("role=Agent"),
+        ["u_kai"],
+        "agents at Acme are outside Casey's reach"
+    );
+    assert_eq!(list("role=Agent&node=n_harbor_bay").len(), 0);
+    assert_eq!(
+        list("role=Messaging%20Agent&node=n_harbor_bay"),
+        ["u_morgan"]
+    );
+}
+
+#[test]
 fn bad_query_strings_get_a_message_per_field() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
     for (query, field) in [
