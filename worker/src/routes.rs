@@ -167,13 +167,17 @@ fn refuse_cross_site(req: &Request) -> Result<(), ApiError> {
     {
         return Err(ApiError::CrossSite);
     }
-    if let Ok(Some(origin)) = headers.get("Origin") {
-        let own = crate::route::origin_of(&req.inner().url());
-        if origin != own {
-            return Err(ApiError::CrossSite);
-        }
+    if let Ok(Some(origin)) = headers.get("Origin")
+        && origin != own_origin(req)
+    {
+        return Err(ApiError::CrossSite);
     }
     Ok(())
+}
+
+/// The origin this request was sent to (`scheme://host[:port]`), from the runtime's own URL.
+pub fn own_origin(req: &Request) -> String {
+    crate::route::origin_of(&req.inner().url())
 }
 
 /// Reads a JSON body of at most [`BODY_LIMIT`] bytes.
@@ -199,10 +203,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
 /// A JSON answer with the given status.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
     let text = serde_json::to_string(body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let headers = api_headers("application/json")?;
-    Ok(Response::ok(text)?
-        .with_status(status)
-        .with_headers(headers))
+    json_text(status, text)
 }
 
 /// A JSON answer already written (by SQL, say), handed on as it is.

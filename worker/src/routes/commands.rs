@@ -7,7 +7,7 @@ use domain::{Command, Event, Needs, Snapshot, UserId, UserState};
 use worker::{D1PreparedStatement, Request, Response};
 
 use super::session::load_caller;
-use super::{Ctx, json, read_json};
+use super::{Ctx, json, own_origin, read_json};
 use crate::error::ApiError;
 use crate::store::{part, write};
 use crate::{store, token};
@@ -117,10 +117,6 @@ pub async fn execute_as(
     Ok((events, snapshot))
 }
 
-pub(super) fn origin(req: &Request) -> Result<String, ApiError> {
-    Ok(crate::route::origin_of(&req.inner().url()))
-}
-
 /// Decides and writes `commands` by the caller, answering the events with `status`.
 pub async fn answer_all(
     req: &Request,
@@ -131,7 +127,7 @@ pub async fn answer_all(
     if commands.is_empty() {
         return Err(ApiError::Malformed("the request changes nothing".into()));
     }
-    let origin = origin(req)?;
+    let origin = own_origin(req);
     let (events, _) = execute_as(ctx, By::Caller(req), commands, &origin, vec![]).await?;
     json(status, &CommandOutcome { events })
 }

@@ -35,7 +35,7 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     let command = Command::AcceptInvitation {
         user: invitation.user_id.clone(),
     };
-    let origin = crate::route::origin_of(&req.inner().url());
+    let origin = super::own_origin(req);
     let who = By::Known(Principal {
         agency: &invitation.agency_id,
         user: &invitation.user_id,
