@@ -3,7 +3,9 @@
 //! after themselves, since the tests share one database.
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
+use switchboard_tests::{
+    ADMIN_EMAIL, Call, DEMO_PASSWORD, accept_invitation, newest_invitation, run_id, sign_in,
+};
 
 fn ids(body: &Value) -> Vec<String> {
     body["users"]
@@ -162,6 +164,95 @@ fn r1_filters_of_someone_who_sees_part_of_the_agency_stay_inside_their_reach() {
         list("role=Messaging%20Agent&node=n_harbor_bay"),
         ["u_morgan"]
     );
+}
+
+#[test]
+fn r1_r23_a_managers_list_follows_their_reach_as_it_changes_and_as_their_node_moves() {
+    // The Worker remembers, per session, where the caller's reach was, to send the page with
+    // the caller's load; each request checks that guess against D1's current rows. A list
+    // right after a change shows the new reach, never the remembered one.
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let run = run_id();
+    let (east, west) = (format!("n_http_{run}_e"), format!("n_http_{run}_w"));
+    for node in [&east, &west] {
+        let created = Call::new("POST", "/api/v1/nodes")
+            .cookie(&admin)
+            .json(&json!({ "id": node, "parent": "n_summit", "kind": "location", "name": node }));
+        assert_eq!(created.status, 201, "{:?}", created.body);
+    }
+    let person = |who: &str, role: &str, node: &str| {
+        let user = format!("u_http_{run}_{who}");
+        let invite = json!({
+            "command": "invite", "user": user, "grant": format!("g_http_{run}_{who}"),
+            "email": format!("{who}{run}@brightline.example"), "name": format!("Reach {who}"),
+            "role": { "kind": "builtin", "id": role }, "node": node
+        });
+        let made = Call::new("POST", "/api/v1/commands")
+            .cookie(&admin)
+            .json(&invite);
+        assert_eq!(made.status, 200, "{:?}", made.body);
+        user
+    };
+    let manager = person("m", "Manager", &east);
+    let (at_east, at_west) = (person("a", "Agent", &east), person("b", "Agent", &west));
+    let email = format!("m{run}@brightline.example");
+    let accepted = accept_invitation(&newest_invitation(&email), "Reach-around1");
+    assert_eq!(accepted.status, 200, "{:?}", accepted.body);
+    let cookie = accepted.session_cookie().expect("signed in");
+    let mine = format!("u_http_{run}_");
+    let list = || {
+        let answer = Call::new("GET", "/api/v1/users?limit=200")
+            .cookie(&cookie)
+            .send();
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+        let mut ids: Vec<String> = ids(&answer.body)
+            .into_iter()
+            .filter(|id| id.starts_with(&mine))
+            .collect();
+        ids.sort();
+        ids
+    };
+    // Twice each time: the first request after a change finds the remembered reach stale, the
+    // second uses the one it remembered then.
+    for _ in 0..2 {
+        assert_eq!(list(), [at_east.clone(), manager.clone()], "East's people");
+    }
+    let moved_to_west = Call::new("POST", &format!("/api/v1/users/{manager}/grants"))
+        .cookie(&admin)
+        .json(&json!({
+            "id": format!("g_http_{run}_mw"), "role": { "kind": "builtin", "id": "Manager" },
+            "node": west
+        }));
+    assert_eq!(moved_to_west.status, 201, "{:?}", moved_to_west.body);
+    let off_east = Call::new("DELETE", &format!("/api/v1/grants/g_http_{run}_m"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(off_east.status, 200, "{:?}", off_east.body);
+    for _ in 0..2 {
+        assert_eq!(list(), [at_west.clone(), manager.clone()], "West's people");
+    }
+    // Moving West under Harbor changes its place in the tree, not who is under it.
+    let moved = Call::new("PATCH", &format!("/api/v1/nodes/{west}"))
+        .cookie(&admin)
+        .json(&json!({ "parent": "n_harbor" }));
+    assert_eq!(moved.status, 200, "{:?}", moved.body);
+    for _ in 0..2 {
+        assert_eq!(list(), [at_west.clone(), manager.clone()], "West, moved");
+    }
+
+    for user in [&manager, &at_east, &at_west] {
+        let delete = json!({ "command": "delete", "user": user, "reassign_to": null });
+        let gone = Call::new("POST", "/api/v1/commands")
+            .cookie(&admin)
+            .json(&delete);
+        assert_eq!(gone.status, 200, "{:?}", gone.body);
+    }
+    for node in [&east, &west] {
+        let gone = Call::new("DELETE", &format!("/api/v1/nodes/{node}"))
+            .cookie(&admin)
+            .send();
+        assert_eq!(gone.status, 200, "{:?}", gone.body);
+    }
 }
 
 #[test]

@@ -2,34 +2,10 @@
 //! password that meets the rule, activates the person and signs them in.
 
 use serde_json::json;
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
-
-/// The token of the newest invitation mail to `email`, from the development outbox.
-fn newest_link(email: &str) -> String {
-    let outbox = Call::new("GET", "/api/v1/dev/outbox").send();
-    assert_eq!(outbox.status, 200, "{:?}", outbox.body);
-    let mail = outbox
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["to_email"] == email)
-        .expect("a mail");
-    let body = mail["body"].as_str().unwrap();
-    let token = body
-        .split("/accept#")
-        .nth(1)
-        .expect("a link")
-        .split_whitespace()
-        .next()
-        .unwrap();
-    token.to_owned()
-}
-
-fn accept(token: &str, password: &str) -> switchboard_tests::Answer {
-    Call::new("POST", "/api/v1/invitations/accept")
-        .json(&json!({ "token": token, "password": password }))
-}
+use switchboard_tests::{
+    ADMIN_EMAIL, Call, DEMO_PASSWORD, accept_invitation as accept,
+    newest_invitation as newest_link, run_id, sign_in,
+};
 
 #[test]
 fn r21_r22_an_invitation_link_sets_the_password_once_and_a_resend_kills_the_old_link() {

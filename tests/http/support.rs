@@ -159,6 +159,34 @@ pub fn sign_in(email: &str, password: &str) -> String {
         .expect("sign-in sets the session cookie")
 }
 
+/// The token of the newest invitation mail to `email`, from the development outbox.
+pub fn newest_invitation(email: &str) -> String {
+    let outbox = Call::new("GET", "/api/v1/dev/outbox").send();
+    assert_eq!(outbox.status, 200, "{:?}", outbox.body);
+    let mail = outbox
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["to_email"] == email)
+        .expect("a mail");
+    let body = mail["body"].as_str().unwrap();
+    let token = body
+        .split("/accept#")
+        .nth(1)
+        .expect("a link")
+        .split_whitespace()
+        .next()
+        .unwrap();
+    token.to_owned()
+}
+
+/// Accepts an invitation with this password.
+pub fn accept_invitation(token: &str, password: &str) -> Answer {
+    Call::new("POST", "/api/v1/invitations/accept")
+        .json(&serde_json::json!({ "token": token, "password": password }))
+}
+
 #[path = "matrix_agency.rs"]
 pub mod matrix;
 #[path = "sync_agency.rs"]

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use domain::api::{RoleAtNode, UserDetail};
 use domain::{
-    AgentSettings, BuiltinRole, Capability, Command, Email, GrantId, Name, Needs, RoleRef, UserId,
-    UserState,
+    AgentSettings, Capability, Command, Email, GrantId, Name, Needs, RoleRef, UserId, UserState,
 };
 use serde::Deserialize;
 use worker::{Request, Response};
@@ -49,32 +48,6 @@ pub(super) fn people_reach<'s>(
     now: domain::Millis,
 ) -> Result<Vec<&'s str>, ApiError> {
     reach_or_refuse(snapshot, user, Capability::UsersView, now, "R10")
-}
-
-/// Whether the reach the page's SQL derives from the person's grants (the nodes of their
-/// current grants of a role with `users.view`) covers exactly the nodes of `domain`'s reach.
-pub(super) fn sql_reach_is(
-    snapshot: &domain::Snapshot,
-    user: &UserId,
-    reach: &[&str],
-    now: domain::Millis,
-) -> bool {
-    let granted: Vec<&domain::NodeId> = snapshot
-        .grants_of(user)
-        .filter(|g| {
-            g.is_active(now)
-                && snapshot
-                    .role_caps(&g.role)
-                    .is_some_and(|caps| caps.contains(Capability::UsersView))
-        })
-        .map(|g| &g.node)
-        .collect();
-    let outermost: std::collections::BTreeSet<&str> = granted
-        .iter()
-        .filter(|n| !granted.iter().any(|o| o != *n && snapshot.is_within(n, o)))
-        .map(|n| n.0.as_str())
-        .collect();
-    outermost == reach.iter().copied().collect()
 }
 
 pub(super) fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
@@ -148,24 +121,51 @@ pub(super) fn page_reach<'a>(
     }
 }
 
-thread_local! {
-    /// For the sessions this isolate served lately, whether `domain` last found that the
-    /// person sees everyone. Only a guess at which page to send with the caller's load: the
-    /// page is used only if `domain`, deciding on that load, agrees.
-    static SEES_EVERYONE: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+/// What an isolate remembers of a session's reach over people, to send the right page with
+/// the caller's load: only a guess, used if `domain`, deciding on that load, finds the same.
+#[derive(Clone, PartialEq, Eq)]
+enum Seen {
+    Everyone,
+    /// The paths of the reach's nodes, sorted.
+    Paths(Vec<String>),
 }
 
-/// How many sessions `SEES_EVERYONE` remembers before it starts again.
+thread_local! {
+    /// For the sessions this isolate served lately, the reach `domain` last found.
+    static SEEN: RefCell<HashMap<String, Seen>> = RefCell::new(HashMap::new());
+}
+
+/// How many sessions `SEEN` remembers before it starts again.
 const REMEMBERED_SESSIONS: usize = 4096;
 
-fn remember(digest: String, everywhere: bool) {
-    SEES_EVERYONE.with(|seen| {
-        let mut seen = seen.borrow_mut();
-        if seen.len() >= REMEMBERED_SESSIONS && !seen.contains_key(&digest) {
-            seen.clear();
+fn remember(digest: String, seen: Option<Seen>) {
+    SEEN.with(|remembered| {
+        let mut remembered = remembered.borrow_mut();
+        let Some(seen) = seen else {
+            remembered.remove(&digest);
+            return;
+        };
+        if remembered.len() >= REMEMBERED_SESSIONS && !remembered.contains_key(&digest) {
+            remembered.clear();
         }
-        seen.insert(digest, everywhere);
+        remembered.insert(digest, seen);
     });
+}
+
+/// The reach as remembered: everyone, or the sorted paths of its nodes (`None` if a node's
+/// place in the tree was not loaded, which the caller's load always does).
+fn seen_of(snapshot: &domain::Snapshot, reach: &Reach<'_>) -> Option<Seen> {
+    match reach {
+        Reach::Nodes { nodes, .. } => {
+            let mut paths = nodes
+                .iter()
+                .map(|n| snapshot.node_path(&domain::NodeId::from(*n)))
+                .collect::<Option<Vec<String>>>()?;
+            paths.sort();
+            Some(Seen::Paths(paths))
+        }
+        _ => Some(Seen::Everyone),
+    }
 }
 
 /// `GET /api/v1/users`: one page of the people the caller may see (R1, R10), with search
@@ -178,48 +178,37 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     )?;
     let mut filter = filter_of(&params)?;
     filter.limit += 1;
-    // For a session, the page goes in the same batch as the caller's load: the reach worked out
-    // in SQL from the person's `users.view` grants when this isolate last found the person
-    // sees part of the agency, else everyone. It is used only if `domain`, deciding on the
-    // loaded rows, finds that same reach. Otherwise (a first guess that was wrong, a token's
-    // narrower scope) the page is asked again with `domain`'s reach. A wrong guess of everyone
-    // costs one more round trip; a wrong guess of a part would read the whole agency.
-    let viewing: Vec<&str> = BuiltinRole::ALL
-        .iter()
-        .filter(|r| r.capabilities().contains(Capability::UsersView))
-        .map(|r| r.name())
-        .collect();
-    let mut sent: Option<(String, bool)> = None;
+    // For a session, the page goes in the same batch as the caller's load, for the reach this
+    // isolate last found for the session (everyone, the first time). It is used only if
+    // `domain`, deciding on the loaded rows, finds that same reach. Otherwise (a first guess
+    // that was wrong, a reach that changed, a token's narrower scope) the page is asked again
+    // with `domain`'s reach: one more round trip. A part is remembered as its nodes' paths,
+    // which the load holds (each node's ancestry), so SQL need not work out the reach again.
+    let mut sent: Option<(String, Seen)> = None;
     let (actor, snapshot, extra) = load_caller_with(req, ctx, Needs::default(), |who| match who {
         part::Who::Session(digest) => {
-            let everywhere =
-                SEES_EVERYONE.with(|seen| seen.borrow().get(digest).copied().unwrap_or(true));
-            sent = Some((digest.to_owned(), everywhere));
-            let reach = if everywhere {
-                Reach::SessionEverywhere { digest }
-            } else {
-                Reach::Session {
-                    digest,
-                    now: ctx.now,
-                    roles: &viewing,
-                }
+            let guess = SEEN
+                .with(|seen| seen.borrow().get(digest).cloned())
+                .unwrap_or(Seen::Everyone);
+            let reach = match &guess {
+                Seen::Everyone => Reach::SessionEverywhere { digest },
+                Seen::Paths(paths) => Reach::Session { digest, paths },
             };
-            Ok(vec![users::page_column(reach, &filter)?])
+            let column = users::page_column(reach, &filter)?;
+            sent = Some((digest.to_owned(), guess));
+            Ok(vec![column])
         }
         _ => Ok(vec![]),
     })
     .await?;
     let nodes = people_reach(&snapshot, &actor.user_id, ctx.now)?;
     let reach = page_reach(&snapshot, &actor.agency_id, &nodes);
-    let everywhere = matches!(reach, Reach::Everywhere { .. });
     let usable = match sent {
-        Some((digest, sent_everywhere)) => {
-            remember(digest, everywhere);
-            if sent_everywhere {
-                everywhere
-            } else {
-                sql_reach_is(&snapshot, &actor.user_id, &nodes, ctx.now)
-            }
+        Some((digest, guess)) => {
+            let found = seen_of(&snapshot, &reach);
+            let same = found.as_ref() == Some(&guess);
+            remember(digest, found);
+            same
         }
         None => false,
     };

@@ -6,7 +6,6 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 
 use super::{Db, part};
-use crate::clock::Millis;
 use crate::error::ApiError;
 
 /// What sign-in needs to know about an address.
@@ -100,12 +99,11 @@ pub enum Reach<'a> {
         agency: &'a str,
         nodes: &'a [&'a str],
     },
-    /// At and under the nodes of the session's person's current grants of these roles, or of
-    /// a custom role with `users.view`. Only inside the caller's load (`page_column`).
+    /// At and under the nodes at these paths, in the session's agency. Only inside the
+    /// caller's load (`page_column`).
     Session {
         digest: &'a str,
-        now: Millis,
-        roles: &'a [&'a str],
+        paths: &'a [String],
     },
     /// Every node of the session's agency. Only inside the caller's load (`page_column`).
     SessionEverywhere { digest: &'a str },
@@ -178,11 +176,10 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     } else {
         String::new()
     };
-    let head_owned;
     let head = match reach {
         Reach::Everywhere { .. } => "ag(id) AS MATERIALIZED (SELECT ?1)",
         // A session's page is a column of the caller's load statement (`page_column`): it
-        // reads the load's `p` (the session's agency and person) and `held_grants`.
+        // reads the load's `p` (the session's agency and person).
         Reach::SessionEverywhere { .. } => "ag(id) AS (SELECT agency FROM p)",
         Reach::Nodes { .. } => {
             "ag(id) AS MATERIALIZED (SELECT ?1),
@@ -191,29 +188,11 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
                  WHERE n.agency_id = ?1
              )"
         }
-        Reach::Session { roles, .. } => {
-            // The built-in roles are the domain's own names, written into the statement as
-            // literals: SQLite prepares a list faster than a `json_each` over a parameter.
-            let roles = roles
-                .iter()
-                .map(|r| format!("'{}'", r.replace('\'', "''")))
-                .collect::<Vec<_>>()
-                .join(", ");
-            head_owned = format!(
-                "ag(id) AS (SELECT agency FROM p),
-             reach(path) AS MATERIALIZED (
-                 SELECT n.path FROM held_grants g
-                 CROSS JOIN nodes n ON n.id = g.node_id
-                 LEFT JOIN custom_roles r ON g.role_kind = 'custom' AND r.id = g.role
-                 WHERE g.user_id = (SELECT caller FROM p)
-                   AND (g.starts_at IS NULL OR g.starts_at <= ?2)
-                   AND (g.ends_at IS NULL OR g.ends_at > ?2)
-                   AND ((g.role_kind = 'builtin' AND g.role IN ({roles}))
-                        OR (g.role_kind = 'custom' AND EXISTS (
-                            SELECT 1 FROM json_each(r.capabilities) WHERE value = 'users.view')))
-             )"
-            );
-            &head_owned
+        // The paths `domain` found for this session's reach on an earlier request: a guess,
+        // used only if the loaded rows give the same (a path is a node's place in the tree).
+        Reach::Session { .. } => {
+            "ag(id) AS (SELECT agency FROM p),
+             reach(path) AS (SELECT value FROM json_each(?2))"
         }
     };
     // Only the filters asked for are written into the statement: SQLite then plans (and D1
@@ -332,7 +311,10 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     // nothing is parsed again; `json_quote` writes every other value as JSON.
     let person = match filter.shape {
         // Each grant as `role_at_node` writes it, in `RoleAtNode::list_order`, as kept beside
-        // the person: all of them when the reach is everywhere, else those at its nodes.
+        // the person: all of them when the reach is everywhere, else those at its nodes, which
+        // `json_each` walks in the kept order (an `ORDER BY` here would sort each person's
+        // roles again, which costs more than the rest of the filter); each is already JSON, so
+        // the array takes it as it is.
         Shape::Summary if everywhere => {
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
@@ -342,7 +324,7 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
              || ',\"roles\":' || (
-                 SELECT json_group_array(json(r.value) ORDER BY r.key)
+                 SELECT json_group_array(r.value)
                  FROM json_each(page.roles_json) r
                  WHERE r.value ->> 'node_id' IN (SELECT id FROM reach_nodes))
              || '}'"
@@ -355,9 +337,10 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     };
     let sql = format!(
         "WITH {head}{within}{reach_nodes}{seen_cte},
+         -- The page's people as their place in `users` and their sort key only: what is
+         -- sorted and kept stays small, and each row is read whole once, to be written out.
          page AS (
-             SELECT u.id, u.name, u.email, u.state, u.invitation_expires_at, u.roles_json,
-                    {raw_key} AS k
+             SELECT u.rowid AS place, u.id, {raw_key} AS k
              FROM {people}
              WHERE u.agency_id = (SELECT id FROM ag) AND u.state != 'deleted'
                {state} {search} {keyset} {visible}
@@ -369,7 +352,9 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
          -- starts at them, and the cursor is the hex of the JSON of their sort key and id, as
          -- `encode_cursor` writes it.
          SELECT '{{\"users\":[' || coalesce(
-                 (SELECT group_concat({person}, ',') FROM (SELECT * FROM page LIMIT ?7 - 1) page),
+                 (SELECT group_concat({person}, ',')
+                  FROM (SELECT place FROM page LIMIT ?7 - 1) p
+                  CROSS JOIN users page ON page.rowid = p.place),
                  '')
              || '],\"next\":' || coalesce(
                  (SELECT json_quote(lower(hex(json_array(page.k, page.id))))
@@ -386,8 +371,7 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         ),
         _ => (JsValue::NULL, JsValue::NULL),
     };
-    // ?1 is the agency or the session's digest; ?2 the reach's nodes, or the time a session's
-    // grants must hold at.
+    // ?1 is the agency or the session's digest; ?2 the reach's nodes, or their paths.
     let (first, second) = match reach {
         Reach::Everywhere { agency } => (agency, JsValue::NULL),
         Reach::SessionEverywhere { digest } => (digest, JsValue::NULL),
@@ -397,7 +381,12 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
                 .map_err(|e| ApiError::Internal(e.to_string()))?
                 .into(),
         ),
-        Reach::Session { digest, now, .. } => (digest, JsValue::from_f64(now as f64)),
+        Reach::Session { digest, paths } => (
+            digest,
+            serde_json::to_string(paths)
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .into(),
+        ),
     };
     let mut params = vec![
         first.into(),
