@@ -256,6 +256,42 @@ fn r1_r23_a_managers_list_follows_their_reach_as_it_changes_and_as_their_node_mo
 }
 
 #[test]
+fn r2_an_id_taken_in_another_agency_is_a_conflict_and_changes_nothing() {
+    // Ids are chosen by clients and are unique across agencies: the database refuses the
+    // second, and the Worker answers 409 with a message that says nothing of the other agency.
+    let northwind = sign_in("admin@northwind.example", DEMO_PASSWORD);
+    let tree = Call::new("GET", "/api/v1/nodes").cookie(&northwind).send();
+    assert_eq!(tree.status, 200, "{:?}", tree.body);
+    let root = tree.body["nodes"][0]["id"].as_str().unwrap().to_owned();
+    let clash = Call::new("POST", "/api/v1/nodes")
+        .cookie(&northwind)
+        .json(&json!({ "id": "n_summit", "parent": root, "kind": "location", "name": "Mine" }));
+    assert_eq!(clash.status, 409, "{:?}", clash.body);
+    assert_eq!(clash.content_type, "application/problem+json");
+    let detail = clash.body["detail"].as_str().unwrap();
+    assert!(
+        !detail.contains("Summit") && !detail.contains("D1"),
+        "{detail}"
+    );
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let theirs = Call::new("GET", "/api/v1/nodes").cookie(&admin).send();
+    let summit = theirs.body["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "n_summit")
+        .cloned()
+        .expect("Brightline's node is still there");
+    assert_ne!(summit["name"], "Mine");
+    let mine = Call::new("GET", "/api/v1/nodes").cookie(&northwind).send();
+    assert!(
+        !mine.body.to_string().contains("n_summit"),
+        "{:?}",
+        mine.body
+    );
+}
+
+#[test]
 fn bad_query_strings_get_a_message_per_field() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
     for (query, field) in [

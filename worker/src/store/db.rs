@@ -4,8 +4,11 @@
 use std::cell::Cell;
 
 use serde::de::DeserializeOwned;
-use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use worker::js_sys::{Array, Date, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::types::D1Database as D1DatabaseSys;
+use worker::{D1Database, D1PreparedStatement};
 
 /// What one request cost in D1.
 #[derive(Clone, Copy, Debug, Default)]
@@ -63,37 +66,102 @@ impl Db {
         self.d1.prepare(sql).bind(params)
     }
 
-    fn record(&self, results: &[D1Result], started: f64) {
+    fn record(&self, answers: &[Answer], started: f64) {
         let mut meter = self.meter.get();
         meter.round_trips += 1;
-        meter.waited_ms += worker::js_sys::Date::now() - started;
-        for result in results {
-            if let Ok(Some(meta)) = result.meta() {
-                meter.rows_read += meta.rows_read.unwrap_or(0) as u64;
-                meter.rows_written += meta.rows_written.unwrap_or(0) as u64;
-                meter.sql_ms += meta.duration.unwrap_or(0.0);
-            }
+        meter.waited_ms += Date::now() - started;
+        for answer in answers {
+            meter.rows_read += answer.meta("rows_read") as u64;
+            meter.rows_written += answer.meta("rows_written") as u64;
+            meter.sql_ms += answer.meta("duration");
         }
         self.meter.set(meter);
     }
 
     /// Runs statements in one round trip, as one transaction.
-    pub async fn batch(
-        &self,
-        statements: Vec<D1PreparedStatement>,
-    ) -> worker::Result<Vec<D1Result>> {
-        let started = worker::js_sys::Date::now();
-        let results = self.d1.batch(statements).await;
-        match results {
-            Ok(results) => {
-                self.record(&results, started);
-                Ok(results)
-            }
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<Answer>> {
+        let started = Date::now();
+        let statements: Array = statements
+            .iter()
+            .map(|s| JsValue::from(s.inner()))
+            .collect();
+        let d1: &D1DatabaseSys = self.d1.as_ref().unchecked_ref();
+        let answered = match d1.batch(statements) {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(error) => Err(error),
+        };
+        let answers: Vec<Answer> = match answered {
+            Ok(list) => list
+                .dyn_into::<Array>()
+                .map_err(d1_error)?
+                .iter()
+                .map(Answer)
+                .collect(),
             Err(error) => {
                 self.record(&[], started);
-                Err(error)
+                return Err(d1_error(error));
             }
+        };
+        self.record(&answers, started);
+        Ok(answers)
+    }
+}
+
+/// What D1 answered to one statement: its rows, read only as asked, and what it cost.
+///
+/// The answer stays a JavaScript object: the meter reads three numbers of it and a caller the
+/// rows it wants, rather than everything being converted into Rust first.
+#[allow(missing_debug_implementations)]
+pub struct Answer(JsValue);
+
+impl Answer {
+    /// Every row, each read into a `T`.
+    pub fn results<T: DeserializeOwned>(&self) -> worker::Result<Vec<T>> {
+        let Some(rows) = self.rows()? else {
+            return Ok(Vec::new());
+        };
+        rows.iter()
+            .map(|row| Ok(worker::serde_wasm_bindgen::from_value(row)?))
+            .collect()
+    }
+
+    /// The first row as D1 gave it, for a caller that reads its columns one by one.
+    pub fn first_row(&self) -> worker::Result<Option<JsValue>> {
+        Ok(self
+            .rows()?
+            .map(|rows| rows.get(0))
+            .filter(|row| !row.is_undefined()))
+    }
+
+    /// How many rows the statement changed.
+    pub fn changes(&self) -> u64 {
+        self.meta("changes") as u64
+    }
+
+    fn rows(&self) -> worker::Result<Option<Array>> {
+        let rows = Reflect::get(&self.0, &JsValue::from_str("results"))?;
+        if rows.is_undefined() || rows.is_null() {
+            return Ok(None);
         }
+        Ok(Some(rows.dyn_into::<Array>().map_err(d1_error)?))
+    }
+
+    /// A number of the answer's metadata, 0 when absent.
+    fn meta(&self, key: &str) -> f64 {
+        Reflect::get(&self.0, &JsValue::from_str("meta"))
+            .and_then(|meta| Reflect::get(&meta, &JsValue::from_str(key)))
+            .ok()
+            .and_then(|value| value.as_f64())
+            .unwrap_or(0.0)
+    }
+}
+
+/// A refusal of D1 (or of the runtime) as an error that keeps its message, such as
+/// "UNIQUE constraint failed", which `write` turns into a conflict.
+fn d1_error(error: JsValue) -> worker::Error {
+    match error.dyn_ref::<worker::js_sys::Error>() {
+        Some(error) => worker::Error::RustError(String::from(error.message())),
+        None => worker::Error::from(error),
     }
 }
 
@@ -106,14 +174,8 @@ impl<'a> Stmt<'a> {
     }
 
     /// Runs the statement, answering every row and the metadata.
-    pub async fn all(self) -> worker::Result<D1Result> {
-        let started = worker::js_sys::Date::now();
-        let result = self.inner.all().await;
-        match &result {
-            Ok(result) => self.db.record(std::slice::from_ref(result), started),
-            Err(_) => self.db.record(&[], started),
-        }
-        result
+    pub async fn all(self) -> worker::Result<Answer> {
+        self.send(|s| s.all()).await
     }
 
     /// Runs the statement and reads its first row, if any.
@@ -122,14 +184,32 @@ impl<'a> Stmt<'a> {
     }
 
     /// Runs the statement for its effect.
-    pub async fn run(self) -> worker::Result<D1Result> {
-        let started = worker::js_sys::Date::now();
-        let result = self.inner.run().await;
-        match &result {
-            Ok(result) => self.db.record(std::slice::from_ref(result), started),
-            Err(_) => self.db.record(&[], started),
+    pub async fn run(self) -> worker::Result<Answer> {
+        self.send(|s| s.run()).await
+    }
+
+    async fn send(
+        self,
+        call: impl FnOnce(
+            &worker::worker_sys::types::D1PreparedStatement,
+        ) -> Result<worker::js_sys::Promise, JsValue>,
+    ) -> worker::Result<Answer> {
+        let started = Date::now();
+        let answered = match call(self.inner.inner()) {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(error) => Err(error),
+        };
+        match answered {
+            Ok(answer) => {
+                let answer = Answer(answer);
+                self.db.record(std::slice::from_ref(&answer), started);
+                Ok(answer)
+            }
+            Err(error) => {
+                self.db.record(&[], started);
+                Err(d1_error(error))
+            }
         }
-        result
     }
 }
 

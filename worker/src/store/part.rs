@@ -293,7 +293,6 @@ pub async fn load(
         millis(now),
     ];
     debug_assert_eq!(params.len(), LOAD_PARAMETERS);
-    let recount_params = params.clone();
     let mut extra_columns = String::new();
     for (i, column) in extra.iter().enumerate() {
         extra_columns.push_str(&format!(",\n {} AS extra_{i}", column.sql));
@@ -302,37 +301,6 @@ pub async fn load(
     for column in extra {
         params.extend(column.params);
     }
-    let login_roles = builtin_with(domain::Capability::Login);
-    let dialer_roles = builtin_with(domain::Capability::CallsMake);
-    let seat_sql = |roles: &str, capability: &str, calling: &str| {
-        format!(
-            "SELECT count(DISTINCT u.id) FROM users u, p
-             JOIN grants g ON g.user_id = u.id AND g.agency_id = p.agency
-             LEFT JOIN custom_roles r ON g.role_kind = 'custom' AND r.id = g.role
-             WHERE u.agency_id = p.agency AND u.support = 0 {calling}
-               AND (u.state IN ('active', 'suspended')
-                    OR (u.state = 'invited' AND u.invitation_expires_at > p.now))
-               AND (g.ends_at IS NULL OR g.ends_at > p.now)
-               AND ((g.role_kind = 'builtin' AND g.role IN (SELECT value FROM json_each('{roles}')))
-                 OR (g.role_kind = 'custom'
-                     AND EXISTS (SELECT 1 FROM json_each(r.capabilities) WHERE value = '{capability}')))"
-        )
-    };
-    // The counts are kept by difference (see `write`); they are counted again, in a round trip
-    // of their own, only once a grant has started or ended or an invitation expired since they
-    // were last counted. So the load itself only reads.
-    let recount_sql = format!(
-        "WITH {} UPDATE agencies SET
-            logins = ({}),
-            dialers = ({}),
-            top_administrators = ({TOP_ADMINISTRATORS}),
-            counts_valid_until = ({NEXT_CHANGE})
-         WHERE id = (SELECT agency FROM p)
-         RETURNING logins, dialers, top_administrators",
-        params_cte(&Who::Person { agency: "" }, None),
-        seat_sql(&login_roles, "login", ""),
-        seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
-    );
     let params_sql = params_cte(&who, Some(needs));
     let params_ref = &params_sql;
     // The caller comes back as one more JSON column of the same statement.
@@ -415,33 +383,30 @@ pub async fn load(
             WHERE r.agency_id = p.agency
               {which_roles}) AS roles{extra_columns}"
     );
-    let row: serde_json::Value = db
+    let row = db
         .prepare(load_sql)
         .bind(&params)?
-        .first()
+        .all()
         .await?
+        .first_row()?
         .ok_or_else(|| ApiError::Internal("the load answered no row".into()))?;
+    // Each column is a JSON document (or NULL): read as text, one by one.
+    let column = |name: &str| -> Result<Option<String>, ApiError> {
+        Ok(worker::js_sys::Reflect::get(&row, &JsValue::from_str(name))
+            .map_err(worker::Error::from)?
+            .as_string())
+    };
+    let document = |name: &str| -> Result<String, ApiError> {
+        column(name)?.ok_or_else(|| ApiError::Internal(format!("the load's {name}: no document")))
+    };
     let extra = (0..extra_count)
-        .map(|i| row[format!("extra_{i}")].as_str().map(str::to_owned))
-        .collect();
-    #[derive(Deserialize)]
-    struct Documents {
-        actor: Option<String>,
-        agency: Option<String>,
-        users: String,
-        grants: String,
-        nodes: String,
-        roles: String,
-    }
-    let loaded: Documents = serde_json::from_value(row)
-        .map_err(|e| ApiError::Internal(format!("the load's documents: {e}")))?;
-    let actor = loaded
-        .actor
+        .map(|i| column(&format!("extra_{i}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let actor = column("actor")?
         .as_deref()
         .map(json::<serde_json::Value>)
         .transpose()?;
-    let Some(agency_row) = loaded
-        .agency
+    let Some(agency_row) = column("agency")?
         .as_deref()
         .map(json::<AgencyRow>)
         .transpose()?
@@ -452,17 +417,49 @@ pub async fn load(
             extra,
         });
     };
-    let user_rows: Vec<UserRow> = json(&loaded.users)?;
-    let grant_rows: Vec<GrantRow> = json(&loaded.grants)?;
-    let node_rows: Vec<NodeRow> = json(&loaded.nodes)?;
-    let role_rows: Vec<RoleRow> = json(&loaded.roles)?;
+    let user_rows: Vec<UserRow> = json(&document("users")?)?;
+    let grant_rows: Vec<GrantRow> = json(&document("grants")?)?;
+    let node_rows: Vec<NodeRow> = json(&document("nodes")?)?;
+    let role_rows: Vec<RoleRow> = json(&document("roles")?)?;
     let mut counts = AgencyCounts {
         logins: agency_row.logins,
         dialers: agency_row.dialers,
         top_administrators: agency_row.top_administrators,
     };
     if agency_row.counts_valid_until <= now {
-        let mut recount_params = recount_params;
+        let login_roles = builtin_with(domain::Capability::Login);
+        let dialer_roles = builtin_with(domain::Capability::CallsMake);
+        let seat_sql = |roles: &str, capability: &str, calling: &str| {
+            format!(
+                "SELECT count(DISTINCT u.id) FROM users u, p
+                 JOIN grants g ON g.user_id = u.id AND g.agency_id = p.agency
+                 LEFT JOIN custom_roles r ON g.role_kind = 'custom' AND r.id = g.role
+                 WHERE u.agency_id = p.agency AND u.support = 0 {calling}
+                   AND (u.state IN ('active', 'suspended')
+                        OR (u.state = 'invited' AND u.invitation_expires_at > p.now))
+                   AND (g.ends_at IS NULL OR g.ends_at > p.now)
+                   AND ((g.role_kind = 'builtin' AND g.role IN (SELECT value FROM json_each('{roles}')))
+                     OR (g.role_kind = 'custom'
+                         AND EXISTS (SELECT 1 FROM json_each(r.capabilities) WHERE value = '{capability}')))"
+            )
+        };
+        // The counts are kept by difference (see `write`); they are counted again, in a round
+        // trip of their own, only once a grant has started or ended or an invitation expired
+        // since they were last counted. So the load itself only reads, and this statement is
+        // written only then.
+        let recount_sql = format!(
+            "WITH {} UPDATE agencies SET
+                logins = ({}),
+                dialers = ({}),
+                top_administrators = ({TOP_ADMINISTRATORS}),
+                counts_valid_until = ({NEXT_CHANGE})
+             WHERE id = (SELECT agency FROM p)
+             RETURNING logins, dialers, top_administrators",
+            params_cte(&Who::Person { agency: "" }, None),
+            seat_sql(&login_roles, "login", ""),
+            seat_sql(&dialer_roles, "calls.make", "AND u.calling_enabled = 1"),
+        );
+        let mut recount_params = params[..LOAD_PARAMETERS].to_vec();
         recount_params[0] = agency_row.id.as_str().into();
         let fresh: Option<CountsRow> = db
             .prepare(recount_sql)

@@ -131,8 +131,5 @@ pub async fn revoke(db: &Db, agency: &str, user: &UserId, id: &str) -> Result<bo
         .bind(&[id.into(), agency.into(), user.0.as_str().into()])?
         .run()
         .await?;
-    Ok(result
-        .meta()?
-        .and_then(|m| m.changes)
-        .is_some_and(|changes| changes > 0))
+    Ok(result.changes() > 0)
 }
