@@ -86,24 +86,20 @@ impl Db {
             .map(|s| JsValue::from(s.inner()))
             .collect();
         let d1: &D1DatabaseSys = self.d1.as_ref().unchecked_ref();
-        let answered = match d1.batch(statements) {
-            Ok(promise) => JsFuture::from(promise).await,
-            Err(error) => Err(error),
-        };
-        let answers: Vec<Answer> = match answered {
-            Ok(list) => list
-                .dyn_into::<Array>()
-                .map_err(d1_error)?
-                .iter()
-                .map(Answer)
-                .collect(),
-            Err(error) => {
-                self.record(&[], started);
-                return Err(d1_error(error));
-            }
-        };
-        self.record(&answers, started);
-        Ok(answers)
+        let answers = settle(d1.batch(statements))
+            .await
+            .and_then(|list| list.dyn_into::<Array>().map_err(d1_error))
+            .map(|list| list.iter().map(Answer).collect::<Vec<_>>());
+        self.record(answers.as_deref().unwrap_or_default(), started);
+        answers
+    }
+}
+
+/// Waits for a call to D1, its refusal (thrown or rejected) as an error.
+async fn settle(call: Result<worker::js_sys::Promise, JsValue>) -> worker::Result<JsValue> {
+    match call {
+        Ok(promise) => JsFuture::from(promise).await.map_err(d1_error),
+        Err(error) => Err(d1_error(error)),
     }
 }
 
@@ -195,21 +191,15 @@ impl<'a> Stmt<'a> {
         ) -> Result<worker::js_sys::Promise, JsValue>,
     ) -> worker::Result<Answer> {
         let started = Date::now();
-        let answered = match call(self.inner.inner()) {
-            Ok(promise) => JsFuture::from(promise).await,
-            Err(error) => Err(error),
-        };
-        match answered {
-            Ok(answer) => {
-                let answer = Answer(answer);
-                self.db.record(std::slice::from_ref(&answer), started);
-                Ok(answer)
-            }
-            Err(error) => {
-                self.db.record(&[], started);
-                Err(d1_error(error))
-            }
-        }
+        let answer = settle(call(self.inner.inner())).await.map(Answer);
+        self.db.record(
+            answer
+                .as_ref()
+                .map(std::slice::from_ref)
+                .unwrap_or_default(),
+            started,
+        );
+        answer
     }
 }
 
