@@ -311,10 +311,12 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     // nothing is parsed again; `json_quote` writes every other value as JSON.
     let person = match filter.shape {
         // Each grant as `role_at_node` writes it, in `RoleAtNode::list_order`, as kept beside
-        // the person: all of them when the reach is everywhere, else those at its nodes, which
-        // `json_each` walks in the kept order (an `ORDER BY` here would sort each person's
-        // roles again, which costs more than the rest of the filter); each is already JSON, so
-        // the array takes it as it is.
+        // the person: all of them when the reach is everywhere, else those at its nodes. Which
+        // those are is read from `role_nodes` (migration 0011), the kept roles' nodes as plain
+        // ids in the same order, and only the roles that pass are taken, by position: reading
+        // each role's object to find its node costs more than the rest of the page. `json_each`
+        // walks them in the kept order (an `ORDER BY` here would sort each person's roles
+        // again); each is already JSON, so the array takes it as it is.
         Shape::Summary if everywhere => {
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
@@ -324,9 +326,9 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
              || ',\"roles\":' || (
-                 SELECT json_group_array(r.value)
-                 FROM json_each(page.roles_json) r
-                 WHERE r.value ->> 'node_id' IN (SELECT id FROM reach_nodes))
+                 SELECT json_group_array(json_extract(page.roles_json, '$[' || r.key || ']'))
+                 FROM json_each(page.role_nodes) r
+                 WHERE r.value IN (SELECT id FROM reach_nodes))
              || '}'"
         }
         Shape::Invitation => {
