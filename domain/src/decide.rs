@@ -28,6 +28,20 @@ pub const SUPPORT_ACCESS_LIMIT: Millis = 30 * DAY;
 /// The most agent statuses, and the most agent groups, an agency keeps.
 pub const MAX_AGENT_LIST: usize = 100;
 
+/// The longest id a command may give to what it creates.
+pub const MAX_ID: usize = 100;
+
+/// Whether `id` may name something new: 1 to [`MAX_ID`] ASCII letters, digits, '-' or '_'.
+/// A node's id is a step of its path (`/root/…/node/`), where being inside a node means
+/// starting with its path: an id holding a '/' would put a node inside one it is not under.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// A change someone asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
@@ -629,6 +643,14 @@ impl Decider<'_> {
     }
 
     fn decide(&self, command: &Command) -> Result<Vec<Event>, Refusal> {
+        for (what, id) in command.created_ids() {
+            if !valid_id(id) {
+                return refuse(
+                    Rule::Input,
+                    format!("A new {what}'s id is 1 to {MAX_ID} letters, digits, '-' or '_'"),
+                );
+            }
+        }
         self.active_actor(matches!(command, Command::AcceptInvitation { .. }))?;
         let events = self.events(command)?;
         if command.may_add_seats() {
@@ -1402,6 +1424,23 @@ fn touched(s: &Snapshot, events: &[Event]) -> std::collections::BTreeSet<UserId>
 }
 
 impl Command {
+    /// What the command creates, each as what it is and the id the command gives it.
+    pub fn created_ids(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Command::Invite { user, grant, .. }
+            | Command::AddNotificationUser { user, grant, .. }
+            | Command::GrantSupportAccess { user, grant, .. } => {
+                vec![("person", user.0.as_str()), ("grant", grant.0.as_str())]
+            }
+            Command::Grant { grant, .. } | Command::TransferOwnership { grant, .. } => {
+                vec![("grant", grant.0.as_str())]
+            }
+            Command::CreateNode { node, .. } => vec![("node", node.0.as_str())],
+            Command::DefineRole { role, .. } => vec![("role", role.0.as_str())],
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the command can raise the number of seats in use (R30, R31).
     pub fn may_add_seats(&self) -> bool {
         matches!(

@@ -525,6 +525,43 @@ fn r15_accounts_create_at_a_node_creates_below_it() {
     assert!(s.node(&"acme_west".into()).is_none());
 }
 
+/// A node's id is a step of its path, and "inside" is a prefix of paths: an id holding a '/'
+/// would make a node at the top look like one inside Acme (R1). New ids of every kind are
+/// letters, digits, '-' and '_', whoever asks.
+#[test]
+fn r1_r15_a_new_id_is_letters_digits_dashes_and_underscores() {
+    let s = agency();
+    let create = |id: &str, parent: &str| Command::CreateNode {
+        node: id.into(),
+        parent: parent.into(),
+        kind: NodeKind::Location,
+        name: Name::parse("West").unwrap(),
+    };
+    let a = "a".repeat(domain::decide::MAX_ID);
+    for bad in [
+        "acme/west",
+        "",
+        "acme west",
+        "acme\"west",
+        "ácme",
+        &format!("{a}a"),
+    ] {
+        assert_eq!(
+            refused(&s, "avery", create(bad, "agency")),
+            Rule::Input,
+            "{bad:?}"
+        );
+        assert_eq!(
+            refused(&s, "avery", give(bad, "blake", R::Viewer, "acme")),
+            Rule::Input,
+            "{bad:?}"
+        );
+    }
+    let mut s = s;
+    allowed(&mut s, "avery", create(&a, "agency"));
+    allowed(&mut s, "avery", create("Acme-West_2", "acme"));
+}
+
 #[test]
 fn r15_an_administrator_below_the_agency_neither_adds_nor_removes_agency_level_accounts() {
     let s = agency();

@@ -291,6 +291,46 @@ fn r2_an_id_taken_in_another_agency_is_a_conflict_and_changes_nothing() {
     );
 }
 
+/// "Inside a node" is a prefix of node paths (`/root/…/node/`), so a node whose id held a '/'
+/// would sit, for every query of paths, inside another node it is not under: its people would
+/// show in that node's manager's list (R1). Every new id is letters, digits, '-' and '_'.
+#[test]
+fn r1_an_id_that_could_pose_as_a_path_is_refused_and_nothing_is_made() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let run = switchboard_tests::run_id();
+    let posing = format!("n_harbor/n_http_pose{run}");
+    let made = Call::new("POST", "/api/v1/nodes").cookie(&admin).json(
+        &json!({ "id": posing, "parent": "n_brightline", "kind": "account", "name": "Pose" }),
+    );
+    assert_eq!(made.status, 422, "{:?}", made.body);
+    assert_eq!(made.content_type, "application/problem+json");
+    assert!(
+        made.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("letters, digits"),
+        "{:?}",
+        made.body
+    );
+    let tree = Call::new("GET", "/api/v1/nodes").cookie(&admin).send();
+    assert!(!tree.body.to_string().contains(&posing), "{:?}", tree.body);
+    // The same for a person's id and a grant's.
+    let invited = Call::new("POST", "/api/v1/users")
+        .cookie(&admin)
+        .json(&json!({
+        "id": format!("u_http_pose{run}\""), "email": format!("pose{run}@brightline.example"),
+        "name": "Pose", "role": { "kind": "builtin", "id": "Agent" }, "node": "n_harbor" }));
+    assert_eq!(invited.status, 422, "{:?}", invited.body);
+    let listed = Call::new("GET", &format!("/api/v1/users?q=pose{run}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(listed.body["users"], json!([]), "{:?}", listed.body);
+    let granted = Call::new("POST", "/api/v1/users/u_kai/grants")
+        .cookie(&admin)
+        .json(&json!({ "id": "g/x", "role": { "kind": "builtin", "id": "Viewer" }, "node": "n_summit" }));
+    assert_eq!(granted.status, 422, "{:?}", granted.body);
+}
+
 #[test]
 fn bad_query_strings_get_a_message_per_field() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);

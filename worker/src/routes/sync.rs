@@ -25,17 +25,7 @@ use crate::store::part::{self, Column};
 use crate::store::sessions::Actor;
 use crate::store::tree;
 use crate::store::users;
-
-/// The longest client or mutation id.
-const MAX_ID: usize = 100;
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
+use domain::decide::{MAX_ID, valid_id};
 
 /// `POST /api/v1/sync/push`: the caller's queued mutations, in order. Each is decided as if
 /// sent alone (R23: the caller is read again each time); an applied one is remembered in the
