@@ -16,6 +16,5 @@ BEGIN
     WHERE id = NEW.id;
 END;
 
-UPDATE users SET role_nodes = (
-    SELECT json_group_array(r.value ->> 'node_id' ORDER BY r.key)
-    FROM json_each(users.roles_json) r);
+-- Naming the column in an UPDATE fires the trigger, even when its value stays the same.
+UPDATE users SET roles_json = roles_json;
