@@ -2,7 +2,9 @@
 //! name. Changes stay inside Brightline and are undone, since the tests share one database.
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
+use switchboard_tests::{
+    ADMIN_EMAIL, Call, DEMO_PASSWORD, accept_invitation, newest_invitation, run_id, sign_in,
+};
 
 fn explanation(cookie: &str, user: &str, capability: &str, node: &str) -> Value {
     Call::new(
@@ -189,6 +191,84 @@ fn r20_editing_a_custom_role_changes_every_holder_at_once() {
     );
 
     remove_custom_role(&admin, &role, &grant);
+}
+
+#[test]
+fn r20_r23_editing_a_role_reaches_its_holders_own_next_request() {
+    // A person's access is kept beside them and read with their session in one row
+    // (migration 0012): an edit of a role they hold must reach it before their next request,
+    // whichever way it goes.
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let run = run_id();
+    let (role, user) = (format!("r_http_own_{run}"), format!("u_http_own_{run}"));
+    let define = |capabilities: &[&str]| json!({ "name": format!("People viewer {run}"), "capabilities": capabilities });
+    let mut body = define(&["login", "users.view"]);
+    body["id"] = json!(role);
+    let made = Call::new("POST", "/api/v1/roles")
+        .cookie(&admin)
+        .json(&body);
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let email = format!("own{run}@brightline.example");
+    let invite = json!({
+        "command": "invite", "user": user, "grant": format!("g_http_own_{run}"),
+        "email": email, "name": format!("Own access {run}"),
+        "role": { "kind": "custom", "id": role }, "node": "n_harbor_east"
+    });
+    let invited = Call::new("POST", "/api/v1/commands")
+        .cookie(&admin)
+        .json(&invite);
+    assert_eq!(invited.status, 200, "{:?}", invited.body);
+    let accepted = accept_invitation(&newest_invitation(&email), "Own-access-1");
+    assert_eq!(accepted.status, 200, "{:?}", accepted.body);
+    let cookie = accepted.session_cookie().expect("signed in");
+    let list = || {
+        Call::new("GET", "/api/v1/users?limit=5")
+            .cookie(&cookie)
+            .send()
+    };
+    let sees_people = || {
+        let me = Call::new("GET", "/api/v1/me").cookie(&cookie).send();
+        assert_eq!(me.status, 200, "{:?}", me.body);
+        me.body["access"]
+            .as_array()
+            .expect("access")
+            .iter()
+            .any(|at| {
+                at["capabilities"]
+                    .as_array()
+                    .expect("capabilities")
+                    .contains(&json!("users.view"))
+            })
+    };
+    let edit = |capabilities: &[&str]| {
+        let edited = Call::new("PUT", &format!("/api/v1/roles/{role}"))
+            .cookie(&admin)
+            .json(&define(capabilities));
+        assert_eq!(edited.status, 200, "{:?}", edited.body);
+    };
+    assert_eq!(list().status, 200);
+    assert!(sees_people());
+
+    edit(&["login"]);
+    let refused = list();
+    assert_eq!(refused.status, 403, "{:?}", refused.body);
+    let detail = refused.body["detail"].as_str().unwrap_or_default();
+    assert!(detail.ends_with("(R10)"), "{detail}");
+    assert!(!sees_people(), "users.view left with the edit");
+
+    edit(&["login", "users.view"]);
+    assert_eq!(list().status, 200, "users.view came back with the edit");
+    assert!(sees_people());
+
+    let delete = json!({ "command": "delete", "user": user, "reassign_to": null });
+    let gone = Call::new("POST", "/api/v1/commands")
+        .cookie(&admin)
+        .json(&delete);
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
+    let role_gone = Call::new("DELETE", &format!("/api/v1/roles/{role}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(role_gone.status, 200, "{:?}", role_gone.body);
 }
 
 #[test]

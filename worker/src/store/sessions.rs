@@ -29,16 +29,30 @@ pub struct Actor {
     pub token: Option<String>,
 }
 
-/// The session whose digest is `?1` and its person.
-/// (One JSON object, so it can also ride as a column of the load statement.)
-pub const ACTOR_SQL: &str = "SELECT json_object('user_id', s.user_id, 'agency_id', s.agency_id,
+/// A session `s`, its person `u` and their agency `a` as one JSON object (an [`Actor`]).
+macro_rules! actor_json {
+    () => {
+        "json_object('user_id', s.user_id, 'agency_id', s.agency_id,
         'agency_name', a.name, 'name', u.name, 'email', u.email, 'state', u.state,
         'created_at', s.created_at, 'last_seen_at', s.last_seen_at,
-        'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor)
+        'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor)"
+    };
+}
+
+/// The caller's row, where the load reads the session, its person and agency itself.
+pub const ACTOR_JSON: &str = actor_json!();
+
+/// The session whose digest is `?1` and its person.
+/// (One JSON object, so it can also ride as a column of the load statement.)
+pub const ACTOR_SQL: &str = concat!(
+    "SELECT ",
+    actor_json!(),
+    "
      FROM sessions s
      JOIN users u ON u.id = s.user_id AND u.agency_id = s.agency_id
      JOIN agencies a ON a.id = s.agency_id
-     WHERE s.token_hash = ?1";
+     WHERE s.token_hash = ?1"
+);
 
 /// The caller's row of an actor statement, as JSON.
 pub async fn actor_row(
