@@ -11,12 +11,14 @@ ALTER TABLE users ADD COLUMN access_json TEXT NOT NULL DEFAULT '';
 
 -- Writing '' marks a person's access stale; this trigger, the one place it is worked out,
 -- writes it again at once, in the same statement. The shapes are those of the load's own
--- columns (`store::part`): grants, nodes and custom roles.
+-- columns (`store::part`): grants, nodes and custom roles. It reads the person's grants once
+-- (MATERIALIZED: else SQLite reads them through an index of the whole agency's grants), then
+-- walks up from their nodes.
 CREATE TRIGGER access_json_refresh AFTER UPDATE OF access_json ON users
 WHEN NEW.access_json = ''
 BEGIN
     UPDATE users SET access_json = (
-        WITH RECURSIVE held AS (
+        WITH RECURSIVE held AS MATERIALIZED (
             SELECT id, user_id, role_kind, role, node_id, starts_at, ends_at FROM grants
             WHERE agency_id = NEW.agency_id AND user_id = NEW.id
         ),
@@ -31,7 +33,7 @@ BEGIN
                     'starts_at', starts_at, 'ends_at', ends_at)) FROM held)),
             'nodes', json((SELECT json_group_array(json_object('id', n.id,
                     'parent_id', n.parent_id, 'kind', n.kind, 'name', n.name))
-                FROM up JOIN nodes n ON n.id = up.id
+                FROM up CROSS JOIN nodes n ON n.id = up.id
                 WHERE n.agency_id = NEW.agency_id AND n.parent_id IS NOT NULL)),
             'roles', json((SELECT json_group_array(json_object('id', r.id, 'name', r.name,
                     'capabilities', r.capabilities))
