@@ -64,18 +64,21 @@ BEGIN
     UPDATE users SET access_json = '' WHERE id = OLD.user_id;
 END;
 
+-- Each grant with the path of its node: the grants at or under a node are those whose path is
+-- in one range of `nodes_by_path` (a path ends in '/', and '0' is the character after it).
+CREATE VIEW grants_under (agency_id, path, user_id) AS
+SELECT n.agency_id, n.path, g.user_id FROM nodes n
+JOIN grants g ON g.agency_id = n.agency_id AND g.node_id = n.id;
+
 -- A node's name, kind and parent are in the access of everyone with a grant at or under it.
--- Those grants' nodes are one range of `nodes_by_path` (a path ends in '/', and '0' is the
--- character after it). A move writes the parent before the paths, so the node's path still
--- names its old place, and its whole subtree, when this runs. The top node is in no one's.
+-- A move writes the parent before the paths, so the node's path still names its old place,
+-- and its whole subtree, when this runs. The top node is in no one's.
 CREATE TRIGGER access_json_node_changed AFTER UPDATE OF name, kind, parent_id ON nodes
 WHEN OLD.parent_id IS NOT NULL OR NEW.parent_id IS NOT NULL
 BEGIN
     UPDATE users SET access_json = '' WHERE id IN (
-        SELECT g.user_id FROM nodes n
-        JOIN grants g ON g.agency_id = n.agency_id AND g.node_id = n.id
-        WHERE n.agency_id = NEW.agency_id
-          AND n.path >= NEW.path AND n.path < substr(NEW.path, 1, length(NEW.path) - 1) || '0');
+        SELECT user_id FROM grants_under WHERE agency_id = NEW.agency_id
+          AND path >= NEW.path AND path < substr(NEW.path, 1, length(NEW.path) - 1) || '0');
 END;
 
 -- A batch may write grants, or nodes under a node, before the node itself.
@@ -83,20 +86,16 @@ CREATE TRIGGER access_json_node_added AFTER INSERT ON nodes
 WHEN NEW.parent_id IS NOT NULL
 BEGIN
     UPDATE users SET access_json = '' WHERE id IN (
-        SELECT g.user_id FROM nodes n
-        JOIN grants g ON g.agency_id = n.agency_id AND g.node_id = n.id
-        WHERE n.agency_id = NEW.agency_id
-          AND n.path >= NEW.path AND n.path < substr(NEW.path, 1, length(NEW.path) - 1) || '0');
+        SELECT user_id FROM grants_under WHERE agency_id = NEW.agency_id
+          AND path >= NEW.path AND path < substr(NEW.path, 1, length(NEW.path) - 1) || '0');
 END;
 
 CREATE TRIGGER access_json_node_removed AFTER DELETE ON nodes
 WHEN OLD.parent_id IS NOT NULL
 BEGIN
     UPDATE users SET access_json = '' WHERE id IN (
-        SELECT g.user_id FROM nodes n
-        JOIN grants g ON g.agency_id = n.agency_id AND g.node_id = n.id
-        WHERE n.agency_id = OLD.agency_id
-          AND n.path >= OLD.path AND n.path < substr(OLD.path, 1, length(OLD.path) - 1) || '0');
+        SELECT user_id FROM grants_under WHERE agency_id = OLD.agency_id
+          AND path >= OLD.path AND path < substr(OLD.path, 1, length(OLD.path) - 1) || '0');
 END;
 
 -- A custom role's name and capabilities are in the access of everyone holding it; a grant may
