@@ -342,7 +342,7 @@ pub async fn load(
                 extra: vec![None; extra_count],
             });
         };
-        let columns = Columns::of(&row);
+        let columns = Columns(&row);
         if let Some(access) = columns.text("access")?.filter(|a| !a.is_empty()) {
             let access: Access = json(&access)?;
             let mut nodes: Vec<NodeRow> = json(&columns.document("top")?)?;
@@ -434,7 +434,7 @@ pub async fn load(
         .await?
         .first_row()?
         .ok_or_else(|| ApiError::Internal("the load answered no row".into()))?;
-    let columns = Columns::of(&row);
+    let columns = Columns(&row);
     // Without the agency (no caller, or no such agency) nothing else was read.
     if columns.text("agency")?.is_none() {
         return build(db, &columns, Rows::default(), extra_count, &params, now).await;
@@ -481,11 +481,7 @@ struct Rows {
 /// The one row a load statement answers, each column a JSON document (or NULL) read as text.
 struct Columns<'a>(&'a JsValue);
 
-impl<'a> Columns<'a> {
-    fn of(row: &'a JsValue) -> Self {
-        Columns(row)
-    }
-
+impl Columns<'_> {
     fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
         Ok(
             worker::js_sys::Reflect::get(self.0, &JsValue::from_str(name))
