@@ -450,7 +450,8 @@ impl Decider<'_> {
     /// capability of that role there.
     fn no_escalation(&self, role: &RoleRef, node: &NodeId) -> Result<(), Refusal> {
         let wanted = self.role_caps(role)?;
-        let missing = wanted.minus(self.caps(node));
+        // R4: switching off one's own calling limits what one does, not what one may grant.
+        let missing = wanted.minus(self.s.grantable_at(self.actor, node, self.now));
         if missing.is_empty() {
             return Ok(());
         }
@@ -537,6 +538,35 @@ impl Decider<'_> {
             );
         }
         Ok(())
+    }
+
+    /// R30: the Team plan is self-serve up to 25 people; only support raises its limit above
+    /// that (an agency may keep, lower or drop a raise support made).
+    fn only_support_raises_team(&self, plan: Plan) -> Result<(), Refusal> {
+        let Plan::Team {
+            seat_override: Some(wanted),
+        } = plan
+        else {
+            return Ok(());
+        };
+        let granted = match self.s.agency().plan {
+            Plan::Team {
+                seat_override: Some(n),
+            } => n.max(25),
+            _ => 25,
+        };
+        let by_support = self.s.user(self.actor).is_some_and(|u| u.support);
+        if wanted <= granted || by_support {
+            return Ok(());
+        }
+        refuse(
+            Rule::R30,
+            format!(
+                "The Team plan is self-serve up to {granted} people; only Switchboard support can \
+                 raise it to {wanted}. Ask support from the Plan page, or move to the Seats or \
+                 Unlimited plan"
+            ),
+        )
     }
 
     /// R30: after the change, the seats in use must fit the plan. An agency already over its
@@ -842,9 +872,12 @@ impl Decider<'_> {
                 if target.state == UserState::Deleted {
                     return refuse(Rule::R24, "A deleted user has no switches");
                 }
-                let turning_off_own_calling =
-                    user == self.actor && *calling_enabled == Some(false) && contact_edit.is_none();
-                if !turning_off_own_calling {
+                // R4: one's own calling is one's own choice, off or back on (seats permitting,
+                // R31); turning it on gives nothing the person's roles do not already hold.
+                let own_calling = user == self.actor
+                    && calling_enabled.is_some()
+                    && contact_edit.is_none();
+                if !own_calling {
                     self.not_self(user, "change the switches that give access to")?;
                     self.reach_over(user, Capability::UsersEdit)?;
                 }
@@ -1203,6 +1236,7 @@ impl Decider<'_> {
             }
             Command::ChangePlan { plan } => {
                 self.need(Capability::BillingManage, self.s.root(), Rule::R30)?;
+                self.only_support_raises_team(*plan)?;
                 Ok(vec![Event::PlanChanged { plan: *plan }])
             }
             Command::ConfigureAgency {

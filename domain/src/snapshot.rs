@@ -355,6 +355,36 @@ impl Snapshot {
         }
     }
 
+    /// What `user`'s roles give at `node` at time `now`, before their own calling switch takes
+    /// `calls.make` away: what they may hand out to others (R4, R11). The switch limits what its
+    /// holder does, not what they may grant.
+    pub fn grantable_at(&self, user: &UserId, node: &NodeId, now: Millis) -> CapabilitySet {
+        let caps = self.capabilities_at(user, node, now);
+        if self.user(user).is_some_and(|u| !u.calling_enabled) {
+            let dials = CapabilitySet::of(&[Capability::CallsMake]);
+            return caps.union(self.held_ix(user, node, now).intersection(dials));
+        }
+        caps
+    }
+
+    /// The roles' capabilities at a node for an active person, no switch applied.
+    fn held_ix(&self, user: &UserId, node: &NodeId, now: Millis) -> CapabilitySet {
+        let (Some(&u), Some(&n)) = (self.user_ix.get(user), self.node_ix.get(node)) else {
+            return CapabilitySet::EMPTY;
+        };
+        let entry = &self.users[u as usize];
+        if entry.user.state != UserState::Active || self.nodes[n as usize].is_none() {
+            return CapabilitySet::EMPTY;
+        }
+        let mut caps = CapabilitySet::EMPTY;
+        for grant in &entry.grants {
+            if self.reaches(grant.node, n) && grant.grant.is_active(now) {
+                caps = caps.union(grant.caps);
+            }
+        }
+        caps
+    }
+
     #[inline]
     pub(crate) fn caps_ix(&self, user: u32, node: u32, now: Millis) -> CapabilitySet {
         let entry = &self.users[user as usize];

@@ -163,6 +163,15 @@ impl Reference {
     }
 
     fn caps(&self, user: &str, node: &str, now: Millis) -> BTreeSet<String> {
+        let mut out = self.held(user, node, now);
+        if self.users.get(user).is_some_and(|u| !u.calling_enabled) {
+            out.remove("calls.make");
+        }
+        out
+    }
+
+    /// R4: what the person's roles give, before their own calling switch: what they may grant.
+    fn held(&self, user: &str, node: &str, now: Millis) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         let (Some(u), true) = (self.users.get(user), self.parent.contains_key(node)) else {
             return out;
@@ -175,9 +184,6 @@ impl Reference {
         }
         if u.contact_edit && out.contains("login") {
             out.insert("contacts.edit".into());
-        }
-        if !u.calling_enabled {
-            out.remove("calls.make");
         }
         match u.state {
             UserState::Active => out,
@@ -194,7 +200,7 @@ impl Reference {
     }
 
     fn holds_all(&self, user: &str, role: &RoleRef, node: &str, now: Millis) -> bool {
-        let have = self.caps(user, node, now);
+        let have = self.held(user, node, now);
         self.role(role).iter().all(|c| have.contains(c))
     }
 

@@ -889,6 +889,36 @@ fn r30_team_allows_25_unless_support_raised_it() {
 }
 
 #[test]
+fn r30_only_support_raises_the_team_limit() {
+    let mut s = agency();
+    let team = |n| Command::ChangePlan {
+        plan: Plan::Team {
+            seat_override: Some(n),
+        },
+    };
+    // The agency's own Agency Administrator is refused, and told how to ask.
+    let refusal = decide(&s, &uid("avery"), &team(40), NOW).unwrap_err();
+    assert_eq!(refusal.rule, Rule::R30);
+    assert!(refusal.reason.contains("support"), "{}", refusal.reason);
+    // Support, let in by the agency, raises it; the agency may then keep or lower it.
+    allowed(
+        &mut s,
+        "avery",
+        Command::GrantSupportAccess {
+            user: uid("support"),
+            grant: "g_support".into(),
+            email: Email::parse("support@switchboard.example").unwrap(),
+            reason: Name::parse("Raise the Team limit").unwrap(),
+            until: NOW + DAY,
+        },
+    );
+    allowed(&mut s, "support", team(40));
+    allowed(&mut s, "avery", team(40));
+    allowed(&mut s, "avery", team(30));
+    assert_eq!(refused(&s, "avery", team(35)), Rule::R30);
+}
+
+#[test]
 fn r30_a_plan_the_people_do_not_fit_is_refused() {
     let mut s = agency();
     let solo = Command::ChangePlan { plan: Plan::Solo };
@@ -954,11 +984,49 @@ fn r31_on_seats_plans_only_people_who_dial_count() {
         "blake",
         give("g_dr", "dana", R::ReportManager, "acme"),
     );
-    // Avery no longer dials, so cannot hand out a role that dials (R11).
+    // R4: the switch limits what avery does, not what avery may grant; what stops an agent
+    // now is the seats, not avery's own calling.
     assert_eq!(
         refused(&s, "avery", give("g_da", "dana", R::Agent, "acme")),
-        Rule::R11
+        Rule::R30
     );
+    assert!(!s.can(&uid("avery"), C::CallsMake, &"acme".into(), NOW));
+}
+
+#[test]
+fn r4_an_administrator_with_calling_off_adds_agents_and_switches_it_back_on_seats_permitting() {
+    // Seed 002: switch off your own calling, then add the agent.
+    let mut s = agency_with(Plan::Seats { seats: 6 }, vec![], vec![]);
+    let own = |on| Command::SetSwitches {
+        user: uid("avery"),
+        calling_enabled: Some(on),
+        contact_edit: None,
+    };
+    allowed(&mut s, "avery", own(false));
+    assert!(!s.can(&uid("avery"), C::CallsMake, &"acme".into(), NOW));
+    allowed(&mut s, "avery", invite("zed", R::Agent, "acme"));
+    allowed(&mut s, "avery", give("g_ds", "dana", R::Supervisor, "acme_dt"));
+    assert!(s.can(&uid("dana"), C::CallsMake, &"acme_dt".into(), NOW));
+    // Every seat is taken now, so switching calling back on waits for one (R31).
+    assert_eq!(s.seats_used(NOW), 6);
+    assert_eq!(refused(&s, "avery", own(true)), Rule::R30);
+    allowed(
+        &mut s,
+        "avery",
+        Command::Revoke {
+            grant: "g_ds".into(),
+        },
+    );
+    allowed(&mut s, "avery", own(true));
+    assert!(s.can(&uid("avery"), C::CallsMake, &"acme".into(), NOW));
+    // Turning one's own calling on gives nothing one's roles do not hold.
+    let dana_on = Command::SetSwitches {
+        user: uid("dana"),
+        calling_enabled: Some(true),
+        contact_edit: None,
+    };
+    allowed(&mut s, "dana", dana_on);
+    assert!(!s.can(&uid("dana"), C::CallsMake, &"acme".into(), NOW));
 }
 
 #[test]
