@@ -1,7 +1,9 @@
 //! The app's one door to the Worker's API.
 
 use domain::api::{
-    API_BASE, AcceptInvitation, Me, NodeList, Problem, SignInRequest, TokenCreated, TokenList,
+    API_BASE, AcceptInvitation, ChangePassword, ForgotPassword, InvitationPreview, LinkToken, Me,
+    MyAgencies, NodeList, Notice, Problem, ResetPassword, SignInRequest, SwitchAgency,
+    TokenCreated, TokenList,
 };
 use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -68,8 +70,61 @@ pub async fn sign_in(email: &str, password: &str, code: Option<String>) -> Resul
         email: email.to_owned(),
         password: password.to_owned(),
         code,
+        agency: None,
     };
     let request = with_credentials(Request::post(&url("/session"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// Moves this sign-in to another of the person's agencies; answers who they are there.
+pub async fn switch_agency(agency: &str) -> Result<Me, ApiError> {
+    let body = SwitchAgency {
+        agency: agency.to_owned(),
+    };
+    let request = with_credentials(Request::post(&url("/session/agency"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// The agencies the signed-in person may switch to, this one first.
+pub async fn my_agencies() -> Result<MyAgencies, ApiError> {
+    read(send(with_credentials(Request::get(&url("/me/agencies"))).build()).await?).await
+}
+
+/// Asks for a password-reset link by mail.
+pub async fn forgot_password(email: &str) -> Result<Notice, ApiError> {
+    let body = ForgotPassword {
+        email: email.to_owned(),
+    };
+    let request = with_credentials(Request::post(&url("/password/forgot"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// Sets a new password with a mailed reset link.
+pub async fn reset_password(token: &str, password: &str) -> Result<Notice, ApiError> {
+    let body = ResetPassword {
+        token: token.to_owned(),
+        password: password.to_owned(),
+    };
+    let request = with_credentials(Request::post(&url("/password/reset"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// Changes the signed-in person's password.
+pub async fn change_password(current: &str, new: &str) -> Result<Notice, ApiError> {
+    let body = ChangePassword {
+        current_password: current.to_owned(),
+        new_password: new.to_owned(),
+    };
+    let request = with_credentials(Request::put(&url("/me/password"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// What an invitation link is for.
+pub async fn invitation_preview(token: &str) -> Result<InvitationPreview, ApiError> {
+    let body = LinkToken {
+        token: token.to_owned(),
+    };
+    let request = with_credentials(Request::post(&url("/invitations/preview"))).json(&body);
     read(send(request).await?).await
 }
 

@@ -1,6 +1,7 @@
 //! Whole screens.
 
 pub mod accept;
+pub mod account;
 pub mod app;
 pub mod sign_in;
 pub mod users;

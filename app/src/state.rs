@@ -42,6 +42,9 @@ pub struct AppState {
     pub replica: RwSignal<Replica>,
     /// While a first (or reset) sync runs: how many people have arrived so far.
     pub progress: RwSignal<Option<usize>>,
+    /// Right after signing in, someone with several agencies chooses one: these, the one used
+    /// last (and signed in to now) first.
+    pub choosing: RwSignal<Vec<domain::api::AgencySummary>>,
     /// A sync is running; another request for one waits for it and runs after.
     busy: StoredValue<bool>,
     again: StoredValue<bool>,
@@ -70,6 +73,7 @@ impl AppState {
             started: RwSignal::new(false),
             replica: RwSignal::new(Replica::default()),
             progress: RwSignal::new(None),
+            choosing: RwSignal::new(Vec::new()),
             busy: StoredValue::new(false),
             again: StoredValue::new(false),
         }
@@ -112,6 +116,16 @@ impl AppState {
             Err(error) => self.on_error(error).await,
         }
         self.started.set(true);
+    }
+
+    /// Moves the sign-in to another of the person's agencies: a new session there, and this
+    /// browser's data of the other agency forgotten.
+    pub async fn switch_agency(self, agency: String) -> Result<(), api::ApiError> {
+        let me = api::switch_agency(&agency).await?;
+        self.choosing.set(Vec::new());
+        self.adopt(me).await;
+        self.sync_now().await;
+        Ok(())
     }
 
     /// Someone signed in: keep them, and drop a previous person's data.

@@ -91,6 +91,7 @@ fn me() -> Me {
         },
         two_factor_required: false,
         access: vec![],
+        agencies: vec![],
     }
 }
 

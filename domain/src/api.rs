@@ -31,6 +31,94 @@ pub struct SignInRequest {
     /// The 6-digit code of an authenticator app, for people who turned two-factor sign-in on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The agency to sign in to, for someone who belongs to several; left out, they are signed
+    /// in to the one they used last, and the answer lists the others to choose from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+}
+
+/// `POST /api/v1/session/agency`: move this sign-in to another of one's agencies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchAgency {
+    pub agency: String,
+}
+
+/// `GET /api/v1/me/agencies`: every agency the signed-in person may sign in to, this one first,
+/// then the one used last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAgencies {
+    pub agencies: Vec<AgencySummary>,
+}
+
+/// One of the signed-in person's sessions (`GET /api/v1/me/sessions`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    /// The browser or program, as it named itself.
+    pub device: String,
+    /// The network address it signed in from.
+    pub address: String,
+    /// The agency it is signed in to.
+    pub agency: AgencySummary,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// Whether this is the session asking.
+    pub current: bool,
+}
+
+/// `GET /api/v1/me/sessions`: the person's sessions, most recently used first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MySessions {
+    pub sessions: Vec<SessionInfo>,
+}
+
+/// `PUT /api/v1/me/password`: the current password and the new one (R22).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/v1/me/email`: the new address, confirmed by a link mailed to it, and the
+/// current password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEmail {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/password/forgot` and the like: one address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForgotPassword {
+    pub email: String,
+}
+
+/// `POST /api/v1/password/reset`: the mailed link's token and the new password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetPassword {
+    pub token: String,
+    pub password: String,
+}
+
+/// A link's token alone (`/me/email/confirm`, `/invitations/preview`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkToken {
+    pub token: String,
+}
+
+/// `POST /api/v1/invitations/preview`: what an invitation link is for, so its page can ask
+/// for a new password, or for the person's existing one when they already have an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub agency: AgencySummary,
+    pub email: String,
+    pub existing_account: bool,
+}
+
+/// An answer that only says what happened, in words for a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub detail: String,
 }
 
 /// `POST /api/v1/me/totp`: a new secret to put in an authenticator app.
@@ -63,6 +151,10 @@ pub struct Me {
     /// they hold a grant, with a token's scope applied.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<crate::explain::AccessAt>,
+    /// At sign-in and on a switch: every agency this person may sign in to, this one first
+    /// and then the one used last. More than one, and the console asks which to use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<AgencySummary>,
 }
 
 /// The agency a person belongs to.
@@ -140,6 +232,10 @@ pub struct UsersPage<Rows = Vec<UserSummary>> {
 pub struct UserDetail {
     pub user: crate::model::User,
     pub roles: Vec<RoleAtNode>,
+    /// For a deleted person, shown to those who may read the audit log: the entries by and
+    /// about them, newest first (R24: their history keeps their name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<AuditLine>,
 }
 
 /// `GET /api/v1/roles`: the built-in roles and the agency's own.
@@ -233,8 +329,14 @@ pub struct CommandOutcome {
 pub struct AuditLine {
     pub at: i64,
     pub actor: String,
+    /// The actor's name when the entry was written; it stays after they are deleted (R24).
+    #[serde(default)]
+    pub actor_name: Option<String>,
     pub action: String,
     pub target: String,
+    /// The target's name when the entry was written (a grant's: its holder's).
+    #[serde(default)]
+    pub target_name: Option<String>,
     pub before: Option<crate::audit::Subject>,
     pub after: Option<crate::audit::Subject>,
 }

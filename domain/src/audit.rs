@@ -41,6 +41,10 @@ pub enum Subject {
         from: UserId,
         to: UserId,
     },
+    /// A person's own address, changed by them and confirmed by a link to the new one.
+    Address {
+        email: String,
+    },
 }
 
 /// One line of the audit log.
@@ -48,10 +52,16 @@ pub enum Subject {
 pub struct AuditEntry {
     pub at: Millis,
     pub actor: UserId,
+    /// The actor's name as it was when the entry was written: history keeps it (R24).
+    #[serde(default)]
+    pub actor_name: String,
     /// The event's name, `granted`, `state_changed`, …
     pub action: String,
     /// The id of the thing changed.
     pub target: String,
+    /// The name of the thing changed (for a grant, its holder's) as it was then (R24).
+    #[serde(default)]
+    pub target_name: Option<String>,
     pub before: Option<Subject>,
     pub after: Option<Subject>,
 }
@@ -162,6 +172,21 @@ fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
     }
 }
 
+/// The name an entry shows for what it is about: a person's, a node's or a role's; for a
+/// grant, its holder's; for a hand-over, the one handing over.
+fn name_of(snapshot: &Snapshot, subject: &Subject) -> Option<String> {
+    let person = |id: &UserId| snapshot.user(id).map(|u| u.name.clone());
+    match subject {
+        Subject::User { user } => Some(user.name.clone()),
+        Subject::Grant { grant } => person(&grant.user),
+        Subject::Node { node } => Some(node.name.clone()),
+        Subject::Role { role } => Some(role.name.clone()),
+        Subject::Owner { user } => person(user),
+        Subject::Reassignment { from, .. } => person(from),
+        Subject::Plan { .. } | Subject::Settings { .. } | Subject::Address { .. } => None,
+    }
+}
+
 /// Applies `events` to `snapshot` and returns the audit entry of each, in order.
 pub fn apply_audited(
     snapshot: &mut Snapshot,
@@ -173,8 +198,16 @@ pub fn apply_audited(
         .iter()
         .map(|event| {
             let (target, before) = subject(snapshot, event);
+            let actor_name = snapshot
+                .user(actor)
+                .map_or_else(|| actor.0.clone(), |u| u.name.clone());
+            let named_before = before.as_ref().and_then(|b| name_of(snapshot, b));
             snapshot.apply(event);
             let (_, after) = subject(snapshot, event);
+            let target_name = after
+                .as_ref()
+                .and_then(|a| name_of(snapshot, a))
+                .or(named_before);
             let after = match event {
                 Event::Reassigned { .. } => before.clone(),
                 _ => after,
@@ -182,8 +215,10 @@ pub fn apply_audited(
             AuditEntry {
                 at: now,
                 actor: actor.clone(),
+                actor_name,
                 action: action_name(event).to_owned(),
                 target,
+                target_name,
                 before: if matches!(event, Event::Reassigned { .. }) {
                     None
                 } else {

@@ -662,7 +662,23 @@ impl Decider<'_> {
         if user != self.actor {
             self.reach_over(user, Capability::UsersEdit)?;
         }
-        if let Some(email) = email {
+        if let Some(email) = email.filter(|e| e.as_str() != target.email) {
+            // An address someone signs in with is theirs, in every agency they belong to: only
+            // they change it, confirmed by a link to the new one (PRODUCT §5).
+            if matches!(target.state, UserState::Active | UserState::Suspended) {
+                let reason = if user == self.actor {
+                    "Change your own address from your account page: a link to the new address \
+                     confirms it"
+                        .to_owned()
+                } else {
+                    format!(
+                        "{} signs in with this address, so only they can change it, from their \
+                         own account",
+                        target.name
+                    )
+                };
+                return refuse(Rule::Input, reason);
+            }
             self.email_free(email, Some(user))?;
         }
         Ok(vec![Event::ProfileChanged {
@@ -874,9 +890,8 @@ impl Decider<'_> {
                 }
                 // R4: one's own calling is one's own choice, off or back on (seats permitting,
                 // R31); turning it on gives nothing the person's roles do not already hold.
-                let own_calling = user == self.actor
-                    && calling_enabled.is_some()
-                    && contact_edit.is_none();
+                let own_calling =
+                    user == self.actor && calling_enabled.is_some() && contact_edit.is_none();
                 if !own_calling {
                     self.not_self(user, "change the switches that give access to")?;
                     self.reach_over(user, Capability::UsersEdit)?;

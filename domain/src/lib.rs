@@ -29,8 +29,8 @@ pub use email::{Email, EmailError};
 pub use explain::{AccessAt, Explanation, Missing, Record, RecordKind};
 pub use input::{E164, Name, Password};
 pub use model::{
-    Agency, CustomRole, CustomRoleId, DAY, Grant, GrantId, Millis, Node, NodeId, NodeKind, Plan,
-    RoleRef, User,
+    Agency, CustomRole, CustomRoleId, DAY, Grant, GrantId, HOUR, Millis, Node, NodeId, NodeKind,
+    Plan, RoleRef, User,
 };
 pub use needs::Needs;
 pub use scope::Scope;

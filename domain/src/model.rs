@@ -11,8 +11,10 @@ use crate::user::{UserId, UserState};
 /// Milliseconds since the Unix epoch. `domain` never reads a clock: time is always an input.
 pub type Millis = i64;
 
+/// One hour in [`Millis`].
+pub const HOUR: Millis = 60 * 60 * 1000;
 /// One day in [`Millis`].
-pub const DAY: Millis = 24 * 60 * 60 * 1000;
+pub const DAY: Millis = 24 * HOUR;
 
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident) => {

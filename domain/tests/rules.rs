@@ -1005,7 +1005,11 @@ fn r4_an_administrator_with_calling_off_adds_agents_and_switches_it_back_on_seat
     allowed(&mut s, "avery", own(false));
     assert!(!s.can(&uid("avery"), C::CallsMake, &"acme".into(), NOW));
     allowed(&mut s, "avery", invite("zed", R::Agent, "acme"));
-    allowed(&mut s, "avery", give("g_ds", "dana", R::Supervisor, "acme_dt"));
+    allowed(
+        &mut s,
+        "avery",
+        give("g_ds", "dana", R::Supervisor, "acme_dt"),
+    );
     assert!(s.can(&uid("dana"), C::CallsMake, &"acme_dt".into(), NOW));
     // Every seat is taken now, so switching calling back on waits for one (R31).
     assert_eq!(s.seats_used(NOW), 6);

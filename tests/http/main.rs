@@ -7,6 +7,7 @@ mod health;
 mod invitations;
 mod mail;
 mod matrix;
+mod people;
 mod robustness;
 mod rules;
 mod session;

@@ -152,6 +152,7 @@ fn email(text: &str) -> Email {
 
 #[test]
 fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
+    let _northwind = switchboard_tests::northwind_changes();
     let mut m = Matrix {
         model: matrix::snapshot(),
         owner: sign_in(matrix::OWNER_EMAIL, DEMO_PASSWORD),

@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 use switchboard_tests::{
-    ADMIN_EMAIL, Call, DEMO_PASSWORD, accept_invitation, newest_invitation, run_id, sign_in,
+    ADMIN_EMAIL, Call, DEMO_PASSWORD, accept_invitation, new_member, newest_invitation, run_id,
+    sign_in,
 };
 
 fn explanation(cookie: &str, user: &str, capability: &str, node: &str) -> Value {
@@ -98,6 +99,70 @@ fn r4_switching_off_someones_calling_takes_calls_make_away_and_back() {
         .json(&json!({ "calling_enabled": true }));
     assert_eq!(on.status, 200, "{:?}", on.body);
     assert_eq!(can_call(), before);
+}
+
+#[test]
+fn r4_seed_002_an_administrator_switches_off_their_own_calling_then_adds_an_agent() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let (me, _, cookie) = new_member(&admin, "Administrator", "n_brightline");
+    let own_calling = |on: bool| {
+        Call::new("PATCH", &format!("/api/v1/users/{me}"))
+            .cookie(&cookie)
+            .json(&json!({ "calling_enabled": on }))
+    };
+    let off = own_calling(false);
+    assert_eq!(off.status, 200, "{:?}", off.body);
+    let can_call = explanation(&cookie, &me, "calls.make", "n_acme");
+    assert_eq!(can_call["answer"], "denied", "{can_call:?}");
+
+    // Seed 002's first way of adding an agent: calling off, then add them. The switch limits
+    // what the administrator does, not what they may grant (R4, R11).
+    let run = run_id();
+    let agent = format!("u_http_r4_{run}");
+    let added = Call::new("POST", "/api/v1/commands")
+        .cookie(&cookie)
+        .json(&json!({
+            "command": "invite", "user": agent, "grant": format!("g_http_r4_{run}"),
+            "email": format!("r4agent{run}@brightline.example"), "name": "Dial Tone",
+            "role": { "kind": "builtin", "id": "Agent" }, "node": "n_acme"
+        }));
+    assert_eq!(added.status, 200, "an agent is added: {:?}", added.body);
+    let promoted = Call::new("POST", &format!("/api/v1/users/{agent}/grants"))
+        .cookie(&cookie)
+        .json(&json!({
+            "id": format!("g_http_r4s_{run}"), "role": { "kind": "builtin", "id": "Supervisor" },
+            "node": "n_acme_downtown"
+        }));
+    assert_eq!(promoted.status, 201, "and promoted: {:?}", promoted.body);
+
+    // Switching it back on is their own choice, not an escalation (R12 does not apply).
+    let on = own_calling(true);
+    assert_eq!(on.status, 200, "{:?}", on.body);
+    let can_call = explanation(&cookie, &me, "calls.make", "n_acme");
+    assert_eq!(can_call["answer"], "allowed", "{can_call:?}");
+    for path in [
+        format!("/api/v1/users/{agent}"),
+        format!("/api/v1/users/{me}"),
+    ] {
+        let gone = Call::new("DELETE", &path).cookie(&admin).send();
+        assert_eq!(gone.status, 200, "DELETE {path}: {:?}", gone.body);
+    }
+}
+
+#[test]
+fn r30_only_support_raises_the_team_limit_the_agency_is_told_how_to_ask() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let raised = Call::new("PUT", "/api/v1/agency/plan")
+        .cookie(&admin)
+        .json(&json!({ "plan": { "plan": "team", "seat_override": 40 } }));
+    assert_eq!(raised.status, 403, "{:?}", raised.body);
+    let detail = raised.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("R30") && detail.contains("support"),
+        "{detail}"
+    );
+    let agency = Call::new("GET", "/api/v1/agency").cookie(&admin).send();
+    assert_eq!(agency.body["plan"]["seat_override"], Value::Null);
 }
 
 #[test]
@@ -304,13 +369,38 @@ fn r24_deleting_someone_hands_their_numbers_on_in_the_same_step() {
         .cloned()
         .expect("the number still has a destination");
     assert_eq!(line["user"], "u_frankie");
+    // Their page is their history now, for whoever reads the audit log (R24, R25).
+    let page = Call::new("GET", &format!("/api/v1/users/{user}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(page.status, 200, "{:?}", page.body);
+    assert_eq!(page.body["user"]["state"], "deleted");
+    assert_eq!(page.body["user"]["name"], "Dee Parting");
+    let actions: Vec<&str> = page.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions.first(), Some(&"state_changed"), "{actions:?}");
+    assert!(actions.contains(&"user_added"), "{actions:?}");
+    assert!(
+        page.body["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["target_name"] == "Dee Parting"),
+        "{:?}",
+        page.body["history"]
+    );
+    // A manager, who does not read the audit log, finds nobody there.
+    let casey = sign_in("casey@brightline.example", DEMO_PASSWORD);
     assert_eq!(
         Call::new("GET", &format!("/api/v1/users/{user}"))
-            .cookie(&admin)
+            .cookie(&casey)
             .send()
             .status,
-        404,
-        "deleted people are gone from the console"
+        404
     );
     // Their history keeps their name.
     let audit = Call::new(
@@ -322,6 +412,51 @@ fn r24_deleting_someone_hands_their_numbers_on_in_the_same_step() {
     assert_eq!(
         audit.body["entries"][0]["after"]["user"]["name"],
         "Dee Parting"
+    );
+}
+
+#[test]
+fn r24_a_deleted_actors_entries_keep_their_name() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let (me, _, cookie) = new_member(&admin, "Manager", "n_summit");
+    let run = run_id();
+    let made = format!("u_http_r24a_{run}");
+    let added = Call::new("POST", "/api/v1/notification-users")
+        .cookie(&cookie)
+        .json(&json!({
+            "id": made, "email": format!("r24a{run}@brightline.example"),
+            "name": "Tess Notified", "node": "n_summit"
+        }));
+    assert_eq!(added.status, 201, "{:?}", added.body);
+    let gone = Call::new("DELETE", &format!("/api/v1/users/{me}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
+    let audit = Call::new("GET", &format!("/api/v1/audit?actor={me}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(audit.status, 200, "{:?}", audit.body);
+    let entry = audit.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target"] == made.as_str())
+        .cloned()
+        .expect("the entry of the person they added");
+    assert_eq!(entry["actor_name"], "Morgan Member");
+    assert_eq!(entry["target_name"], "Tess Notified");
+    let page = Call::new("GET", &format!("/api/v1/users/{me}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(page.body["user"]["state"], "deleted");
+    assert!(
+        page.body["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["target"] == made.as_str() && e["actor_name"] == "Morgan Member"),
+        "{:?}",
+        page.body["history"]
     );
 }
 

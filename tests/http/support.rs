@@ -161,6 +161,11 @@ pub fn sign_in(email: &str, password: &str) -> String {
 
 /// The token of the newest invitation mail to `email`, from the development outbox.
 pub fn newest_invitation(email: &str) -> String {
+    newest_link(email, "/accept#").expect("an invitation mail")
+}
+
+/// The token of the newest mail to `email` whose link holds `marker` (`/reset#`, …), if any.
+pub fn newest_link(email: &str, marker: &str) -> Option<String> {
     let outbox = Call::new("GET", "/api/v1/dev/outbox").send();
     assert_eq!(outbox.status, 200, "{:?}", outbox.body);
     let mail = outbox
@@ -168,23 +173,44 @@ pub fn newest_invitation(email: &str) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .find(|m| m["to_email"] == email)
-        .expect("a mail");
+        .find(|m| m["to_email"] == email && m["body"].as_str().unwrap().contains(marker))?;
     let body = mail["body"].as_str().unwrap();
-    let token = body
-        .split("/accept#")
-        .nth(1)
-        .expect("a link")
-        .split_whitespace()
-        .next()
-        .unwrap();
-    token.to_owned()
+    let token = body.split(marker).nth(1)?.split_whitespace().next()?;
+    Some(token.to_owned())
 }
 
 /// Accepts an invitation with this password.
 pub fn accept_invitation(token: &str, password: &str) -> Answer {
     Call::new("POST", "/api/v1/invitations/accept")
         .json(&serde_json::json!({ "token": token, "password": password }))
+}
+
+/// Held by the tests that change Northwind, and by the authorization matrix, which checks
+/// that a refused request changed nothing there: the tests share one database.
+pub fn northwind_changes() -> std::sync::MutexGuard<'static, ()> {
+    static NORTHWIND: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    NORTHWIND
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Someone new in Brightline, invited by the administrator with `role` at `node`, who
+/// accepted with the demo password and is signed in: their id, address and session cookie.
+pub fn new_member(admin: &str, role: &str, node: &str) -> (String, String, String) {
+    let run = run_id();
+    let user = format!("u_http_m_{run}");
+    let email = format!("m{run}@brightline.example");
+    let invited = Call::new("POST", "/api/v1/commands")
+        .cookie(admin)
+        .json(&serde_json::json!({
+            "command": "invite", "user": user, "grant": format!("g_http_m_{run}"), "email": email,
+            "name": "Morgan Member", "role": { "kind": "builtin", "id": role }, "node": node
+        }));
+    assert_eq!(invited.status, 200, "{:?}", invited.body);
+    let accepted = accept_invitation(&newest_invitation(&email), DEMO_PASSWORD);
+    assert_eq!(accepted.status, 200, "{:?}", accepted.body);
+    let cookie = accepted.session_cookie().expect("accepting signs in");
+    (user, email, cookie)
 }
 
 #[path = "matrix_agency.rs"]

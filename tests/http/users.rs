@@ -58,7 +58,16 @@ fn r2_no_agency_sees_another_agencys_users() {
             .send()
             .body,
     );
-    assert_eq!(seen, ["admin@northwind.example", "riley@northwind.example"]);
+    // Indigo works for both agencies: Northwind sees her membership there, and nothing of
+    // Brightline's people.
+    assert_eq!(
+        seen,
+        [
+            "indigo@brightline.example",
+            "admin@northwind.example",
+            "riley@northwind.example"
+        ]
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Request handling: dispatch, the shared parsing helpers and the answers.
 
+mod account;
 mod agency;
 mod audit;
 mod commands;
@@ -96,6 +97,16 @@ async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
         Route::SignOut => session::sign_out(&req, ctx).await,
         Route::SignOutEverywhere => session::sign_out_everywhere(&req, ctx).await,
         Route::Me => session::me(&req, ctx).await,
+        Route::SwitchAgency => session::switch_agency(&mut req, ctx).await,
+        Route::MyAgencies => session::my_agencies(&req, ctx).await,
+        Route::MySessions => session::my_sessions(&req, ctx).await,
+        Route::EndMySession => session::end_my_session(&req, ctx, id).await,
+        Route::ChangePassword => account::change_password(&mut req, ctx).await,
+        Route::ChangeEmail => account::change_email(&mut req, ctx).await,
+        Route::ConfirmEmail => account::confirm_email(&mut req, ctx).await,
+        Route::ForgotPassword => account::forgot(&mut req, ctx).await,
+        Route::ResetPassword => account::reset(&mut req, ctx).await,
+        Route::PreviewInvitation => invitations::preview(&mut req, ctx).await,
         Route::TotpSetup => two_factor::setup(&req, ctx).await,
         Route::TotpConfirm => two_factor::confirm(&mut req, ctx).await,
         Route::Command => commands::post(&mut req, ctx).await,

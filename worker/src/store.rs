@@ -4,6 +4,7 @@ pub mod db;
 pub mod invitations;
 pub mod numbers;
 pub mod part;
+pub mod people;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;

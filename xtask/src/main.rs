@@ -234,8 +234,28 @@ const NORTHWIND: Agency = Agency {
             Active,
             &[(R::Agent, "n_rival")],
         ),
+        // Brightline's billing contact also manages Rival Roofing for Northwind: one person,
+        // two memberships, one password.
+        user(
+            "u_indigo_nw",
+            "Indigo Patel",
+            "indigo@brightline.example",
+            Active,
+            &[(R::Manager, "n_rival")],
+        ),
     ],
 };
+
+/// After the users of a seed: each address becomes one person (migration 0013), who has the
+/// password of their first membership and uses the agency of it first.
+const PEOPLE_SQL: &str = "
+INSERT INTO people (id, email, password_hash, last_agency_id, created_at)
+SELECT 'p_' || id, email, password_hash, agency_id, created_at FROM users
+WHERE person_id IS NULL ORDER BY rowid
+ON CONFLICT (email) DO NOTHING;
+UPDATE users SET person_id = (SELECT p.id FROM people p WHERE p.email = users.email)
+WHERE person_id IS NULL;
+";
 
 fn sql_text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
@@ -317,6 +337,7 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
             sql_text(agency.id)
         );
     }
+    sql.push_str(PEOPLE_SQL);
     Ok(sql)
 }
 
@@ -435,6 +456,7 @@ fn seed_large(
         sql,
         "UPDATE agencies SET owner_id = '{id}_u0' WHERE id = '{id}';"
     );
+    sql.push_str(PEOPLE_SQL);
     Ok(sql)
 }
 
@@ -461,6 +483,7 @@ fn main() -> ExitCode {
                 let now = switchboard_worker::clock::now();
                 print!("{}", switchboard_tests::matrix::sql(now, &hash));
                 print!("{}", switchboard_tests::sync_agency::sql(now, &hash));
+                print!("{PEOPLE_SQL}");
                 ExitCode::SUCCESS
             }
             Err(error) => {
@@ -517,6 +540,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn one_demo_person_belongs_to_both_agencies() {
+        let both: Vec<&str> = BRIGHTLINE
+            .users
+            .iter()
+            .filter(|b| NORTHWIND.users.iter().any(|n| n.email == b.email))
+            .map(|b| b.email)
+            .collect();
+        assert_eq!(both, ["indigo@brightline.example"]);
     }
 
     #[test]

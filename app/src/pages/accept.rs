@@ -31,10 +31,29 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let token = StoredValue::new(token);
+    // Which agency invites, and whether this address has an account already (then its
+    // password is asked for, not a new one).
+    let preview =
+        LocalResource::new(
+            move || async move { api::invitation_preview(&token.get_value()).await },
+        );
+    let existing = move || {
+        preview
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|p| p.existing_account)
+    };
+    let inviter = move || {
+        preview
+            .get()
+            .and_then(Result::ok)
+            .map(|p| p.agency.name)
+            .unwrap_or_default()
+    };
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if password.get_untracked() != repeat.get_untracked() {
+        if !existing() && password.get_untracked() != repeat.get_untracked() {
             error.set(Some("The two passwords are not the same.".into()));
             return;
         }
@@ -64,26 +83,49 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
         <main class="sign-in">
             <form class="card" on:submit=submit data-testid="accept-form">
                 <h1>"Welcome to Switchboard"</h1>
-                <p class="muted">
-                    "Choose a password: at least 8 characters, with a letter, a digit and an upper-case letter."
-                </p>
-                <label>
-                    "New password"
-                    <input type="password" autocomplete="new-password" required bind:value=password
-                        data-testid="new-password" />
-                </label>
-                <label>
-                    "The same again"
-                    <input type="password" autocomplete="new-password" required bind:value=repeat
-                        data-testid="repeat-password" />
-                </label>
+                <Show when=move || !inviter().is_empty()>
+                    <p data-testid="accept-agency">
+                        {move || format!("{} invites you to work with them.", inviter())}
+                    </p>
+                </Show>
+                <Show
+                    when=existing
+                    fallback=move || view! {
+                        <p class="muted">
+                            "Choose a password: at least 8 characters, with a letter, a digit and an upper-case letter."
+                        </p>
+                        <label>
+                            "New password"
+                            <input type="password" autocomplete="new-password" required
+                                bind:value=password data-testid="new-password" />
+                        </label>
+                        <label>
+                            "The same again"
+                            <input type="password" autocomplete="new-password" required
+                                bind:value=repeat data-testid="repeat-password" />
+                        </label>
+                    }
+                >
+                    <p class="muted" data-testid="accept-existing">
+                        "You already have a Switchboard account. Accept with the password you sign in with."
+                    </p>
+                    <label>
+                        "Your password"
+                        <input type="password" autocomplete="current-password" required
+                            bind:value=password data-testid="existing-password" />
+                    </label>
+                </Show>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert" data-testid="accept-error">
                         {move || error.get().unwrap_or_default()}
                     </p>
                 </Show>
                 <button type="submit" disabled=move || busy.get() data-testid="accept">
-                    {move || if busy.get() { "Setting it…" } else { "Set password and sign in" }}
+                    {move || match (busy.get(), existing()) {
+                        (true, _) => "Accepting…",
+                        (false, true) => "Accept and sign in",
+                        (false, false) => "Set password and sign in",
+                    }}
                 </button>
             </form>
         </main>

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::pages::account::{ChooseAgency, Forgot, Reset, go, link_token, opened_at};
 use crate::pages::{accept::Accept, accept::invitation_token, sign_in::SignIn, users::Users};
 use crate::state::{AppState, Sync};
 
@@ -18,26 +19,71 @@ pub fn App() -> impl IntoView {
         move || spawn_local(state.sync_now()),
         std::time::Duration::from_secs(30),
     );
-    // An invitation link (`/accept#<token>`) opens the set-password page before anything else.
-    let invitation = RwSignal::new(invitation_token());
-    if invitation.get_untracked().is_none() {
+    // A link (`/accept#<token>`, `/reset#<token>`) or the forgotten-password page opens before
+    // anything else; the console starts once the person leaves it.
+    let screen = RwSignal::new(Screen::opened());
+    let notice = RwSignal::new(None::<String>);
+    if screen.get_untracked() == Screen::Console {
         spawn_local(state.start());
     }
+    let to_console = move |said: Option<String>| {
+        go("/");
+        notice.set(said);
+        screen.set(Screen::Console);
+        if !state.started.get_untracked() {
+            spawn_local(state.start());
+        }
+    };
 
     // Only signing in or out changes the page: a fresher `me` must not rebuild it.
     let signed_in = Memo::new(move |_| state.me.with(Option::is_some));
-    move || match (signed_in.get(), state.started.get()) {
-        _ if invitation.get().is_some() => {
-            let token = invitation.get().unwrap_or_default();
-            view! { <Accept token=token on_done=move || invitation.set(None) /> }.into_any()
+    let choosing = Memo::new(move |_| state.choosing.with(|c| c.len() > 1));
+    move || match (screen.get(), signed_in.get(), state.started.get()) {
+        (Screen::Accept(token), _, _) => {
+            view! { <Accept token=token on_done=move || screen.set(Screen::Console) /> }.into_any()
         }
-        (true, _) => view! { <Users /> }.into_any(),
-        (false, true) => view! { <SignIn /> }.into_any(),
-        (false, false) => view! {
+        (Screen::Reset(token), _, _) => {
+            view! { <Reset token=token on_done=to_console /> }.into_any()
+        }
+        (Screen::Forgot, _, _) => view! { <Forgot on_back=move || to_console(None) /> }.into_any(),
+        (Screen::Console, true, _) if choosing.get() => view! { <ChooseAgency /> }.into_any(),
+        (Screen::Console, true, _) => view! { <Users /> }.into_any(),
+        (Screen::Console, false, true) => view! {
+            <SignIn notice=notice on_forgot=move || {
+                go("/forgot");
+                screen.set(Screen::Forgot);
+            } />
+        }
+        .into_any(),
+        (Screen::Console, false, false) => view! {
             <main class="splash" data-testid="splash">
                 <p>"Opening Switchboard…"</p>
             </main>
         }
         .into_any(),
+    }
+}
+
+/// What the console shows before (or instead of) the signed-in pages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Screen {
+    Console,
+    Accept(String),
+    Reset(String),
+    Forgot,
+}
+
+impl Screen {
+    /// The screen the address opens.
+    fn opened() -> Self {
+        if let Some(token) = invitation_token() {
+            Screen::Accept(token)
+        } else if let Some(token) = link_token("/reset") {
+            Screen::Reset(token)
+        } else if opened_at("/forgot") {
+            Screen::Forgot
+        } else {
+            Screen::Console
+        }
     }
 }

@@ -5,9 +5,13 @@ use web_sys::SubmitEvent;
 use crate::api::{self, ApiError};
 use crate::state::AppState;
 
-/// E-mail and password, checked by the Worker.
+/// E-mail and password, checked by the Worker; `notice` says what just happened (a password
+/// reset), `on_forgot` opens the forgotten-password page.
 #[component]
-pub fn SignIn() -> impl IntoView {
+pub fn SignIn(
+    notice: RwSignal<Option<String>>,
+    #[prop(into)] on_forgot: Callback<()>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -25,6 +29,9 @@ pub fn SignIn() -> impl IntoView {
             match api::sign_in(&email.get_untracked(), &password.get_untracked(), typed).await {
                 Ok(me) => {
                     password.set(String::new());
+                    notice.set(None);
+                    // Someone in several agencies chooses one (signed in to the last used).
+                    state.choosing.set(me.agencies.clone());
                     state.adopt(me).await;
                     state.sync_now().await;
                 }
@@ -53,6 +60,11 @@ pub fn SignIn() -> impl IntoView {
             <form class="card" on:submit=submit data-testid="sign-in-form">
                 <h1>"Switchboard"</h1>
                 <p class="muted">"Sign in to manage your team."</p>
+                <Show when=move || notice.get().is_some()>
+                    <p class="notice" role="status" data-testid="sign-in-notice">
+                        {move || notice.get().unwrap_or_default()}
+                    </p>
+                </Show>
                 <label>
                     "E-mail"
                     <input type="email" autocomplete="username" required bind:value=email
@@ -80,6 +92,13 @@ pub fn SignIn() -> impl IntoView {
                 <button type="submit" disabled=move || busy.get() data-testid="sign-in">
                     {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
+                <a href="/forgot" class="link" data-testid="forgot-link"
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        on_forgot.run(());
+                    }>
+                    "Forgot your password?"
+                </a>
             </form>
         </main>
     }

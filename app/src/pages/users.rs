@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use crate::components::{
     sync_badge::SyncBadge, sync_panel::SyncPanel, tokens::Tokens, user_table::UserTable,
 };
+use crate::pages::account::{AgencySwitcher, ChangePassword};
 use crate::state::AppState;
 
 /// The most rows the list draws at once.
@@ -33,6 +34,7 @@ pub fn Users() -> impl IntoView {
             spawn_local(state.sign_out());
         }
     };
+    let account = RwSignal::new(false);
     // The list draws at most SHOWN rows: a phone stays quick with an agency of 10,000.
     let search = RwSignal::new(String::new());
     // How many match, and the first SHOWN of them: no copy of the whole list.
@@ -65,10 +67,18 @@ pub fn Users() -> impl IntoView {
             <span class="agency" data-testid="agency-name">{agency}</span>
             <SyncBadge sync=state.sync />
             <span class="spacer"></span>
+            <AgencySwitcher />
             <span class="who" data-testid="signed-in-as">{who}</span>
+            <button class="link" on:click=move |_| account.update(|open| *open = !*open)
+                data-testid="account">
+                "Password"
+            </button>
             <button class="link" on:click=sign_out data-testid="sign-out">"Sign out"</button>
         </header>
         <main class="page">
+            <Show when=move || account.get()>
+                <ChangePassword on_close=move || account.set(false) />
+            </Show>
             <div class="page-head">
                 <h1>"Users"</h1>
                 <span class="count" data-testid="user-count">

@@ -19,10 +19,53 @@ struct Row {
     seq: i64,
     at: i64,
     actor_id: String,
+    actor_name: Option<String>,
     action: String,
     target: String,
+    target_name: Option<String>,
     before: Option<String>,
     after: Option<String>,
+}
+
+impl Row {
+    fn line(self) -> AuditLine {
+        let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+        AuditLine {
+            at: self.at,
+            actor: self.actor_id,
+            actor_name: self.actor_name,
+            action: self.action,
+            target: self.target,
+            target_name: self.target_name,
+            before: parse(self.before),
+            after: parse(self.after),
+        }
+    }
+}
+
+const COLUMNS: &str = "seq, at, actor_id, actor_name, action, target, target_name, before, after";
+
+/// Whether the caller may read the agency's audit log: an administrator of the whole agency.
+pub fn may_read(snapshot: &domain::Snapshot, actor: &domain::UserId, now: i64) -> bool {
+    snapshot.can(actor, Capability::SettingsEdit, snapshot.root(), now)
+}
+
+/// The newest entries by or about one person (at most 100), for the page of someone deleted.
+pub async fn history_of(ctx: &Ctx, agency: &str, user: &str) -> Result<Vec<AuditLine>, ApiError> {
+    let rows: Vec<Row> = ctx
+        .db
+        .prepare(format!(
+            "SELECT {COLUMNS} FROM (
+                 SELECT * FROM audit_log WHERE agency_id = ?1 AND target = ?2
+                 UNION
+                 SELECT * FROM audit_log WHERE agency_id = ?1 AND actor_id = ?2)
+             ORDER BY seq DESC LIMIT 100"
+        ))
+        .bind(&[agency.into(), user.into()])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows.into_iter().map(Row::line).collect())
 }
 
 const FILTERS: &[&str] = &[
@@ -45,12 +88,7 @@ async fn select(
         .map(|c| decode_cursor::<i64>(c))
         .transpose()?;
     let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
-    if !snapshot.can(
-        &actor.user_id,
-        Capability::SettingsEdit,
-        snapshot.root(),
-        ctx.now,
-    ) {
+    if !may_read(&snapshot, &actor.user_id, ctx.now) {
         return Err(ApiError::Forbidden {
             rule: "R25",
             reason: "The audit log is for administrators of the agency".into(),
@@ -64,8 +102,8 @@ async fn select(
     let number = |v: Option<i64>| v.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64));
     let mut rows: Vec<Row> = ctx
         .db
-        .prepare(
-            "SELECT seq, at, actor_id, action, target, before, after FROM audit_log
+        .prepare(format!(
+            "SELECT {COLUMNS} FROM audit_log
              WHERE agency_id = ?1
                AND (?2 IS NULL OR actor_id = ?2)
                AND (?3 IS NULL OR target = ?3)
@@ -73,8 +111,8 @@ async fn select(
                AND (?5 IS NULL OR at >= ?5)
                AND (?6 IS NULL OR at < ?6)
                AND (?7 IS NULL OR seq < ?7)
-             ORDER BY seq DESC LIMIT ?8",
-        )
+             ORDER BY seq DESC LIMIT ?8"
+        ))
         .bind(&[
             actor.agency_id.as_str().into(),
             text("actor"),
@@ -101,18 +139,7 @@ async fn select(
 pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let params = query::params(req, FILTERS)?;
     let (rows, next) = select(req, ctx, &params, 100, 500).await?;
-    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
-    let entries = rows
-        .into_iter()
-        .map(|r| AuditLine {
-            at: r.at,
-            actor: r.actor_id,
-            action: r.action,
-            target: r.target,
-            before: parse(r.before),
-            after: parse(r.after),
-        })
-        .collect();
+    let entries = rows.into_iter().map(Row::line).collect();
     json(200, &AuditPage { entries, next })
 }
 
@@ -135,13 +162,15 @@ fn csv_field(value: &str) -> String {
 pub async fn csv(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let params = query::params(req, FILTERS)?;
     let (rows, next) = select(req, ctx, &params, 10_000, 10_000).await?;
-    let mut out = String::from("at,actor,action,target,before,after\r\n");
+    let mut out = String::from("at,actor,actor_name,action,target,target_name,before,after\r\n");
     for r in rows {
         let fields = [
             r.at.to_string(),
             r.actor_id,
+            r.actor_name.unwrap_or_default(),
             r.action,
             r.target,
+            r.target_name.unwrap_or_default(),
             r.before.unwrap_or_default(),
             r.after.unwrap_or_default(),
         ];

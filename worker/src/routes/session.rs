@@ -7,86 +7,166 @@ use worker::{Request, Response};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::part;
+use crate::store::people;
 use crate::store::sessions::{self, Actor};
 use crate::store::throttle as limits;
-use crate::store::users;
 use crate::{password, session, throttle, token, totp};
 
 const WRONG_CREDENTIALS: &str = "The e-mail address or the password is not right.";
 
-/// `POST /api/v1/session`: checks the password against its salted hash and opens a session.
+/// `POST /api/v1/session`: checks the person's password against its salted hash and opens a
+/// session in one of their agencies: the one named, else the one they used last. The answer
+/// lists every agency they may sign in to, so the console can ask which one to use.
 pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: SignInRequest = read_json(req).await?;
     let email = Email::parse(&body.email).map_err(|e| ApiError::field("email", e.to_string()))?;
     if body.password.is_empty() {
         return Err(ApiError::field("password", "enter your password"));
     }
-    // Failed sign-ins are limited per address and per network address; a lock is checked
-    // before any hash is spent, and unknown addresses lock exactly like known ones.
-    let network = req
-        .headers()
-        .get("CF-Connecting-IP")?
-        .unwrap_or_else(|| "unknown".into());
-    let keys = [
-        throttle::account_key(email.as_str()),
-        throttle::address_key(&network),
-    ];
-    let [per_account, per_address] = limits::read(&ctx.db, &keys).await?;
-    let locked = [per_account, per_address]
-        .into_iter()
-        .filter_map(|state| throttle::locked_until(state, ctx.now))
-        .max();
-    if let Some(until) = locked {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: throttle::retry_after_secs(until, ctx.now),
-        });
-    }
-    let account = if body.password.len() > 128 {
-        // R22: no password is longer, so no need to spend a hash on it.
-        None
-    } else {
-        let account = users::find_credentials(&ctx.db, &email).await?;
-        // Someone unknown costs the same hash as someone known, so timing tells nothing.
-        let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-        let matches =
-            crate::webcrypto::verify(&body.password, &stored.unwrap_or_else(password::decoy))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-        account.filter(|_| matches)
-    };
-    let Some(account) = account else {
-        record_failure(ctx, keys, [per_account, per_address]).await?;
+    let guard = Guard::check(req, ctx, &email).await?;
+    let Some(person) = verified(ctx, &email, &body.password).await? else {
+        guard.failed(ctx).await?;
         return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
     };
-    if !account.state.may_sign_in() {
-        return Err(ApiError::Forbidden {
-            rule: "R23",
-            reason: "Your access is suspended; an administrator of your agency can restore it"
-                .into(),
-        });
+    let memberships = people::memberships(&ctx.db, &person.id).await?;
+    let usable: Vec<&people::Membership> = memberships
+        .iter()
+        .filter(|m| m.state.may_sign_in())
+        .collect();
+    if usable.is_empty() {
+        return Err(no_agency(&memberships));
     }
-    if account.totp_enabled != 0 {
+    if person.totp_enabled != 0 {
         let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
             return Err(ApiError::CodeRequired);
         };
-        let secret = account
+        let secret = person
             .totp_secret
             .as_deref()
             .and_then(totp::from_base32)
             .unwrap_or_default();
-        let last = account.totp_last_step.map(|s| s as u64);
+        let last = person.totp_last_step.map(|s| s as u64);
         let Some(step) = totp::check(&secret, code, (ctx.now / 1000) as u64, last) else {
-            record_failure(ctx, keys, [per_account, per_address]).await?;
+            guard.failed(ctx).await?;
             return Err(ApiError::Unauthenticated(
                 "The code is not right, or was used already.",
             ));
         };
-        users::record_totp_step(&ctx.db, &account.user_id, step).await?;
+        people::record_totp_step(&ctx.db, &person.id, step).await?;
     }
-    if per_account.is_some() {
-        limits::clear(&ctx.db, &keys[0]).await?;
+    guard.passed(ctx).await?;
+    let chosen = match body.agency.as_deref() {
+        Some(agency) => usable
+            .iter()
+            .find(|m| m.agency_id == agency)
+            .ok_or_else(|| ApiError::field("agency", "you cannot sign in to that agency"))?,
+        None => usable[0],
+    };
+    let agencies = usable.iter().map(|m| m.summary()).collect();
+    open_session(req, ctx, &person.id, chosen, agencies).await
+}
+
+/// Why someone with the right password has no agency to sign in to.
+fn no_agency(memberships: &[people::Membership]) -> ApiError {
+    if memberships
+        .iter()
+        .any(|m| m.state == domain::UserState::Suspended)
+    {
+        ApiError::Forbidden {
+            rule: "R23",
+            reason: "Your access is suspended; an administrator of your agency can restore it"
+                .into(),
+        }
+    } else {
+        ApiError::Forbidden {
+            rule: "R24",
+            reason: "You are not a member of any agency on Switchboard now; ask an administrator \
+                     to invite you"
+                .into(),
+        }
     }
-    open_session(ctx, &account.user_id, &account.agency_id).await
+}
+
+/// The person with this address and password, if both are right. Someone unknown costs the
+/// same hash as someone known, so timing tells nothing.
+pub async fn verified(
+    ctx: &Ctx,
+    email: &Email,
+    password: &str,
+) -> Result<Option<people::Credentials>, ApiError> {
+    if password.len() > 128 {
+        // R22: no password is longer, so no need to spend a hash on it.
+        return Ok(None);
+    }
+    let person = people::find_credentials(&ctx.db, email).await?;
+    let stored = person.as_ref().and_then(|p| p.password_hash.clone());
+    let matches = crate::webcrypto::verify(password, &stored.unwrap_or_else(password::decoy))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(person.filter(|p| matches && p.password_hash.is_some()))
+}
+
+/// Failed attempts at a password, limited per address and per network address: a lock is
+/// checked before any hash is spent, and unknown addresses lock exactly like known ones.
+pub struct Guard {
+    keys: [String; 2],
+    state: [Option<throttle::Failures>; 2],
+}
+
+impl Guard {
+    /// Reads the limits of this address and network address; refuses while either is locked.
+    pub async fn check(req: &Request, ctx: &Ctx, email: &Email) -> Result<Self, ApiError> {
+        Self::keyed(req, ctx, email, "").await
+    }
+
+    /// As [`Guard::check`], for requests counted apart from sign-in (`prefix` names them), so
+    /// that asking for reset links never locks anyone out of signing in.
+    pub async fn keyed(
+        req: &Request,
+        ctx: &Ctx,
+        email: &Email,
+        prefix: &str,
+    ) -> Result<Self, ApiError> {
+        let keys = [
+            format!("{prefix}{}", throttle::account_key(email.as_str())),
+            format!("{prefix}{}", throttle::address_key(&network_address(req)?)),
+        ];
+        let [per_account, per_address] = limits::read(&ctx.db, &keys).await?;
+        let locked = [per_account, per_address]
+            .into_iter()
+            .filter_map(|state| throttle::locked_until(state, ctx.now))
+            .max();
+        if let Some(until) = locked {
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: throttle::retry_after_secs(until, ctx.now),
+            });
+        }
+        Ok(Self {
+            keys,
+            state: [per_account, per_address],
+        })
+    }
+
+    /// Counts one failure against the address and the network address.
+    pub async fn failed(self, ctx: &Ctx) -> Result<(), ApiError> {
+        record_failure(ctx, self.keys, self.state).await
+    }
+
+    /// Clears the address's count after a success.
+    pub async fn passed(self, ctx: &Ctx) -> Result<(), ApiError> {
+        if self.state[0].is_some() {
+            limits::clear(&ctx.db, &self.keys[0]).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The network address the request came from.
+fn network_address(req: &Request) -> Result<String, ApiError> {
+    Ok(req
+        .headers()
+        .get("CF-Connecting-IP")?
+        .unwrap_or_else(|| "unknown".into()))
 }
 
 /// Counts one failed sign-in against the e-mail address and the network address.
@@ -100,22 +180,111 @@ async fn record_failure(
     limits::write(&ctx.db, &[(account_key, account), (address_key, address)]).await
 }
 
-/// Opens a session for the person and answers who they are, with the session cookie.
+/// Opens a session in one of the person's agencies and answers who they are there, with the
+/// session cookie; `agencies` are all those they may sign in to, this one first.
 pub async fn open_session(
+    req: &Request,
     ctx: &Ctx,
-    user: &domain::UserId,
-    agency: &str,
+    person: &str,
+    membership: &people::Membership,
+    mut agencies: Vec<domain::api::AgencySummary>,
 ) -> Result<Response, ApiError> {
     let secret = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
-    sessions::create(&ctx.db, &token::digest(&secret), user, agency, ctx.now).await?;
+    let origin = sessions::Origin {
+        device: req
+            .headers()
+            .get("User-Agent")?
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect(),
+        address: network_address(req)?,
+    };
+    let remember = people::used_agency(&ctx.db, person, &membership.agency_id)?;
+    sessions::create(
+        &ctx.db,
+        &token::digest(&secret),
+        &membership.user_id,
+        &membership.agency_id,
+        ctx.now,
+        &origin,
+        vec![remember],
+    )
+    .await?;
     let actor = sessions::find(&ctx.db, &token::digest(&secret))
         .await?
         .ok_or_else(|| ApiError::Internal("a session just written was not found".into()))?;
-    let response = json(200, &me_of(&actor))?;
+    agencies.sort_by_key(|a| a.id != membership.agency_id);
+    let mut me = me_of(&actor);
+    me.agencies = agencies;
+    let response = json(200, &me)?;
     response
         .headers()
         .set("Set-Cookie", &session::set_cookie(&secret))?;
     Ok(response)
+}
+
+/// `POST /api/v1/session/agency`: moves this sign-in to another agency of the person's,
+/// without the password again. The old session ends; the new one is for that agency alone.
+pub async fn switch_agency(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let body: domain::api::SwitchAgency = read_json(req).await?;
+    let actor = authenticate_person_any(req, ctx).await?;
+    let memberships = people::memberships(&ctx.db, &actor.person_id).await?;
+    let usable: Vec<&people::Membership> = memberships
+        .iter()
+        .filter(|m| m.state.may_sign_in())
+        .collect();
+    // Another agency's id reads exactly like one that does not exist (R2).
+    let target = usable
+        .iter()
+        .find(|m| m.agency_id == body.agency)
+        .ok_or_else(|| ApiError::field("agency", "you cannot sign in to that agency"))?;
+    let agencies = usable.iter().map(|m| m.summary()).collect();
+    let response = open_session(req, ctx, &actor.person_id, target, agencies).await?;
+    if let Some(secret) = session_token(req)? {
+        sessions::delete(&ctx.db, &token::digest(&secret)).await?;
+    }
+    Ok(response)
+}
+
+/// `GET /api/v1/me/agencies`: the agencies the signed-in person may switch to, this one first.
+pub async fn my_agencies(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate_person_any(req, ctx).await?;
+    let mut agencies: Vec<domain::api::AgencySummary> =
+        people::memberships(&ctx.db, &actor.person_id)
+            .await?
+            .iter()
+            .filter(|m| m.state.may_sign_in())
+            .map(people::Membership::summary)
+            .collect();
+    agencies.sort_by_key(|a| a.id != actor.agency_id);
+    json(200, &domain::api::MyAgencies { agencies })
+}
+
+/// `GET /api/v1/me/sessions`: the person's sessions in all their agencies.
+pub async fn my_sessions(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
+    let actor = authenticate_person_any(req, ctx).await?;
+    let digest = session_token(req)?
+        .map(|s| token::digest(&s))
+        .unwrap_or_default();
+    let sessions = people::sessions(&ctx.db, &actor.person_id, &digest).await?;
+    json(200, &domain::api::MySessions { sessions })
+}
+
+/// `DELETE /api/v1/me/sessions/{id}`: ends one of the person's sessions (this one included).
+pub async fn end_my_session(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let actor = authenticate_person_any(req, ctx).await?;
+    if !people::end_session(&ctx.db, &actor.person_id, id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let headers = super::api_headers("application/json")?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}
+
+/// The caller by session cookie, before the agency's two-factor requirement: a person managing
+/// their own account (sessions, agencies, password) needs only to be signed in.
+pub async fn authenticate_person_any(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
+    person_only(authenticate_any(req, ctx).await?)
 }
 
 /// `DELETE /api/v1/session`: ends this session.
@@ -128,10 +297,13 @@ pub async fn sign_out(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }
 
-/// `DELETE /api/v1/sessions`: ends every session of the signed-in person, on every device.
+/// `DELETE /api/v1/sessions`: ends every session of the signed-in person, on every device and
+/// in every agency.
 pub async fn sign_out_everywhere(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let actor = authenticate(req, ctx).await?;
-    sessions::delete_all(&ctx.db, &actor.user_id, &actor.agency_id).await?;
+    let actor = authenticate_any(req, ctx).await?;
+    ctx.db
+        .batch(vec![people::end_sessions(&ctx.db, &actor.person_id, None)?])
+        .await?;
     let headers = super::api_headers("application/json")?;
     headers.set("Set-Cookie", &session::clear_cookie())?;
     Ok(Response::empty()?.with_status(204).with_headers(headers))
@@ -308,7 +480,7 @@ async fn load_any_caller_with(
     Ok((actor, snapshot, loaded.extra))
 }
 
-fn session_token(req: &Request) -> Result<Option<String>, ApiError> {
+pub fn session_token(req: &Request) -> Result<Option<String>, ApiError> {
     let header = req.headers().get("Cookie")?.unwrap_or_default();
     Ok(session::token_from_cookie_header(&header).map(str::to_owned))
 }
@@ -324,5 +496,6 @@ fn me_of(actor: &Actor) -> Me {
         },
         two_factor_required: actor.require_two_factor != 0 && actor.totp_enabled == 0,
         access: Vec::new(),
+        agencies: Vec::new(),
     }
 }

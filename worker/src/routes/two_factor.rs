@@ -1,17 +1,18 @@
-//! Turning on two-factor sign-in with any authenticator app (TOTP, §11).
+//! Turning on two-factor sign-in with any authenticator app (TOTP, §11). The second factor is
+//! the person's, in every agency they belong to.
 
 use domain::api::{TotpCode, TotpSetup};
 use worker::{Request, Response};
 
 use super::{Ctx, json, read_json, session::authenticate_person};
 use crate::error::ApiError;
-use crate::store::users;
+use crate::store::people;
 use crate::totp;
 
 /// `POST /api/v1/me/totp`: a new secret; two-factor stays off until a code confirms it.
 pub async fn setup(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let actor = authenticate_person(req, ctx).await?;
-    if users::two_factor(&ctx.db, &actor.user_id)
+    if people::credentials(&ctx.db, &actor.person_id)
         .await?
         .is_some_and(|t| t.totp_enabled != 0)
     {
@@ -22,7 +23,7 @@ pub async fn setup(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let mut secret = [0u8; 20];
     getrandom::fill(&mut secret).map_err(|e| ApiError::Internal(e.to_string()))?;
     let encoded = totp::base32(&secret);
-    users::set_totp_secret(&ctx.db, &actor.user_id, &encoded).await?;
+    people::set_totp_secret(&ctx.db, &actor.person_id, &encoded).await?;
     let otpauth_url = totp::otpauth_url(&actor.agency_name, &actor.email, &secret);
     json(
         200,
@@ -37,7 +38,7 @@ pub async fn setup(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
 pub async fn confirm(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let actor = authenticate_person(req, ctx).await?;
     let body: TotpCode = read_json(req).await?;
-    let state = users::two_factor(&ctx.db, &actor.user_id).await?;
+    let state = people::credentials(&ctx.db, &actor.person_id).await?;
     let Some(secret) = state
         .and_then(|s| s.totp_secret)
         .and_then(|s| totp::from_base32(&s))
@@ -52,7 +53,7 @@ pub async fn confirm(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
             "that code is not right; enter the one your app shows now",
         ));
     };
-    users::enable_totp(&ctx.db, &actor.user_id, step).await?;
+    people::enable_totp(&ctx.db, &actor.person_id, step).await?;
     let headers = super::api_headers("application/json")?;
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }

@@ -231,8 +231,22 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
     let Some(user) = snapshot.user(&target) else {
         return Err(ApiError::NotFound);
     };
-    if user.state == UserState::Deleted || !snapshot.can_view_user(&actor.user_id, &target, ctx.now)
-    {
+    if user.state == UserState::Deleted {
+        // R24: a deleted person's page is their history, for those who read the audit log.
+        if !super::audit::may_read(&snapshot, &actor.user_id, ctx.now) {
+            return Err(ApiError::NotFound);
+        }
+        let history = super::audit::history_of(ctx, &actor.agency_id, id).await?;
+        return json(
+            200,
+            &UserDetail {
+                user: user.clone(),
+                roles: Vec::new(),
+                history,
+            },
+        );
+    }
+    if !snapshot.can_view_user(&actor.user_id, &target, ctx.now) {
         return Err(ApiError::NotFound);
     }
     let mut roles: Vec<RoleAtNode> = snapshot
@@ -263,6 +277,7 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
         &UserDetail {
             user: user.clone(),
             roles,
+            history: Vec::new(),
         },
     )
 }

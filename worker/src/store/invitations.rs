@@ -21,9 +21,13 @@ pub fn issue(
     link: &str,
     agency_name: &str,
 ) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    // One text whether or not the address has an account somewhere: composing it reads
+    // nothing, so the inviter's answer and its timing say nothing about the address (R2).
     let body = format!(
-        "You are invited to {agency_name} on Switchboard.\n\nSet your password and sign in: {link}\n\n\
-         The link works once and until {} (Unix milliseconds).",
+        "{agency_name} invites you to work with them on Switchboard.\n\n\
+         Accept the invitation: {link}\n\n\
+         If you already have a Switchboard account, you accept with the password you have; \
+         otherwise you choose one. The link works once and until {} (Unix milliseconds).",
         expires_at
     );
     Ok(vec![
@@ -56,17 +60,30 @@ pub fn kill(db: &Db, agency: &str, user: &UserId) -> Result<D1PreparedStatement,
         .into())
 }
 
-/// Whose link this is.
+/// Whose link this is: the membership, its agency and the person behind it.
 #[derive(Deserialize)]
 pub struct Invitation {
     pub user_id: UserId,
     pub agency_id: String,
+    pub agency_name: String,
+    pub person_id: String,
+    pub email: String,
+    /// The person's password, when they already have an account (in this or another agency).
+    pub password_hash: Option<String>,
 }
 
 /// The invitation behind a link's digest, if it is still stored.
 pub async fn find(db: &Db, digest: &str) -> Result<Option<Invitation>, ApiError> {
     Ok(db
-        .prepare("SELECT user_id, agency_id FROM invitations WHERE token_hash = ?1")
+        .prepare(
+            "SELECT i.user_id, i.agency_id, a.name AS agency_name, p.id AS person_id, p.email,
+                    p.password_hash
+             FROM invitations i
+             JOIN users u ON u.id = i.user_id AND u.agency_id = i.agency_id
+             JOIN people p ON p.id = u.person_id
+             JOIN agencies a ON a.id = i.agency_id
+             WHERE i.token_hash = ?1",
+        )
         .bind(&[digest.into()])?
         .first()
         .await?)

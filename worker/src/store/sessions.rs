@@ -12,6 +12,9 @@ use crate::error::ApiError;
 #[derive(Debug, Deserialize)]
 pub struct Actor {
     pub user_id: UserId,
+    /// The person behind this membership (migration 0013).
+    #[serde(default)]
+    pub person_id: String,
     pub agency_id: String,
     pub agency_name: String,
     pub name: String,
@@ -32,7 +35,7 @@ pub struct Actor {
 /// A session `s`, its person `u` and their agency `a` as one JSON object (an [`Actor`]).
 macro_rules! actor_json {
     () => {
-        "json_object('user_id', s.user_id, 'agency_id', s.agency_id,
+        "json_object('user_id', s.user_id, 'person_id', u.person_id, 'agency_id', s.agency_id,
         'agency_name', a.name, 'name', u.name, 'email', u.email, 'state', u.state,
         'created_at', s.created_at, 'last_seen_at', s.last_seen_at,
         'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor)"
@@ -86,6 +89,15 @@ pub async fn find(db: &Db, digest: &str) -> Result<Option<Actor>, ApiError> {
         .transpose()
 }
 
+/// Where a session was opened from, as the person will see it in their list of sessions.
+#[derive(Debug, Default)]
+pub struct Origin {
+    /// The browser or program, from `User-Agent` (cut to 200 characters).
+    pub device: String,
+    /// The network address, from `CF-Connecting-IP`.
+    pub address: String,
+}
+
 /// Opens a session.
 pub async fn create(
     db: &Db,
@@ -93,19 +105,24 @@ pub async fn create(
     user: &UserId,
     agency_id: &str,
     now: Millis,
+    origin: &Origin,
+    also: Vec<worker::D1PreparedStatement>,
 ) -> Result<(), ApiError> {
-    db.prepare(
-        "INSERT INTO sessions (token_hash, user_id, agency_id, created_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
-    )
-    .bind(&[
-        digest.into(),
-        user.0.as_str().into(),
-        agency_id.into(),
-        millis(now),
-    ])?
-    .run()
-    .await?;
+    let mut statements = vec![db.statement(
+        "INSERT INTO sessions (token_hash, user_id, agency_id, created_at, last_seen_at, id,
+                               device, address)
+         VALUES (?1, ?2, ?3, ?4, ?4, lower(hex(randomblob(12))), ?5, ?6)",
+        &[
+            digest.into(),
+            user.0.as_str().into(),
+            agency_id.into(),
+            millis(now),
+            origin.device.as_str().into(),
+            origin.address.as_str().into(),
+        ],
+    )?];
+    statements.extend(also);
+    db.batch(statements).await?;
     Ok(())
 }
 
@@ -122,15 +139,6 @@ pub async fn touch(db: &Db, digest: &str, now: Millis) -> Result<(), ApiError> {
 pub async fn delete(db: &Db, digest: &str) -> Result<(), ApiError> {
     db.prepare("DELETE FROM sessions WHERE token_hash = ?1")
         .bind(&[digest.into()])?
-        .run()
-        .await?;
-    Ok(())
-}
-
-/// Ends every session of a person.
-pub async fn delete_all(db: &Db, user: &UserId, agency_id: &str) -> Result<(), ApiError> {
-    db.prepare("DELETE FROM sessions WHERE user_id = ?1 AND agency_id = ?2")
-        .bind(&[user.0.as_str().into(), agency_id.into()])?
         .run()
         .await?;
     Ok(())

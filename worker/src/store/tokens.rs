@@ -36,6 +36,7 @@ fn stored<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ApiError> {
 
 /// The person behind the token whose digest is `?1`, with the token's scope.
 pub const ACTOR_SQL: &str = "SELECT json_object('id', t.id, 'user_id', t.user_id,
+        'person_id', u.person_id,
         'agency_id', t.agency_id, 'agency_name', a.name, 'name', u.name, 'email', u.email,
         'state', u.state, 'created_at', t.created_at, 'last_seen_at', t.created_at,
         'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor,

@@ -1,37 +1,12 @@
 //! Users and the grants that make them visible.
 
-use domain::{Email, UserId, UserState};
+use domain::UserState;
 use serde::Deserialize;
 
 use worker::wasm_bindgen::JsValue;
 
 use super::{Db, part};
 use crate::error::ApiError;
-
-/// What sign-in needs to know about an address.
-#[derive(Debug, Deserialize)]
-pub struct Credentials {
-    #[serde(rename = "id")]
-    pub user_id: UserId,
-    pub agency_id: String,
-    pub password_hash: Option<String>,
-    pub state: UserState,
-    pub totp_secret: Option<String>,
-    pub totp_enabled: i64,
-    pub totp_last_step: Option<i64>,
-}
-
-/// The account with this e-mail address, if any.
-pub async fn find_credentials(db: &Db, email: &Email) -> Result<Option<Credentials>, ApiError> {
-    Ok(db
-        .prepare(
-            "SELECT id, agency_id, password_hash, state, totp_secret, totp_enabled, totp_last_step
-             FROM users WHERE email = ?1",
-        )
-        .bind(&[email.as_str().into()])?
-        .first()
-        .await?)
-}
 
 /// How the user list is ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -408,51 +383,6 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         params.push(ids.into());
     }
     Ok((sql, params))
-}
-
-/// Remembers the step of the code just accepted, so it is not accepted again.
-pub async fn record_totp_step(db: &Db, user: &UserId, step: u64) -> Result<(), ApiError> {
-    db.prepare("UPDATE users SET totp_last_step = ?2 WHERE id = ?1")
-        .bind(&[user.0.as_str().into(), JsValue::from_f64(step as f64)])?
-        .run()
-        .await?;
-    Ok(())
-}
-
-/// Stores a new, not yet confirmed secret (two-factor stays off until it is confirmed).
-pub async fn set_totp_secret(db: &Db, user: &UserId, secret: &str) -> Result<(), ApiError> {
-    db.prepare(
-        "UPDATE users SET totp_secret = ?2, totp_enabled = 0, totp_last_step = NULL WHERE id = ?1",
-    )
-    .bind(&[user.0.as_str().into(), secret.into()])?
-    .run()
-    .await?;
-    Ok(())
-}
-
-/// The person's two-factor secret and whether it is on.
-#[derive(Debug, Deserialize)]
-pub struct TwoFactor {
-    pub totp_secret: Option<String>,
-    pub totp_enabled: i64,
-}
-
-/// Reads the person's two-factor state.
-pub async fn two_factor(db: &Db, user: &UserId) -> Result<Option<TwoFactor>, ApiError> {
-    Ok(db
-        .prepare("SELECT totp_secret, totp_enabled FROM users WHERE id = ?1")
-        .bind(&[user.0.as_str().into()])?
-        .first()
-        .await?)
-}
-
-/// Turns two-factor sign-in on, recording the step of the confirming code.
-pub async fn enable_totp(db: &Db, user: &UserId, step: u64) -> Result<(), ApiError> {
-    db.prepare("UPDATE users SET totp_enabled = 1, totp_last_step = ?2 WHERE id = ?1")
-        .bind(&[user.0.as_str().into(), JsValue::from_f64(step as f64)])?
-        .run()
-        .await?;
-    Ok(())
 }
 
 #[cfg(test)]

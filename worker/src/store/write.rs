@@ -76,6 +76,16 @@ fn numbers_of(
     Ok(())
 }
 
+/// The statement that makes sure a person has the address `email`: nothing if one has.
+fn person_of(b: &mut Batch<'_>, email: &str, agency: &str, now: Millis) -> Result<(), ApiError> {
+    b.push(
+        "INSERT INTO people (id, email, last_agency_id, created_at)
+         VALUES ('p_' || lower(hex(randomblob(12))), ?1, ?2, ?3)
+         ON CONFLICT (email) DO NOTHING",
+        vec![text(email), text(agency), millis(now)],
+    )
+}
+
 /// Writes a decided change atomically: its rows, the agency's counts moved by the change's
 /// difference, its audit entries and the `extra` statements (mail, links) in one batch.
 pub async fn commit(
@@ -103,10 +113,16 @@ pub async fn commit(
     };
     for event in events {
         match event {
-            Event::UserAdded { user } => b.push(
+            Event::UserAdded { user } => {
+                // The membership names the person of its address, who is made if the address
+                // is new anywhere. The same statements run whether or not the address has an
+                // account elsewhere, so the answer tells the agency nothing of it (R2).
+                person_of(&mut b, &user.email, agency, now)?;
+                b.push(
                 "INSERT INTO users (id, agency_id, email, name, state, calling_enabled, contact_edit,
-                     invitation_expires_at, support, settings, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     invitation_expires_at, support, settings, created_at, person_id, totp_enabled)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, p.id, p.totp_enabled
+                 FROM people p WHERE p.email = ?3",
                 vec![
                     text(&user.id.0),
                     a(),
@@ -120,11 +136,19 @@ pub async fn commit(
                     json(&user.settings)?,
                     millis(now),
                 ],
-            )?,
-            Event::ProfileChanged { user, name, email } => b.push(
-                "UPDATE users SET name = ?3, email = ?4 WHERE id = ?1 AND agency_id = ?2",
-                vec![text(&user.0), a(), text(name), text(email)],
-            )?,
+            )?
+            }
+            Event::ProfileChanged { user, name, email } => {
+                // Only someone who never signed in has their address changed for them
+                // (domain decides); their membership then names the person of the new one.
+                person_of(&mut b, email, agency, now)?;
+                b.push(
+                    "UPDATE users SET name = ?3, email = ?4,
+                         person_id = (SELECT id FROM people WHERE email = ?4)
+                     WHERE id = ?1 AND agency_id = ?2",
+                    vec![text(&user.0), a(), text(name), text(email)],
+                )?
+            }
             Event::SwitchesChanged { user, calling_enabled, contact_edit } => b.push(
                 "UPDATE users SET calling_enabled = ?3, contact_edit = ?4 WHERE id = ?1 AND agency_id = ?2",
                 vec![text(&user.0), a(), flag(*calling_enabled), flag(*contact_edit)],
@@ -264,8 +288,9 @@ pub async fn commit(
     }
     for entry in audit {
         b.push(
-            "INSERT INTO audit_log (agency_id, at, actor_id, action, target, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO audit_log (agency_id, at, actor_id, action, target, before, after,
+                                    actor_name, target_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             vec![
                 a(),
                 millis(entry.at),
@@ -274,6 +299,8 @@ pub async fn commit(
                 text(&entry.target),
                 entry.before.as_ref().map_or(Ok(JsValue::NULL), json)?,
                 entry.after.as_ref().map_or(Ok(JsValue::NULL), json)?,
+                text(&entry.actor_name),
+                entry.target_name.as_deref().map_or(JsValue::NULL, text),
             ],
         )?;
     }
@@ -322,9 +349,10 @@ pub async fn commit(
     db.batch(b.statements).await.map_err(|e| {
         let message = e.to_string();
         // Ids are chosen by clients; one that exists anywhere (another agency included, R2)
-        // is a conflict, never an internal error.
+        // is a conflict, never an internal error. Addresses are unique only within an agency
+        // and `domain` checks them there, so this never says anything about another agency's.
         if message.contains("UNIQUE constraint failed") {
-            ApiError::Conflict("Something with that id or address already exists".into())
+            ApiError::Conflict("Something with that id already exists; choose another id".into())
         } else {
             ApiError::Internal(message)
         }

@@ -1,0 +1,353 @@
+//! A person's own account: a forgotten password, a new password, and which of their agencies
+//! they work in.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::SubmitEvent;
+
+use crate::api::{self, ApiError};
+use crate::state::AppState;
+
+/// The token of a link opened at `path` (`/reset#<token>`), if this page was opened from one.
+pub fn link_token(path: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    if location.pathname().ok()? != path {
+        return None;
+    }
+    let token = location.hash().ok()?.trim_start_matches('#').to_owned();
+    (!token.is_empty()).then_some(token)
+}
+
+/// Whether the page was opened at `path`.
+pub fn opened_at(path: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .is_some_and(|p| p == path)
+}
+
+/// Goes to `path` without reloading, leaving a link's token out of the address.
+pub fn go(path: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+    }
+}
+
+/// The words of a refusal for a person: one message per field, or the detail.
+pub fn words(error: ApiError) -> String {
+    match error {
+        ApiError::Problem(problem) if !problem.errors.is_empty() => problem
+            .errors
+            .iter()
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        // A rule's code, `… (R10)`, is for the log: a person reads the sentence.
+        ApiError::Problem(problem) => match problem.detail.rsplit_once(" (") {
+            Some((sentence, code)) if code.ends_with(')') && code.len() <= 12 => {
+                sentence.to_owned()
+            }
+            _ => problem.detail,
+        },
+        other => other.to_string(),
+    }
+}
+
+/// "Forgot your password?": an address, and a link by mail.
+#[component]
+pub fn Forgot(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let sent = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        // Checked here first, as the Worker will: most mistakes show before anything is sent.
+        if let Err(e) = domain::Email::parse(&email.get_untracked()) {
+            error.set(Some(format!("The address: {e}.")));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::forgot_password(&email.get_untracked()).await {
+                Ok(notice) => sent.set(Some(notice.detail)),
+                Err(e) => error.set(Some(words(e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main class="sign-in">
+            <form class="card" on:submit=submit data-testid="forgot-form">
+                <h1>"Reset your password"</h1>
+                <Show
+                    when=move || sent.get().is_some()
+                    fallback=move || view! {
+                        <p class="muted">
+                            "Enter the address you sign in with. We will mail you a link to choose a new password."
+                        </p>
+                        <label>
+                            "E-mail"
+                            <input type="email" autocomplete="username" required bind:value=email
+                                data-testid="forgot-email" />
+                        </label>
+                        <Show when=move || error.get().is_some()>
+                            <p class="error" role="alert" data-testid="forgot-error">
+                                {move || error.get().unwrap_or_default()}
+                            </p>
+                        </Show>
+                        <button type="submit" disabled=move || busy.get() data-testid="forgot-send">
+                            {move || if busy.get() { "Sending…" } else { "Send me a link" }}
+                        </button>
+                    }
+                >
+                    <p class="notice" role="status" data-testid="forgot-sent">
+                        {move || sent.get().unwrap_or_default()}
+                    </p>
+                </Show>
+                <button type="button" class="link" on:click=move |_| on_back.run(())
+                    data-testid="back-to-sign-in">
+                    "Back to sign in"
+                </button>
+            </form>
+        </main>
+    }
+}
+
+/// A mailed reset link: a new password, twice.
+#[component]
+pub fn Reset(token: String, #[prop(into)] on_done: Callback<Option<String>>) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let token = StoredValue::new(token);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if let Err(e) = domain::Password::parse(&password.get_untracked()) {
+            error.set(Some(format!("The password: {e}.")));
+            return;
+        }
+        if password.get_untracked() != repeat.get_untracked() {
+            error.set(Some("The two passwords are not the same.".into()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::reset_password(&token.get_value(), &password.get_untracked()).await {
+                Ok(notice) => on_done.run(Some(notice.detail)),
+                Err(e) => error.set(Some(words(e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main class="sign-in">
+            <form class="card" on:submit=submit data-testid="reset-form">
+                <h1>"Choose a new password"</h1>
+                <p class="muted">
+                    "At least 8 characters, with a letter, a digit and an upper-case letter. You will be signed out everywhere else."
+                </p>
+                <label>
+                    "New password"
+                    <input type="password" autocomplete="new-password" required bind:value=password
+                        data-testid="reset-password" />
+                </label>
+                <label>
+                    "The same again"
+                    <input type="password" autocomplete="new-password" required bind:value=repeat
+                        data-testid="reset-repeat" />
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" data-testid="reset-error">
+                        {move || error.get().unwrap_or_default()}
+                    </p>
+                </Show>
+                <button type="submit" disabled=move || busy.get() data-testid="reset-save">
+                    {move || if busy.get() { "Saving…" } else { "Save the new password" }}
+                </button>
+            </form>
+        </main>
+    }
+}
+
+/// Right after signing in, for someone in several agencies: which one to work in now.
+#[component]
+pub fn ChooseAgency() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let current = move || state.me.get().map(|me| me.agency.id).unwrap_or_default();
+    let choose = move |id: String| {
+        if id == current() {
+            state.choosing.set(Vec::new());
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            if let Err(e) = state.switch_agency(id).await {
+                error.set(Some(words(e)));
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main class="sign-in">
+            <div class="card" data-testid="choose-agency">
+                <h1>"Choose an agency"</h1>
+                <p class="muted">"You work for more than one. You can switch at any time."</p>
+                <ul class="choices">
+                    <For
+                        each=move || state.choosing.get()
+                        key=|a| a.id.clone()
+                        children=move |agency| {
+                            let id = agency.id.clone();
+                            let last = id == current();
+                            view! {
+                                <li>
+                                    <button class="choice" disabled=move || busy.get()
+                                        data-testid="agency-choice"
+                                        on:click=move |_| choose(id.clone())>
+                                        <span>{agency.name.clone()}</span>
+                                        <Show when=move || last>
+                                            <span class="muted">" · used last"</span>
+                                        </Show>
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                </Show>
+            </div>
+        </main>
+    }
+}
+
+/// In the top bar, for someone in several agencies: the agency they work in, to switch.
+#[component]
+pub fn AgencySwitcher() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let agencies = LocalResource::new(api::my_agencies);
+    let current = move || state.me.get().map(|me| me.agency.id).unwrap_or_default();
+    let switch = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        if id == current() {
+            return;
+        }
+        let waiting = state.replica.with_untracked(|r| r.pending.len());
+        let sure = waiting == 0
+            || web_sys::window().is_some_and(|w| {
+                w.confirm_with_message(&format!(
+                    "{waiting} change(s) have not reached Switchboard yet and will be lost. Switch anyway?"
+                ))
+                .unwrap_or(false)
+            });
+        if sure {
+            spawn_local(async move {
+                let _ = state.switch_agency(id).await;
+            });
+        }
+    };
+    move || {
+        let list = agencies
+            .get()
+            .and_then(Result::ok)
+            .map(|a| a.agencies)
+            .unwrap_or_default();
+        (list.len() > 1).then(|| {
+            view! {
+                <select class="agency-switch" aria-label="Switch agency" on:change=switch
+                    data-testid="agency-switch">
+                    {list
+                        .into_iter()
+                        .map(|a| {
+                            let selected = a.id == current();
+                            view! { <option value=a.id.clone() selected=selected>{a.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+        })
+    }
+}
+
+/// Change one's own password: the current one, then the new one twice.
+#[component]
+pub fn ChangePassword(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if let Err(e) = domain::Password::parse(&password.get_untracked()) {
+            error.set(Some(format!("The new password: {e}.")));
+            return;
+        }
+        if password.get_untracked() != repeat.get_untracked() {
+            error.set(Some("The two new passwords are not the same.".into()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::change_password(&current.get_untracked(), &password.get_untracked()).await {
+                Ok(notice) => {
+                    for field in [current, password, repeat] {
+                        field.set(String::new());
+                    }
+                    done.set(Some(notice.detail));
+                }
+                Err(e) => error.set(Some(words(e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card panel" data-testid="change-password">
+            <h2>"Change your password"</h2>
+            <form on:submit=submit>
+                <label>
+                    "Current password"
+                    <input type="password" autocomplete="current-password" required
+                        bind:value=current data-testid="current-password" />
+                </label>
+                <label>
+                    "New password"
+                    <input type="password" autocomplete="new-password" required
+                        bind:value=password data-testid="new-password" />
+                </label>
+                <label>
+                    "The new one again"
+                    <input type="password" autocomplete="new-password" required
+                        bind:value=repeat data-testid="repeat-password" />
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" data-testid="change-password-error">
+                        {move || error.get().unwrap_or_default()}
+                    </p>
+                </Show>
+                <Show when=move || done.get().is_some()>
+                    <p class="notice" role="status" data-testid="change-password-done">
+                        {move || done.get().unwrap_or_default()}
+                    </p>
+                </Show>
+                <div class="actions">
+                    <button type="submit" disabled=move || busy.get()
+                        data-testid="change-password-save">
+                        {move || if busy.get() { "Saving…" } else { "Change password" }}
+                    </button>
+                    <button type="button" class="link" on:click=move |_| on_close.run(())>
+                        "Close"
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
