@@ -42,6 +42,14 @@ fn user_emails(cookie: &str) -> Vec<String> {
         .collect()
 }
 
+/// Deletes someone a test added, so the demo agency is as it was for the tests after.
+fn remove(admin: &str, user: &str) {
+    let gone = Call::new("DELETE", &format!("/api/v1/users/{user}"))
+        .cookie(admin)
+        .send();
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
+}
+
 /// Invites `email` into the agency of `admin_cookie` as `role` at `node`: the answer.
 fn invite(
     admin_cookie: &str,
@@ -270,7 +278,7 @@ fn suspension_in_one_agency_leaves_the_other_membership_as_it_is() {
 #[test]
 fn a_forgotten_password_is_reset_by_a_single_use_link_and_unknown_addresses_read_the_same() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let (_, email, old_session) = new_member(&admin, "Viewer", "n_summit");
+    let (user, email, old_session) = new_member(&admin, "Viewer", "n_summit");
     let run = run_id();
     let unknown = format!("ghost{run}@nowhere.example");
     let known_answer =
@@ -317,12 +325,13 @@ fn a_forgotten_password_is_reset_by_a_single_use_link_and_unknown_addresses_read
         Call::new("POST", "/api/v1/password/forgot").json(&json!({ "email": "not an address" }));
     assert_eq!(bad.status, 422, "{:?}", bad.body);
     assert_eq!(bad.body["errors"][0]["field"], "email");
+    remove(&admin, &user);
 }
 
 #[test]
 fn changing_ones_password_needs_the_current_one_and_ends_the_other_sessions() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let (_, email, here) = new_member(&admin, "Viewer", "n_summit");
+    let (user, email, here) = new_member(&admin, "Viewer", "n_summit");
     let elsewhere = sign_in(&email, DEMO_PASSWORD);
     let change = |current: &str, new: &str| {
         Call::new("PUT", "/api/v1/me/password")
@@ -350,6 +359,7 @@ fn changing_ones_password_needs_the_current_one_and_ends_the_other_sessions() {
     );
     assert_eq!(sign_in_answer(&email, DEMO_PASSWORD, None).status, 401);
     sign_in(&email, "Brand-new-pass1");
+    remove(&admin, &user);
 }
 
 #[test]
@@ -400,12 +410,13 @@ fn changing_ones_address_waits_for_the_link_to_the_new_one() {
     let link = newest_link(ADMIN_EMAIL, "/confirm-email#").expect("a mail");
     let refused = Call::new("POST", "/api/v1/me/email/confirm").json(&json!({ "token": link }));
     assert_eq!(refused.status, 409, "{:?}", refused.body);
+    remove(&admin, &user);
 }
 
 #[test]
 fn a_person_lists_their_sessions_and_ends_any_one_of_them() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
-    let (_, email, here) = new_member(&admin, "Viewer", "n_summit");
+    let (user, email, here) = new_member(&admin, "Viewer", "n_summit");
     let phone = Call::new("POST", "/api/v1/session")
         .header("User-Agent", "Phone browser 1.0")
         .json(&json!({ "email": email, "password": DEMO_PASSWORD }));
@@ -441,4 +452,5 @@ fn a_person_lists_their_sessions_and_ends_any_one_of_them() {
         Call::new("GET", "/api/v1/me").cookie(&here).send().status,
         200
     );
+    remove(&admin, &user);
 }

@@ -458,6 +458,10 @@ fn r24_a_deleted_actors_entries_keep_their_name() {
         "{:?}",
         page.body["history"]
     );
+    let gone = Call::new("DELETE", &format!("/api/v1/users/{made}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
 }
 
 #[test]
