@@ -96,6 +96,8 @@ impl Matrix {
             target.label, answer.body
         );
         self.checked += 1;
+        // Whatever happened, the kept columns still say what the tables say.
+        switchboard_tests::assert_kept(matrix::AGENCY, &context);
         match verdict {
             Ok(_) => {
                 assert_eq!(answer.status, success, "allowed by domain: {context}");
@@ -579,6 +581,8 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
         );
     }
     two_factor_required_by_the_agency(&m.owner);
+    switchboard_tests::assert_kept("ag_northwind", "the matrix");
+    switchboard_tests::assert_kept(matrix::AGENCY, "two-factor required by the agency");
     println!(
         "authorization matrix: {} combinations checked ({} roles × 3 targets × every endpoint): \
          {} changes allowed, {} refused with nothing changed",

@@ -185,6 +185,18 @@ pub fn accept_invitation(token: &str, password: &str) -> Answer {
         .json(&serde_json::json!({ "token": token, "password": password }))
 }
 
+/// Checks that every kept column of `agency` (people's roles and access, the seat and
+/// administrator counts) equals `domain`'s computation from the tables (development route).
+pub fn assert_kept(agency: &str, context: &str) {
+    let kept = Call::new("GET", &format!("/api/v1/dev/kept?agency={agency}")).send();
+    assert_eq!(kept.status, 200, "{:?}", kept.body);
+    assert_eq!(
+        kept.body["mismatches"],
+        serde_json::json!([]),
+        "kept columns of {agency} after {context}"
+    );
+}
+
 /// Held by the tests that change Northwind, and by the authorization matrix, which checks
 /// that a refused request changed nothing there: the tests share one database.
 pub fn northwind_changes() -> std::sync::MutexGuard<'static, ()> {

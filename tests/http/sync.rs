@@ -362,6 +362,8 @@ fn three_offline_clients_converge_on_what_each_may_see() {
                 }
             }
         }
+        // After every step, the kept columns still say what the tables say.
+        switchboard_tests::assert_kept(switchboard_tests::sync_agency::AGENCY, "a sync step");
     }
 
     if cycles >= 100 {

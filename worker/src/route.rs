@@ -69,6 +69,7 @@ pub enum Route {
     SyncPush,
     SyncPull,
     Outbox,
+    Kept,
     Noop,
 }
 
@@ -135,6 +136,7 @@ pub const ROUTES: &[(&str, &str, Route)] = &[
     ("POST", "/sync/push", Route::SyncPush),
     ("GET", "/sync/pull", Route::SyncPull),
     ("GET", "/dev/outbox", Route::Outbox),
+    ("GET", "/dev/kept", Route::Kept),
     ("GET", "/dev/noop", Route::Noop),
 ];
 

@@ -8,6 +8,7 @@ mod explain;
 mod grants;
 mod health;
 mod invitations;
+mod kept;
 mod nodes;
 mod query;
 mod roles;
@@ -151,6 +152,7 @@ async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
         Route::RevokeToken => tokens::revoke(&req, ctx, id).await,
         Route::SyncPush => sync::push(&mut req, ctx).await,
         Route::SyncPull => sync::pull(&req, ctx).await,
+        Route::Kept => kept::get(&req, ctx).await,
         Route::Outbox => invitations::outbox(ctx).await,
         Route::OpenApi => {
             let headers = api_headers("application/json")?;

@@ -255,21 +255,7 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
             actor.user_id == target
                 || snapshot.can(&actor.user_id, Capability::UsersView, &g.node, ctx.now)
         })
-        .map(|g| RoleAtNode {
-            role: snapshot.role_name(&g.role),
-            node: snapshot
-                .node(&g.node)
-                .map(|n| n.name.clone())
-                .unwrap_or_default(),
-            grant: g.id.0.clone(),
-            node_id: g.node.0.clone(),
-            custom_role: match &g.role {
-                domain::RoleRef::Custom(id) => Some(id.0.clone()),
-                domain::RoleRef::Builtin(_) => None,
-            },
-            starts_at: g.starts_at,
-            ends_at: g.ends_at,
-        })
+        .map(|g| role_at_node(&snapshot, g))
         .collect();
     roles.sort_by(RoleAtNode::list_order);
     json(
@@ -280,6 +266,25 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
             history: Vec::new(),
         },
     )
+}
+
+/// One grant as the user list shows it.
+pub fn role_at_node(snapshot: &domain::Snapshot, g: &domain::Grant) -> RoleAtNode {
+    RoleAtNode {
+        role: snapshot.role_name(&g.role),
+        node: snapshot
+            .node(&g.node)
+            .map(|n| n.name.clone())
+            .unwrap_or_default(),
+        grant: g.id.0.clone(),
+        node_id: g.node.0.clone(),
+        custom_role: match &g.role {
+            domain::RoleRef::Custom(id) => Some(id.0.clone()),
+            domain::RoleRef::Builtin(_) => None,
+        },
+        starts_at: g.starts_at,
+        ends_at: g.ends_at,
+    }
 }
 
 #[derive(Deserialize)]

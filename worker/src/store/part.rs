@@ -253,6 +253,62 @@ pub(super) struct RoleRow {
     capabilities: String,
 }
 
+impl GrantRow {
+    fn into_grant(self) -> Result<Grant, ApiError> {
+        let role = match self.role_kind.as_str() {
+            "custom" => RoleRef::Custom(CustomRoleId(self.role)),
+            _ => RoleRef::Builtin(
+                BuiltinRole::from_str(&self.role).map_err(|e| ApiError::Internal(e.to_string()))?,
+            ),
+        };
+        Ok(Grant {
+            id: self.id.as_str().into(),
+            user: UserId(self.user_id),
+            role,
+            node: self.node_id.as_str().into(),
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+        })
+    }
+}
+
+impl NodeRow {
+    fn into_node(self) -> Node {
+        Node {
+            id: self.id.as_str().into(),
+            parent: self.parent_id.map(|p| p.as_str().into()),
+            kind: self.kind,
+            name: self.name,
+        }
+    }
+}
+
+/// A caller's part of the agency as the fast load builds it from their kept access
+/// (`users.access_json`): the agency, its top node, the caller, and what the kept value names.
+pub fn from_kept_access(
+    agency: Agency,
+    top: Node,
+    user: User,
+    access_json: &str,
+) -> Result<Snapshot, ApiError> {
+    let access: Access = json(access_json)?;
+    let grants = access
+        .grants
+        .into_iter()
+        .map(GrantRow::into_grant)
+        .collect::<Result<Vec<_>, _>>()?;
+    let nodes = std::iter::once(top)
+        .chain(access.nodes.into_iter().map(NodeRow::into_node))
+        .collect();
+    let roles = access
+        .roles
+        .into_iter()
+        .map(RoleRow::into_role)
+        .collect::<Result<Vec<_>, _>>()?;
+    Snapshot::build(agency, nodes, vec![user], roles, grants)
+        .map_err(|e| ApiError::Internal(format!("kept access is inconsistent: {e}")))
+}
+
 impl RoleRow {
     /// The role as `domain` has it (the capabilities are stored as JSON).
     pub(super) fn into_role(self) -> Result<CustomRole, ApiError> {
@@ -607,32 +663,11 @@ async fn build(
         }
         users.push(user);
     }
-    let mut grants = Vec::new();
-    for row in grant_rows {
-        let role = match row.role_kind.as_str() {
-            "custom" => RoleRef::Custom(CustomRoleId(row.role)),
-            _ => RoleRef::Builtin(
-                BuiltinRole::from_str(&row.role).map_err(|e| ApiError::Internal(e.to_string()))?,
-            ),
-        };
-        grants.push(Grant {
-            id: row.id.as_str().into(),
-            user: UserId(row.user_id),
-            role,
-            node: row.node_id.as_str().into(),
-            starts_at: row.starts_at,
-            ends_at: row.ends_at,
-        });
-    }
-    let nodes = node_rows
+    let grants = grant_rows
         .into_iter()
-        .map(|row| Node {
-            id: row.id.as_str().into(),
-            parent: row.parent_id.map(|p| p.as_str().into()),
-            kind: row.kind,
-            name: row.name,
-        })
-        .collect();
+        .map(GrantRow::into_grant)
+        .collect::<Result<Vec<_>, _>>()?;
+    let nodes = node_rows.into_iter().map(NodeRow::into_node).collect();
     let roles = role_rows
         .into_iter()
         .map(RoleRow::into_role)
