@@ -4,6 +4,8 @@
 #   load:   the Worker under `wrangler dev` with agencies of 1,000 and 10,000 users: a page of
 #           users, one user and a grant change beside the Worker's no-op route (at most 30 s,
 #           loopback only), with D1 round trips and rows read per request.
+#   addresses: sign-in, the forgotten-password mail and an invitation for an address that has
+#           an account and one that has none, interleaved: the medians side by side.
 #   sync:   in headless Chromium, the first sync of 10,000 people into IndexedDB until the list
 #           is painted beside a raw IndexedDB write of the same rows; the bytes of a pull of 10
 #           changes at 1,000 and 10,000 people; the page's memory (WASM + JS heap).
@@ -18,7 +20,7 @@ cargo bench --locked -p switchboard-bench --bench access
 say "load: the Worker under wrangler dev, against its own no-op route"
 "$ROOT/scripts/setup.sh"
 "$ROOT/scripts/build.sh"
-cargo build --locked --release -p switchboard-bench --bin load
+cargo build --locked --release -p switchboard-bench --bin load --bin addresses
 state_dir="$(mktemp -d)"
 server_pgid=""
 cleanup() {
@@ -43,6 +45,9 @@ port="$(free_port)"
 server_pgid=$!
 wait_for "http://127.0.0.1:$port/api/v1/health" 60 || { cat "$state_dir/wrangler.log"; exit 1; }
 SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/load"
+
+say "address timing: sign-in, forgotten password and invitation, known address vs unknown"
+SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/addresses"
 
 say "sync: the first sync of 10,000 people in headless Chromium, against a raw IndexedDB write"
 SWITCHBOARD_URL="http://127.0.0.1:$port" node "$ROOT/bench/sync.mjs"
