@@ -55,7 +55,11 @@ fn compare(what: &str, rounds: usize, mut ask: impl FnMut(bool, usize) -> (u16, 
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
     let mut statuses = (0, 0);
     for round in 0..rounds {
-        let order = if round % 2 == 0 { [true, false] } else { [false, true] };
+        let order = if round % 2 == 0 {
+            [true, false]
+        } else {
+            [false, true]
+        };
         for is_known in order {
             let (status, micros) = ask(is_known, round);
             if is_known {
@@ -135,22 +139,26 @@ fn main() {
             &json!({ "email": email }),
         )
     });
-    compare("invitation (address in another agency or new)", 40, |known, round| {
-        let email = if known {
-            format!("person{}@ag-large10k.example", 1000 + round)
-        } else {
-            format!("newcomer{run}x{round}@nowhere.example")
-        };
-        let id = format!("u_bench_{run}_{round}_{}", u8::from(known));
-        timed(
-            &agent,
-            &base,
-            "/users",
-            Some(&cookie),
-            &json!({
-                "id": id, "email": email, "name": "Bench Invitee",
-                "role": { "kind": "builtin", "id": "Viewer" }, "node": "ag_large1k_n1"
-            }),
-        )
-    });
+    compare(
+        "invitation (address in another agency or new)",
+        40,
+        |known, round| {
+            let email = if known {
+                format!("person{}@ag-large10k.example", 1000 + round)
+            } else {
+                format!("newcomer{run}x{round}@nowhere.example")
+            };
+            let id = format!("u_bench_{run}_{round}_{}", u8::from(known));
+            timed(
+                &agent,
+                &base,
+                "/users",
+                Some(&cookie),
+                &json!({
+                    "id": id, "email": email, "name": "Bench Invitee",
+                    "role": { "kind": "builtin", "id": "Viewer" }, "node": "ag_large1k_n1"
+                }),
+            )
+        },
+    );
 }
