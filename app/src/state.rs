@@ -118,6 +118,20 @@ impl AppState {
         self.started.set(true);
     }
 
+    /// Whether to go on with something that forgets this browser's data (signing out,
+    /// switching agency): at once when no change waits to reach Switchboard, else the person
+    /// is asked, since those changes would be lost. `doing` completes "… anyway?".
+    pub fn may_forget_pending(self, doing: &str) -> bool {
+        let waiting = self.replica.with_untracked(|r| r.pending.len());
+        waiting == 0
+            || web_sys::window().is_some_and(|w| {
+                w.confirm_with_message(&format!(
+                    "{waiting} change(s) have not reached Switchboard yet and will be lost. {doing} anyway?"
+                ))
+                .unwrap_or(false)
+            })
+    }
+
     /// Moves the sign-in to another of the person's agencies: a new session there, and this
     /// browser's data of the other agency forgotten.
     pub async fn switch_agency(self, agency: String) -> Result<(), api::ApiError> {

@@ -122,7 +122,23 @@ fn r2_inviting_an_address_known_in_another_agency_answers_exactly_as_an_unknown_
     assert_eq!(northwind.status, 200, "{:?}", northwind.body);
     assert_eq!(northwind.body["id"], "u_riley");
 
-    // An unknown address's link asks for a new password, and the mail names the agency.
+    let outbox = Call::new("GET", "/api/v1/dev/outbox").send();
+    let mail = outbox
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["to_email"] == RILEY)
+        .cloned();
+    let mail = mail.expect("Riley's invitation");
+    assert!(
+        mail["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Brightline Media invites you"),
+        "the mail says which agency invites: {mail:?}"
+    );
+    // An unknown address's link asks for a new password.
     let fresh = newest_invitation(&format!("nobody{run}@elsewhere.example"));
     let preview = Call::new("POST", "/api/v1/invitations/preview").json(&json!({ "token": fresh }));
     assert_eq!(preview.body["existing_account"], false);

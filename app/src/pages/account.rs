@@ -238,15 +238,7 @@ pub fn AgencySwitcher() -> impl IntoView {
         if id == current() {
             return;
         }
-        let waiting = state.replica.with_untracked(|r| r.pending.len());
-        let sure = waiting == 0
-            || web_sys::window().is_some_and(|w| {
-                w.confirm_with_message(&format!(
-                    "{waiting} change(s) have not reached Switchboard yet and will be lost. Switch anyway?"
-                ))
-                .unwrap_or(false)
-            });
-        if sure {
+        if state.may_forget_pending("Switch") {
             spawn_local(async move {
                 let _ = state.switch_agency(id).await;
             });

@@ -22,15 +22,7 @@ pub fn Users() -> impl IntoView {
     let who = move || state.me.get().map(|me| me.name).unwrap_or_default();
     // Signing out forgets this browser's data, queued changes too: never without asking.
     let sign_out = move |_| {
-        let waiting = state.replica.with_untracked(|r| r.pending.len());
-        let sure = waiting == 0
-            || web_sys::window().is_some_and(|w| {
-                w.confirm_with_message(&format!(
-                    "{waiting} change(s) have not reached Switchboard yet and will be lost. Sign out anyway?"
-                ))
-                .unwrap_or(false)
-            });
-        if sure {
+        if state.may_forget_pending("Sign out") {
             spawn_local(state.sign_out());
         }
     };

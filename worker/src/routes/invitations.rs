@@ -5,7 +5,7 @@ use domain::{Command, Email, Password};
 use worker::{Request, Response};
 
 use super::commands::{By, Principal, execute_as};
-use super::session::{Guard, open_session, verified};
+use super::session::{Guard, open_in, verified};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::{invitations, people};
@@ -82,16 +82,14 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     });
     execute_as(ctx, who, &[command], &origin, extra).await?;
     let memberships = people::memberships(&ctx.db, &invitation.person_id).await?;
-    let usable: Vec<&people::Membership> = memberships
-        .iter()
-        .filter(|m| m.state.may_sign_in())
-        .collect();
-    let joined = usable
-        .iter()
-        .find(|m| m.agency_id == invitation.agency_id)
-        .ok_or_else(|| ApiError::Internal("the accepted membership was not found".into()))?;
-    let agencies = usable.iter().map(|m| m.summary()).collect();
-    open_session(req, ctx, &invitation.person_id, joined, agencies).await
+    open_in(
+        req,
+        ctx,
+        &invitation.person_id,
+        &memberships,
+        Some(&invitation.agency_id),
+    )
+    .await
 }
 
 /// `GET /api/v1/dev/outbox`: queued mail, so a person can open an invitation link locally.

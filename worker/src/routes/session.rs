@@ -29,11 +29,7 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
     };
     let memberships = people::memberships(&ctx.db, &person.id).await?;
-    let usable: Vec<&people::Membership> = memberships
-        .iter()
-        .filter(|m| m.state.may_sign_in())
-        .collect();
-    if usable.is_empty() {
+    if !memberships.iter().any(|m| m.state.may_sign_in()) {
         return Err(no_agency(&memberships));
     }
     if person.totp_enabled != 0 {
@@ -55,15 +51,30 @@ pub async fn sign_in(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
         people::record_totp_step(&ctx.db, &person.id, step).await?;
     }
     guard.passed(ctx).await?;
-    let chosen = match body.agency.as_deref() {
-        Some(agency) => usable
-            .iter()
-            .find(|m| m.agency_id == agency)
-            .ok_or_else(|| ApiError::field("agency", "you cannot sign in to that agency"))?,
-        None => usable[0],
-    };
+    open_in(req, ctx, &person.id, &memberships, body.agency.as_deref()).await
+}
+
+/// Opens a session in one of the person's agencies they may sign in to: `agency`, else the
+/// one used last (first in `memberships`). An agency they are not in reads like one that does
+/// not exist (R2).
+pub async fn open_in(
+    req: &Request,
+    ctx: &Ctx,
+    person: &str,
+    memberships: &[people::Membership],
+    agency: Option<&str>,
+) -> Result<Response, ApiError> {
+    let usable: Vec<&people::Membership> = memberships
+        .iter()
+        .filter(|m| m.state.may_sign_in())
+        .collect();
+    let chosen = match agency {
+        Some(agency) => usable.iter().find(|m| m.agency_id == agency),
+        None => usable.first(),
+    }
+    .ok_or_else(|| ApiError::field("agency", "you cannot sign in to that agency"))?;
     let agencies = usable.iter().map(|m| m.summary()).collect();
-    open_session(req, ctx, &person.id, chosen, agencies).await
+    open_session(req, ctx, person, chosen, agencies).await
 }
 
 /// Why someone with the right password has no agency to sign in to.
@@ -230,17 +241,7 @@ pub async fn switch_agency(req: &mut Request, ctx: &Ctx) -> Result<Response, Api
     let body: domain::api::SwitchAgency = read_json(req).await?;
     let actor = authenticate_person_any(req, ctx).await?;
     let memberships = people::memberships(&ctx.db, &actor.person_id).await?;
-    let usable: Vec<&people::Membership> = memberships
-        .iter()
-        .filter(|m| m.state.may_sign_in())
-        .collect();
-    // Another agency's id reads exactly like one that does not exist (R2).
-    let target = usable
-        .iter()
-        .find(|m| m.agency_id == body.agency)
-        .ok_or_else(|| ApiError::field("agency", "you cannot sign in to that agency"))?;
-    let agencies = usable.iter().map(|m| m.summary()).collect();
-    let response = open_session(req, ctx, &actor.person_id, target, agencies).await?;
+    let response = open_in(req, ctx, &actor.person_id, &memberships, Some(&body.agency)).await?;
     if let Some(secret) = session_token(req)? {
         sessions::delete(&ctx.db, &token::digest(&secret)).await?;
     }
