@@ -2,7 +2,8 @@
 # Runs every test of Switchboard and exits non-zero if any fails:
 #   format, clippy (native and wasm32), native unit tests, wasm-bindgen tests in headless
 #   Chromium, release builds with WASM sizes, HTTP tests against `wrangler dev` with a fresh
-#   local D1, and Playwright tests in Chromium against that same server.
+#   local D1, Playwright tests in Chromium against that same server, and last a proof that the
+#   kept-columns check fails when a trigger is dropped.
 # Installs what it needs first. A stage that cannot run counts as failed.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -104,6 +105,12 @@ http_tests() {
 browser_tests() {
     needs_server && SWITCHBOARD_URL="$server_url" playwright test --config tests/e2e/playwright.config.mjs
 }
+# Last, as it breaks the database on purpose: with a trigger dropped, the kept-columns check
+# must report what the trigger would have kept.
+kept_proof() {
+    needs_server && SWITCHBOARD_URL="$server_url" SWITCHBOARD_D1_STATE="$state_dir" \
+        cargo test --locked -p switchboard-tests -- --ignored --show-output
+}
 
 stage "install tools" install_tools
 stage "cargo fmt --check" fmt_check
@@ -115,6 +122,7 @@ stage "release builds and WASM sizes" release_builds
 stage "wrangler dev with a fresh local D1" start_server
 stage "HTTP tests against wrangler dev" http_tests
 stage "Playwright tests in Chromium" browser_tests
+stage "the kept-columns check catches a dropped trigger" kept_proof
 stop_server
 
 echo

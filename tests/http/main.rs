@@ -5,6 +5,7 @@ mod api;
 mod commands;
 mod health;
 mod invitations;
+mod kept_proof;
 mod mail;
 mod matrix;
 mod people;
