@@ -10,6 +10,7 @@ export SWITCHBOARD_COMMIT
 
 say "building the app (trunk build --release)"
 trunk build --release --dist dist
+node scripts/headers.mjs dist
 
 say "building the Worker (worker-build --release)"
 (cd worker && worker-build --release)

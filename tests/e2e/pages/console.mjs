@@ -7,6 +7,12 @@ export class Console {
     this.errors = [];
     // A broken WASM module shows a blank page and no other sign: fail on any page error.
     page.on("pageerror", (error) => this.errors.push(error.message));
+    // Anything the Content-Security-Policy blocks is a fault of the console, not of the test.
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content.Security.Policy/i.test(message.text())) {
+        this.errors.push(message.text());
+      }
+    });
   }
 
   async open() {
