@@ -24,7 +24,7 @@ pub enum ApiError {
     CodeRequired,
     /// The Worker refused or rejected the request and said why.
     #[error("{}", .0.detail)]
-    Problem(Problem),
+    Problem(Box<Problem>),
     /// An answer the app does not understand.
     #[error("Switchboard answered something unexpected ({0}).")]
     Unexpected(String),
@@ -55,7 +55,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     } else if status == 401 {
         Err(ApiError::SignedOut(problem.detail))
     } else {
-        Err(ApiError::Problem(problem))
+        Err(ApiError::Problem(Box::new(problem)))
     }
 }
 

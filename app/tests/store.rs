@@ -257,6 +257,7 @@ async fn answered_changes_leave_the_queue_and_refusals_stay_until_dismissed() {
                         title: "Not found".into(),
                         status: 404,
                         detail: "There is no such person.".into(),
+                        rule: None,
                         errors: vec![],
                     },
                 },

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 macro_rules! capabilities {
-    ($($variant:ident => $name:literal,)*) => {
+    ($($variant:ident => $name:literal, $words:literal,)*) => {
         /// One verb on one kind of thing (PRODUCT.md §2).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
@@ -20,46 +20,52 @@ macro_rules! capabilities {
             pub fn as_str(self) -> &'static str {
                 match self { $(Capability::$variant => $name,)* }
             }
+
+            /// What it lets someone do, in words for a person ("suspend people"): what the
+            /// console and the API's messages say, where `as_str` is for scripts.
+            pub fn words(self) -> &'static str {
+                match self { $(Capability::$variant => $words,)* }
+            }
         }
     };
 }
 
 capabilities! {
-    AccountsView => "accounts.view",
-    AccountsCreate => "accounts.create",
-    AccountsEdit => "accounts.edit",
-    AccountsDelete => "accounts.delete",
-    UsersView => "users.view",
-    UsersInvite => "users.invite",
-    UsersEdit => "users.edit",
-    UsersRoles => "users.roles",
-    UsersSuspend => "users.suspend",
-    UsersDelete => "users.delete",
-    NumbersView => "numbers.view",
-    NumbersEdit => "numbers.edit",
-    NumbersBuy => "numbers.buy",
-    NumbersAssign => "numbers.assign",
-    CallflowsView => "callflows.view",
-    CallflowsEdit => "callflows.edit",
-    CallsViewAll => "calls.view.all",
-    CallsViewOwn => "calls.view.own",
-    CallsListen => "calls.listen",
-    CallsAnnotate => "calls.annotate",
-    CallsMake => "calls.make",
-    TagsManage => "tags.manage",
-    MessagesView => "messages.view",
-    MessagesViewOwn => "messages.view.own",
-    MessagesReply => "messages.reply",
-    LeadsViewAll => "leads.view.all",
-    LeadsViewOwn => "leads.view.own",
-    ContactsEdit => "contacts.edit",
-    ReportsView => "reports.view",
-    IntegrationsManage => "integrations.manage",
-    BillingView => "billing.view",
-    BillingManage => "billing.manage",
-    SettingsEdit => "settings.edit",
-    NotificationsReceive => "notifications.receive",
-    Login => "login",
+    AccountsView => "accounts.view", "see accounts and locations",
+    AccountsCreate => "accounts.create", "create accounts and locations",
+    AccountsEdit => "accounts.edit", "change accounts and locations",
+    AccountsDelete => "accounts.delete", "delete accounts and locations",
+    UsersView => "users.view", "see people",
+    UsersInvite => "users.invite", "add people",
+    UsersEdit => "users.edit", "change people's details",
+    UsersRoles => "users.roles", "change people's roles",
+    UsersSuspend => "users.suspend", "suspend people",
+    UsersDelete => "users.delete", "delete people",
+    NumbersView => "numbers.view", "see phone numbers",
+    NumbersEdit => "numbers.edit", "change tracking numbers",
+    NumbersBuy => "numbers.buy", "buy phone numbers",
+    NumbersAssign => "numbers.assign", "assign phone numbers",
+    CallflowsView => "callflows.view", "see call flows",
+    CallflowsEdit => "callflows.edit", "change call flows",
+    CallsViewAll => "calls.view.all", "see every call",
+    CallsViewOwn => "calls.view.own", "see their own calls",
+    CallsListen => "calls.listen", "listen to calls",
+    CallsAnnotate => "calls.annotate", "note, tag and score calls",
+    CallsMake => "calls.make", "make calls",
+    TagsManage => "tags.manage", "manage tags",
+    MessagesView => "messages.view", "read messages",
+    MessagesViewOwn => "messages.view.own", "read their own messages",
+    MessagesReply => "messages.reply", "reply to messages",
+    LeadsViewAll => "leads.view.all", "see every lead",
+    LeadsViewOwn => "leads.view.own", "see their own leads",
+    ContactsEdit => "contacts.edit", "edit contacts",
+    ReportsView => "reports.view", "see reports",
+    IntegrationsManage => "integrations.manage", "manage integrations",
+    BillingView => "billing.view", "see billing",
+    BillingManage => "billing.manage", "manage billing",
+    SettingsEdit => "settings.edit", "change the agency's settings",
+    NotificationsReceive => "notifications.receive", "receive notifications",
+    Login => "login", "sign in",
 }
 
 impl fmt::Display for Capability {

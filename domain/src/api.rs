@@ -358,7 +358,12 @@ pub struct Problem {
     pub kind: String,
     pub title: String,
     pub status: u16,
+    /// What went wrong, in words for a person.
     pub detail: String,
+    /// The rule of PRODUCT.md that refused the request (`R10`, …), when one did: for logs,
+    /// scripts and a small "why" beside the sentence, never the sentence itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     /// One message per invalid field, for 400 and 422 answers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -405,6 +410,7 @@ mod tests {
             title: "Unauthorized".into(),
             status: 401,
             detail: "Sign in first.".into(),
+            rule: None,
             errors: vec![],
         };
         let json = serde_json::to_value(&problem).unwrap();

@@ -304,24 +304,32 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    /// The refusal as the API answers it (RFC 9457): 403 with the rule and the reason, 409 for
-    /// a conflict, 422 for bad input, and for R2 exactly the answer of an id that never existed.
+    /// The refusal as the API answers it (RFC 9457): 403 with the reason in words and the rule
+    /// in `rule`, 409 for a conflict, 422 for bad input, and for R2 exactly the answer of an id
+    /// that never existed.
     pub fn problem(&self) -> crate::api::Problem {
-        let (status, title, detail) = match self.rule {
-            Rule::R2 => (
-                404,
-                "Not found",
-                "There is nothing at this address.".to_owned(),
-            ),
-            Rule::Conflict => (409, "Conflict", self.to_string()),
-            Rule::Input => (422, "Invalid request", self.to_string()),
-            _ => (403, "Forbidden", self.to_string()),
+        let (status, title) = match self.rule {
+            Rule::R2 => {
+                return crate::api::Problem {
+                    kind: "about:blank".to_owned(),
+                    title: "Not found".to_owned(),
+                    status: 404,
+                    detail: "There is nothing at this address.".to_owned(),
+                    rule: None,
+                    errors: Vec::new(),
+                };
+            }
+            Rule::Conflict => (409, "Conflict"),
+            Rule::Input => (422, "Invalid request"),
+            _ => (403, "Forbidden"),
         };
+        // The sentence is for a person; the rule it applies rides beside it.
         crate::api::Problem {
             kind: "about:blank".to_owned(),
             title: title.to_owned(),
             status,
-            detail,
+            detail: self.reason.clone(),
+            rule: Some(self.rule.to_string()),
             errors: Vec::new(),
         }
     }
@@ -440,7 +448,8 @@ impl Decider<'_> {
         refuse(
             rule,
             format!(
-                "This needs {capability} in {}, which your roles do not give you there",
+                "Your roles do not let you {} in {}",
+                capability.words(),
                 self.node_name(node)
             ),
         )
@@ -455,12 +464,12 @@ impl Decider<'_> {
         if missing.is_empty() {
             return Ok(());
         }
-        let names: Vec<&str> = missing.iter().map(Capability::as_str).collect();
+        let names: Vec<&str> = missing.iter().map(Capability::words).collect();
         refuse(
             Rule::R11,
             format!(
-                "You can give or take away the {} role in {} only if you hold all it grants there; \
-                 you lack {}",
+                "You can give or take away the {} role in {} only if you can do all it allows \
+                 there, and you cannot {}",
                 self.s.role_name(role),
                 self.node_name(node),
                 names.join(", ")
@@ -490,9 +499,10 @@ impl Decider<'_> {
                 return refuse(
                     Rule::R10,
                     format!(
-                        "{name} also works in {}, where you lack {capability}; only someone \
-                         who manages every place they work can do this",
-                        self.node_name(node)
+                        "{name} also works in {}, where your roles do not let you {}; only \
+                         someone who manages every place they work can do this",
+                        self.node_name(node),
+                        capability.words()
                     ),
                 );
             }
@@ -903,7 +913,7 @@ impl Decider<'_> {
                             return refuse(
                                 Rule::R11,
                                 format!(
-                                    "Turning on contact editing gives contacts.edit in {}, which you do not hold there",
+                                    "Turning on contact editing lets them edit contacts in {}, which you may not do there",
                                     self.node_name(&grant.node)
                                 ),
                             );
@@ -1416,11 +1426,11 @@ impl Decider<'_> {
         self.need(Capability::UsersRoles, &root, Rule::R20)?;
         let missing = capabilities.minus(self.caps(&root));
         if !missing.is_empty() {
-            let names: Vec<&str> = missing.iter().map(Capability::as_str).collect();
+            let names: Vec<&str> = missing.iter().map(Capability::words).collect();
             return refuse(
                 Rule::R11,
                 format!(
-                    "A role can hold only capabilities you hold across the agency; you lack {}",
+                    "A role can allow only what you can do across the agency, and you cannot {}",
                     names.join(", ")
                 ),
             );

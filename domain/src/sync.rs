@@ -693,7 +693,8 @@ mod tests {
             kind: "about:blank".into(),
             title: "Forbidden".into(),
             status: 403,
-            detail: "no (R10)".into(),
+            detail: "no".into(),
+            rule: Some("R10".into()),
             errors: vec![],
         };
         replica.on_push(&PushResponse {

@@ -95,7 +95,9 @@ test("a change made offline by someone demoted meanwhile is refused and shown wi
   const refused = page.getByTestId("refused");
   await expect(refused).toHaveCount(1);
   await expect(refused).toContainText("Kai Lindqvist");
-  await expect(refused).toContainText(/\(R\d+\)/);
+  // The reason in words; the rule only as a small "why" beside it.
+  await expect(refused).not.toContainText(/\(R\d+\)/);
+  await expect(refused.getByTestId("refused-rule")).toHaveText(/^Rule R\d+$/);
   await expect(page.getByTestId("pending-count")).toHaveCount(0);
   await expect(kai.getByTestId("user-state")).toHaveText(before);
   // Noor may no longer suspend anyone, and the console no longer offers it on any row.

@@ -18,7 +18,7 @@ test("an administrator makes an API token for one account, sees it once, and rev
   const secret = (await panel.getByTestId("token-secret").locator("code").textContent()).trim();
   expect(secret).toMatch(/^sbt_/);
   const row = panel.getByTestId("token-row").filter({ hasText: name });
-  await expect(row).toContainText("users.view");
+  await expect(row).toContainText("see people");
   await panel.scrollIntoViewIfNeeded();
   await page.screenshot({ path: "tests/e2e/screenshots/api-tokens.png", fullPage: true });
 

@@ -85,7 +85,7 @@ fn a_mutation_pushed_twice_is_applied_once_and_refusals_name_their_rule() {
     match &outcomes.results[1].outcome {
         Outcome::Refused { problem } => {
             assert_eq!(problem.status, 403);
-            assert!(problem.detail.contains("R12"), "{problem:?}");
+            assert!(problem.rule.as_deref() == Some("R12"), "{problem:?}");
         }
         other => panic!("suspending oneself was {other:?}"),
     }

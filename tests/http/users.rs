@@ -95,12 +95,12 @@ fn r10_an_agent_without_users_view_is_refused_with_the_rule() {
     let answer = Call::new("GET", "/api/v1/users").cookie(&kai).send();
     assert_eq!(answer.status, 403);
     assert_eq!(answer.content_type, "application/problem+json");
-    assert!(
-        answer.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("users.view")
+    // Said in words, the rule beside it.
+    assert_eq!(
+        answer.body["detail"],
+        "Your roles do not let you see people in any account"
     );
+    assert_eq!(answer.body["rule"], "R10");
 }
 
 #[test]

@@ -84,6 +84,7 @@ impl ApiError {
 
     /// The problem document sent to the client.
     pub fn problem(&self) -> Problem {
+        let mut rule = None;
         let (title, detail, errors) = match self {
             // `domain` words its refusals, so the console shows the same on the device.
             ApiError::Refused(refusal) => return refusal.problem(),
@@ -98,8 +99,12 @@ impl ApiError {
                 fields.clone(),
             ),
             ApiError::Unauthenticated(why) => ("Unauthorized", (*why).to_owned(), vec![]),
-            ApiError::Forbidden { rule, reason } => {
-                ("Forbidden", format!("{reason} ({rule})"), vec![])
+            ApiError::Forbidden {
+                rule: which,
+                reason,
+            } => {
+                rule = Some((*which).to_owned());
+                ("Forbidden", reason.clone(), vec![])
             }
             ApiError::CrossSite => (
                 "Forbidden",
@@ -155,6 +160,7 @@ impl ApiError {
             title: title.to_owned(),
             status: self.status(),
             detail,
+            rule,
             errors,
         }
     }
@@ -173,14 +179,18 @@ mod tests {
     use domain::Rule;
 
     #[test]
-    fn a_refusal_names_its_rule_in_the_detail() {
+    fn a_refusal_says_why_in_words_and_names_its_rule_beside() {
         let problem = ApiError::Forbidden {
             rule: "R10",
             reason: "Managers act only inside the accounts assigned to them".into(),
         }
         .problem();
         assert_eq!(problem.status, 403);
-        assert!(problem.detail.ends_with("(R10)"));
+        assert_eq!(
+            problem.detail,
+            "Managers act only inside the accounts assigned to them"
+        );
+        assert_eq!(problem.rule.as_deref(), Some("R10"));
     }
 
     #[test]
@@ -192,11 +202,13 @@ mod tests {
             })
         };
         assert_eq!(refusal(Rule::R10).status(), 403);
-        assert_eq!(refusal(Rule::R10).problem().detail, "why (R10)");
+        assert_eq!(refusal(Rule::R10).problem().detail, "why");
+        assert_eq!(refusal(Rule::R10).problem().rule.as_deref(), Some("R10"));
         assert_eq!(refusal(Rule::Conflict).status(), 409);
         assert_eq!(refusal(Rule::Input).status(), 422);
         let hidden = refusal(Rule::R2).problem();
         assert_eq!(hidden.status, 404);
+        assert_eq!(hidden.rule, None, "R2 says nothing, not even its name");
         assert_eq!(
             hidden.detail,
             ApiError::NotFound.problem().detail,

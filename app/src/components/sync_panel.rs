@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use crate::state::AppState;
 
 /// Changes waiting to sync, the first sync's progress, and the changes the Worker refused,
-/// each with its rule and reason until the person dismisses it.
+/// each with its reason in words (and its rule, small, beside it) until the person dismisses it.
 #[component]
 pub fn SyncPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -36,6 +36,13 @@ pub fn SyncPanel() -> impl IntoView {
                             <span>
                                 <strong>{describe(state, &refusal)}</strong>
                                 " was not done: " {refusal.problem.detail.clone()}
+                                {refusal.problem.rule.clone().map(|rule| view! {
+                                    " "
+                                    <small class="why" data-testid="refused-rule"
+                                        title="The rule of Switchboard that refused it">
+                                        {format!("Rule {rule}")}
+                                    </small>
+                                })}
                             </span>
                             <button class="link" data-testid="dismiss"
                                 on:click=move |_| spawn_local(state.dismiss(id.clone()))>

@@ -106,15 +106,15 @@ pub fn Tokens() -> impl IntoView {
                     </select>
                 </label>
                 <fieldset class="capabilities">
-                    <legend>"Capabilities"</legend>
-                    {Capability::ALL.iter().map(|c| {
-                        let c = c.as_str();
+                    <legend>"What it may do"</legend>
+                    {Capability::ALL.iter().map(|&capability| {
+                        let c = capability.as_str();
                         view! {
-                            <label class="capability">
+                            <label class="capability" title=c>
                                 <input type="checkbox" data-capability=c
                                     prop:checked=move || chosen.get().iter().any(|x| x == c)
                                     on:change=move |_| toggle(c) />
-                                {c}
+                                {capability.words()}
                             </label>
                         }
                     }).collect_view()}
@@ -133,7 +133,7 @@ pub fn Tokens() -> impl IntoView {
             <ul class="token-list">
                 {move || tokens.get().into_iter().map(|t| {
                     let id = t.id.clone();
-                    let caps: Vec<&str> = t.capabilities.iter().map(Capability::as_str).collect();
+                    let caps: Vec<&str> = t.capabilities.iter().map(Capability::words).collect();
                     let known = nodes.get();
                     let places: Vec<String> = t.nodes.iter().map(|id| {
                         known.iter().find(|(n, _)| n == id).map_or_else(|| id.clone(), |(_, name)| name.clone())

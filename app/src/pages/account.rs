@@ -32,7 +32,7 @@ pub fn go(path: &str) {
     }
 }
 
-/// The words of a refusal for a person: one message per field, or the detail.
+/// The words of a refusal for a person: one message per field, or the sentence.
 pub fn words(error: ApiError) -> String {
     match error {
         ApiError::Problem(problem) if !problem.errors.is_empty() => problem
@@ -41,13 +41,6 @@ pub fn words(error: ApiError) -> String {
             .map(|e| e.message.clone())
             .collect::<Vec<_>>()
             .join("; "),
-        // A rule's code, `… (R10)`, is for the log: a person reads the sentence.
-        ApiError::Problem(problem) => match problem.detail.rsplit_once(" (") {
-            Some((sentence, code)) if code.ends_with(')') && code.len() <= 12 => {
-                sentence.to_owned()
-            }
-            _ => problem.detail,
-        },
         other => other.to_string(),
     }
 }

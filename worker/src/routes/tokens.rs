@@ -72,12 +72,12 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
         let held = snapshot.capabilities_at(&actor.user_id, node, ctx.now);
         let beyond = body.capabilities.minus(held);
         if !beyond.is_empty() {
-            let beyond: Vec<&str> = beyond.iter().map(domain::Capability::as_str).collect();
+            let beyond: Vec<&str> = beyond.iter().map(domain::Capability::words).collect();
             let beyond = beyond.join(", ");
             return Err(ApiError::Forbidden {
                 rule: "R11",
                 reason: format!(
-                    "A token cannot do more than you: you do not have {beyond} at {}",
+                    "A token cannot do more than you, and in {} you cannot {beyond}",
                     snapshot.node(node).map_or("", |n| n.name.as_str())
                 ),
             });

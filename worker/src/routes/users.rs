@@ -35,7 +35,10 @@ pub(super) fn reach_or_refuse<'s>(
     if reach.is_empty() {
         return Err(ApiError::Forbidden {
             rule,
-            reason: format!("This needs the {capability} capability in some account"),
+            reason: format!(
+                "Your roles do not let you {} in any account",
+                capability.words()
+            ),
         });
     }
     Ok(reach)
