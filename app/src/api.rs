@@ -2,7 +2,7 @@
 
 use domain::api::{
     API_BASE, AcceptInvitation, ChangePassword, ForgotPassword, InvitationPreview, LinkToken, Me,
-    MyAgencies, NodeList, Notice, Problem, ResetPassword, SignInRequest, SwitchAgency,
+    MyAgencies, MySessions, NodeList, Notice, Problem, ResetPassword, SignInRequest, SwitchAgency,
     TokenCreated, TokenList,
 };
 use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
@@ -88,6 +88,22 @@ pub async fn switch_agency(agency: &str) -> Result<Me, ApiError> {
 /// The agencies the signed-in person may switch to, this one first.
 pub async fn my_agencies() -> Result<MyAgencies, ApiError> {
     read(send(with_credentials(Request::get(&url("/me/agencies"))).build()).await?).await
+}
+
+/// The signed-in person's sessions, in all their agencies.
+pub async fn my_sessions() -> Result<MySessions, ApiError> {
+    read(send(with_credentials(Request::get(&url("/me/sessions"))).build()).await?).await
+}
+
+/// Ends one of the signed-in person's sessions.
+pub async fn end_session(id: &str) -> Result<(), ApiError> {
+    let path = url(&format!("/me/sessions/{id}"));
+    let response = send(with_credentials(Request::delete(&path)).build()).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
+    }
 }
 
 /// Asks for a password-reset link by mail.

@@ -3,5 +3,6 @@
 pub mod accept;
 pub mod account;
 pub mod app;
+pub mod shell;
 pub mod sign_in;
 pub mod users;

@@ -136,8 +136,9 @@ impl AppState {
     /// browser's data of the other agency forgotten.
     pub async fn switch_agency(self, agency: String) -> Result<(), api::ApiError> {
         let me = api::switch_agency(&agency).await?;
-        self.choosing.set(Vec::new());
+        // The new agency's person first, then the screens: none is drawn for the old one.
         self.adopt(me).await;
+        self.choosing.set(Vec::new());
         self.sync_now().await;
         Ok(())
     }
@@ -250,6 +251,19 @@ impl AppState {
                 }
             }
             Err(error) => return self.on_error(error).await,
+        }
+        // Someone who may see nobody (an Agent) has no list to keep: their home is their
+        // account, and a pull would only be refused.
+        let sees_people = self.me.with_untracked(|me| {
+            me.as_ref().is_some_and(|me| {
+                me.access
+                    .iter()
+                    .any(|a| a.capabilities.contains(domain::Capability::UsersView))
+            })
+        });
+        if !sees_people && self.replica.with_untracked(|r| r.pending.is_empty()) {
+            self.sync.set(Sync::Fresh);
+            return;
         }
         if let Some(request) = self.replica.with_untracked(Replica::push_request) {
             match api::push(&request).await {

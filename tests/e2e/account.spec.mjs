@@ -167,7 +167,8 @@ test("a person changes their own password with the current one", async ({ page }
   await app.open();
   await app.signIn(email, PASSWORD);
   await expect(page.getByTestId("signed-in-as")).toHaveText("Casey Keys");
-  await page.getByTestId("account").click();
+  await page.getByTestId("nav-account").click();
+  await expect(page).toHaveURL(`${base}/account`);
   await page.getByTestId("current-password").fill("Wrong-guess1");
   await page.getByTestId("new-password").fill("Changed-pass2");
   await page.getByTestId("repeat-password").fill("Changed-pass2");

@@ -45,7 +45,7 @@ test("an invited person opens the link, sets a password and is in", async ({ pag
   await page.getByTestId("repeat-password").fill("Welcome-aboard1");
   await page.getByTestId("accept").click();
   await expect(page.getByTestId("signed-in-as")).toHaveText("Rowan Recruit");
-  await expect(page).toHaveURL(`${base}/`);
+  await expect(page).toHaveURL(`${base}/people`);
   // A Manager of Acme sees Acme's people, themself among them.
   await expect(app.userRows().filter({ hasText: "Rowan Recruit" })).toHaveCount(1);
   await expect(app.userRows().filter({ hasText: "Kai Lindqvist" })).toHaveCount(0);

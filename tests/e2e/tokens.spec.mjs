@@ -8,6 +8,9 @@ test("an administrator makes an API token for one account, sees it once, and rev
   await app.open();
   await app.signIn(ADMIN.email, ADMIN.password);
   await expect(page.getByTestId("signed-in-as")).toHaveText("Avery Adams");
+  // API tokens live on the person's own account page.
+  await page.getByTestId("nav-account").click();
+  await expect(page).toHaveURL(`${base}/account`);
 
   const name = `Acme nightly export ${Date.now()}`;
   const panel = page.getByTestId("tokens");

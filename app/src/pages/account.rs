@@ -232,8 +232,12 @@ pub fn AgencySwitcher() -> impl IntoView {
             return;
         }
         if state.may_forget_pending("Switch") {
+            let navigate = leptos_router::hooks::use_navigate();
             spawn_local(async move {
-                let _ = state.switch_agency(id).await;
+                if state.switch_agency(id).await.is_ok() {
+                    // The new agency's home: what the person may use there.
+                    navigate("/", Default::default());
+                }
             });
         }
     };
@@ -262,7 +266,7 @@ pub fn AgencySwitcher() -> impl IntoView {
 
 /// Change one's own password: the current one, then the new one twice.
 #[component]
-pub fn ChangePassword(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn ChangePassword() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
@@ -296,7 +300,7 @@ pub fn ChangePassword(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="card panel" data-testid="change-password">
-            <h2>"Change your password"</h2>
+            <h2>"Password"</h2>
             <form on:submit=submit>
                 <label>
                     "Current password"
@@ -327,9 +331,6 @@ pub fn ChangePassword(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                     <button type="submit" disabled=move || busy.get()
                         data-testid="change-password-save">
                         {move || if busy.get() { "Saving…" } else { "Change password" }}
-                    </button>
-                    <button type="button" class="link" on:click=move |_| on_close.run(())>
-                        "Close"
                     </button>
                 </div>
             </form>

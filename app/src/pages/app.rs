@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::pages::account::{ChooseAgency, Forgot, Reset, go, link_token, opened_at};
-use crate::pages::{accept::Accept, accept::invitation_token, sign_in::SignIn, users::Users};
+use crate::pages::shell::Shell;
+use crate::pages::{accept::Accept, accept::invitation_token, sign_in::SignIn};
 use crate::state::{AppState, Sync};
 
 /// The whole console: the user list for a signed-in person, the sign-in page otherwise.
@@ -47,7 +48,7 @@ pub fn App() -> impl IntoView {
         }
         (Screen::Forgot, _, _) => view! { <Forgot on_back=move || to_console(None) /> }.into_any(),
         (Screen::Console, true, _) if choosing.get() => view! { <ChooseAgency /> }.into_any(),
-        (Screen::Console, true, _) => view! { <Users /> }.into_any(),
+        (Screen::Console, true, _) => view! { <Shell /> }.into_any(),
         (Screen::Console, false, true) => view! {
             <SignIn notice=notice on_forgot=move || {
                 go("/forgot");

@@ -1,14 +1,10 @@
 use domain::api::UserSummary;
 use domain::sync::Change;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use std::collections::BTreeSet;
 
-use crate::components::{
-    sync_badge::SyncBadge, sync_panel::SyncPanel, tokens::Tokens, user_table::UserTable,
-};
-use crate::pages::account::{AgencySwitcher, ChangePassword};
+use crate::components::{sync_panel::SyncPanel, user_table::UserTable};
 use crate::state::AppState;
 
 /// The most rows the list draws at once.
@@ -18,15 +14,6 @@ const SHOWN: usize = 200;
 #[component]
 pub fn Users() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let agency = move || state.me.get().map(|me| me.agency.name).unwrap_or_default();
-    let who = move || state.me.get().map(|me| me.name).unwrap_or_default();
-    // Signing out forgets this browser's data, queued changes too: never without asking.
-    let sign_out = move |_| {
-        if state.may_forget_pending("Sign out") {
-            spawn_local(state.sign_out());
-        }
-    };
-    let account = RwSignal::new(false);
     // The list draws at most SHOWN rows: a phone stays quick with an agency of 10,000.
     let search = RwSignal::new(String::new());
     // How many match, and the first SHOWN of them: no copy of the whole list.
@@ -54,25 +41,9 @@ pub fn Users() -> impl IntoView {
     });
 
     view! {
-        <header class="top-bar">
-            <span class="brand">"Switchboard"</span>
-            <span class="agency" data-testid="agency-name">{agency}</span>
-            <SyncBadge sync=state.sync />
-            <span class="spacer"></span>
-            <AgencySwitcher />
-            <span class="who" data-testid="signed-in-as">{who}</span>
-            <button class="link" on:click=move |_| account.update(|open| *open = !*open)
-                data-testid="account">
-                "Password"
-            </button>
-            <button class="link" on:click=sign_out data-testid="sign-out">"Sign out"</button>
-        </header>
         <main class="page">
-            <Show when=move || account.get()>
-                <ChangePassword on_close=move || account.set(false) />
-            </Show>
             <div class="page-head">
-                <h1>"Users"</h1>
+                <h1>"People"</h1>
                 <span class="count" data-testid="user-count">
                     {move || format!("{} people", state.users.get().len())}
                 </span>
@@ -96,7 +67,6 @@ pub fn Users() -> impl IntoView {
                     )}
                 </p>
             </Show>
-            <Tokens />
         </main>
     }
 }

@@ -1,0 +1,204 @@
+//! The signed-in console: a URL per screen, a top bar with what the person may use, and a
+//! home for everyone (someone who may see people lands on them, anyone else on their account).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api;
+use crate::components::{sync_badge::SyncBadge, tokens::Tokens};
+use crate::pages::account::{AgencySwitcher, ChangePassword, words};
+use crate::pages::users::Users;
+use crate::state::AppState;
+
+/// The screens of a signed-in person.
+#[component]
+pub fn Shell() -> impl IntoView {
+    view! {
+        <Router>
+            <TopBar />
+            <Routes fallback=|| view! {
+                <main class="page" data-testid="not-found">
+                    <h1>"Nothing here"</h1>
+                    <p class="muted">"This address names no screen of Switchboard."</p>
+                    <A href="/">"Go to the start"</A>
+                </main>
+            }>
+                <Route path=path!("/") view=Home />
+                <Route path=path!("/people") view=Users />
+                <Route path=path!("/account") view=MyAccount />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Where `/` leads: to the people for someone who may see them, else to their own account.
+/// Until the Worker has said what the person may do, nothing is decided.
+#[component]
+fn Home() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let known = move || {
+        state
+            .me
+            .with(|me| me.as_ref().is_some_and(|me| !me.access.is_empty()))
+    };
+    move || {
+        if !known() {
+            view! { <main class="splash"><p>"Opening Switchboard…"</p></main> }.into_any()
+        } else if state.may_anywhere(domain::Capability::UsersView) {
+            view! { <Redirect path="/people" /> }.into_any()
+        } else {
+            view! { <Redirect path="/account" /> }.into_any()
+        }
+    }
+}
+
+/// The bar above every screen: the agency, the sync state, the screens the person may use,
+/// the agency switcher and signing out.
+#[component]
+fn TopBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let agency = move || state.me.get().map(|me| me.agency.name).unwrap_or_default();
+    let who = move || state.me.get().map(|me| me.name).unwrap_or_default();
+    // Signing out forgets this browser's data, queued changes too: never without asking.
+    let sign_out = move |_| {
+        if state.may_forget_pending("Sign out") {
+            spawn_local(state.sign_out());
+        }
+    };
+    let sees_people = move || state.may_anywhere(domain::Capability::UsersView);
+    view! {
+        <header class="top-bar">
+            <span class="brand">"Switchboard"</span>
+            <span class="agency" data-testid="agency-name">{agency}</span>
+            <SyncBadge sync=state.sync />
+            <nav class="screens" aria-label="Screens">
+                <Show when=sees_people>
+                    <A href="/people" attr:data-testid="nav-people">"People"</A>
+                </Show>
+                <A href="/account" attr:data-testid="nav-account">"My account"</A>
+            </nav>
+            <span class="spacer"></span>
+            <AgencySwitcher />
+            <span class="who" data-testid="signed-in-as">{who}</span>
+            <button class="link" on:click=sign_out data-testid="sign-out">"Sign out"</button>
+        </header>
+    }
+}
+
+/// The signed-in person's own account: who they are, their password, where they are signed
+/// in, and their API tokens.
+#[component]
+fn MyAccount() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let me = move || state.me.get();
+    view! {
+        <main class="page account">
+            <div class="page-head">
+                <h1>"My account"</h1>
+            </div>
+            <section class="card panel" data-testid="profile">
+                <h2>"Profile"</h2>
+                <p>
+                    <strong data-testid="profile-name">{move || me().map(|m| m.name).unwrap_or_default()}</strong>
+                    <br />
+                    <span class="muted" data-testid="profile-email">
+                        {move || me().map(|m| m.email).unwrap_or_default()}
+                    </span>
+                </p>
+                <p class="muted">
+                    {move || me().map(|m| format!("Signed in to {}.", m.agency.name)).unwrap_or_default()}
+                </p>
+            </section>
+            <ChangePassword />
+            <Sessions />
+            <Tokens />
+        </main>
+    }
+}
+
+/// Where the person is signed in, in all their agencies; any one can be ended.
+#[component]
+fn Sessions() -> impl IntoView {
+    let sessions = LocalResource::new(api::my_sessions);
+    let error = RwSignal::new(None::<String>);
+    let end = move |id: String| {
+        spawn_local(async move {
+            match api::end_session(&id).await {
+                Ok(()) => sessions.refetch(),
+                Err(e) => error.set(Some(words(e))),
+            }
+        });
+    };
+    view! {
+        <section class="card panel" data-testid="sessions">
+            <h2>"Where you are signed in"</h2>
+            <ul class="session-list">
+                {move || sessions.get().and_then(Result::ok).map(|list| {
+                    list.sessions.into_iter().map(|s| {
+                        let id = s.id.clone();
+                        let seen = js_date(s.last_seen_at);
+                        view! {
+                            <li data-testid="session-row">
+                                <span class="session-device">{short_device(&s.device)}</span>
+                                <span class="muted">
+                                    {format!("{} · {} · last seen {seen}", s.agency.name, s.address)}
+                                </span>
+                                {if s.current {
+                                    view! { <span class="badge fresh">"This browser"</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <button class="link" data-testid="session-end"
+                                            on:click=move |_| end(id.clone())>
+                                            "Sign out there"
+                                        </button>
+                                    }.into_any()
+                                }}
+                            </li>
+                        }
+                    }).collect_view()
+                })}
+            </ul>
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+        </section>
+    }
+}
+
+/// A browser's own long name, cut to what a person recognises.
+fn short_device(device: &str) -> String {
+    for (marker, name) in [
+        ("Edg/", "Edge"),
+        ("Chrome/", "Chrome"),
+        ("Firefox/", "Firefox"),
+        ("Safari/", "Safari"),
+    ] {
+        if device.contains(marker) {
+            let system = ["Android", "iPhone", "Windows", "Mac OS", "Linux"]
+                .into_iter()
+                .find(|s| device.contains(s))
+                .unwrap_or("another system");
+            return format!("{name} on {system}");
+        }
+    }
+    if device.is_empty() {
+        "A program".to_owned()
+    } else {
+        device.chars().take(40).collect()
+    }
+}
+
+/// A time as the browser writes it for this person.
+fn js_date(millis: i64) -> String {
+    let date = js_sys_date(millis as f64);
+    date.unwrap_or_default()
+}
+
+fn js_sys_date(millis: f64) -> Option<String> {
+    let date = wasm_bindgen::JsValue::from_f64(millis);
+    let date = web_sys::js_sys::Date::new(&date);
+    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+}
