@@ -1,9 +1,9 @@
 //! The app's one door to the Worker's API.
 
 use domain::api::{
-    API_BASE, AcceptInvitation, ChangePassword, ForgotPassword, InvitationPreview, LinkToken, Me,
-    MyAgencies, MySessions, NodeList, Notice, Problem, ResetPassword, SignInRequest, SwitchAgency,
-    TokenCreated, TokenList,
+    API_BASE, AcceptInvitation, ChangePassword, ForgotPassword, InvitationList, InvitationPreview,
+    LinkToken, Me, MyAgencies, MySessions, NodeList, Notice, Problem, ResetPassword, SignInRequest,
+    SwitchAgency, TokenCreated, TokenList,
 };
 use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -88,6 +88,33 @@ pub async fn switch_agency(agency: &str) -> Result<Me, ApiError> {
 /// The agencies the signed-in person may switch to, this one first.
 pub async fn my_agencies() -> Result<MyAgencies, ApiError> {
     read(send(with_credentials(Request::get(&url("/me/agencies"))).build()).await?).await
+}
+
+/// Pending invitations the signed-in person may see, oldest first (the first 200).
+pub async fn invitations() -> Result<InvitationList, ApiError> {
+    read(send(with_credentials(Request::get(&url("/invitations?limit=200"))).build()).await?).await
+}
+
+/// Sends an invitation again with a new link (the old one dies, R21).
+pub async fn resend_invitation(user: &str) -> Result<(), ApiError> {
+    let path = url(&format!("/users/{user}/invitation"));
+    let response = send(with_credentials(Request::post(&path)).build()).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
+    }
+}
+
+/// Revokes an invitation: its link dies and its seat is free (R21, R31).
+pub async fn revoke_invitation(user: &str) -> Result<(), ApiError> {
+    let path = url(&format!("/users/{user}/invitation"));
+    let response = send(with_credentials(Request::delete(&path)).build()).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
+    }
 }
 
 /// The signed-in person's sessions, in all their agencies.

@@ -115,6 +115,26 @@ pub struct InvitationPreview {
     pub existing_account: bool,
 }
 
+/// One pending invitation (`GET /api/v1/invitations`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationLine {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    /// When the link stops working (R21); `None` for one never sent.
+    pub expires_at: Option<i64>,
+    /// Whether it has already expired (its seat is free again, R31).
+    pub expired: bool,
+}
+
+/// `GET /api/v1/invitations`: pending invitations, oldest first, a page at a time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationList {
+    pub invitations: Vec<InvitationLine>,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
 /// An answer that only says what happened, in words for a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {

@@ -9,6 +9,7 @@ use leptos_router::path;
 use crate::api;
 use crate::components::{sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangePassword, words};
+use crate::pages::invitations::Invitations;
 use crate::pages::users::Users;
 use crate::state::AppState;
 
@@ -27,6 +28,7 @@ pub fn Shell() -> impl IntoView {
             }>
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/people") view=Users />
+                <Route path=path!("/invitations") view=Invitations />
                 <Route path=path!("/account") view=MyAccount />
             </Routes>
         </Router>
@@ -76,6 +78,7 @@ fn TopBar() -> impl IntoView {
             <nav class="screens" aria-label="Screens">
                 <Show when=sees_people>
                     <A href="/people" attr:data-testid="nav-people">"People"</A>
+                    <A href="/invitations" attr:data-testid="nav-invitations">"Invitations"</A>
                 </Show>
                 <A href="/account" attr:data-testid="nav-account">"My account"</A>
             </nav>

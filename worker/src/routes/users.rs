@@ -424,22 +424,23 @@ pub async fn pending(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     }
     let page: domain::api::UsersPage<Vec<Invitation>> = serde_json::from_str(&page)
         .map_err(|e| ApiError::Internal(format!("the invitations' JSON: {e}")))?;
-    let out: Vec<serde_json::Value> = page
+    let invitations = page
         .users
         .into_iter()
-        .map(|row| {
-            serde_json::json!({
-                "id": row.id,
-                "name": row.name,
-                "email": row.email,
-                "expires_at": row.expires_at,
-                "expired": row.expires_at.is_none_or(|at| at <= ctx.now),
-            })
+        .map(|row| domain::api::InvitationLine {
+            id: UserId(row.id),
+            name: row.name,
+            email: row.email,
+            expires_at: row.expires_at,
+            expired: row.expires_at.is_none_or(|at| at <= ctx.now),
         })
         .collect();
     json(
         200,
-        &serde_json::json!({ "invitations": out, "next": page.next }),
+        &domain::api::InvitationList {
+            invitations,
+            next: page.next,
+        },
     )
 }
 
