@@ -1,9 +1,9 @@
 //! The app's one door to the Worker's API.
 
 use domain::api::{
-    API_BASE, AcceptInvitation, ChangePassword, ForgotPassword, InvitationList, InvitationPreview,
-    LinkToken, Me, MyAgencies, MySessions, NodeList, Notice, Problem, ResetPassword, SignInRequest,
-    SwitchAgency, TokenCreated, TokenList,
+    API_BASE, AcceptInvitation, ChangeEmail, ChangePassword, ForgotPassword, InvitationList,
+    InvitationPreview, LinkToken, Me, MyAgencies, MySessions, NodeList, Notice, Problem,
+    ResetPassword, SignInRequest, SwitchAgency, TokenCreated, TokenList,
 };
 use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -149,6 +149,25 @@ pub async fn reset_password(token: &str, password: &str) -> Result<Notice, ApiEr
         password: password.to_owned(),
     };
     let request = with_credentials(Request::post(&url("/password/reset"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// Asks to change the signed-in person's address; a link to the new one confirms it.
+pub async fn change_email(email: &str, password: &str) -> Result<Notice, ApiError> {
+    let body = ChangeEmail {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
+    let request = with_credentials(Request::post(&url("/me/email"))).json(&body);
+    read(send(request).await?).await
+}
+
+/// Confirms a new address with the mailed link's token.
+pub async fn confirm_email(token: &str) -> Result<Notice, ApiError> {
+    let body = LinkToken {
+        token: token.to_owned(),
+    };
+    let request = with_credentials(Request::post(&url("/me/email/confirm"))).json(&body);
     read(send(request).await?).await
 }
 

@@ -188,3 +188,33 @@ test("a person changes their own password with the current one", async ({ page }
   await app.expectNoPageErrors();
   await remove(ADMIN, id);
 });
+
+test("a person changes their own address, confirmed by the link mailed to the new one", async ({ page }) => {
+  const { email, id } = await newMember("Avi Moving");
+  const moved = `moved${Date.now()}@elsewhere.example`;
+  const app = new Console(page);
+  await app.open();
+  await app.signIn(email, PASSWORD);
+  await page.getByTestId("nav-account").click();
+  await page.getByTestId("new-email").fill(moved);
+  await page.getByTestId("address-password").fill("Not-my-password1");
+  await page.getByTestId("change-address-save").click();
+  await expect(page.getByTestId("change-address-error")).toContainText("not your current password");
+  await page.getByTestId("address-password").fill(PASSWORD);
+  await page.getByTestId("change-address-save").click();
+  await expect(page.getByTestId("change-address-done")).toContainText(`We mailed a link to ${moved}`);
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+
+  const link = await newestLink(moved, "/confirm-email");
+  await page.goto(link);
+  await expect(page.getByTestId("confirm-address-done")).toHaveText(`Your address is now ${moved}.`);
+  await page.screenshot({ path: "tests/e2e/screenshots/confirm-address.png" });
+  await page.getByTestId("confirm-continue").click();
+  await page.getByTestId("nav-account").click();
+  await expect(page.getByTestId("profile-email")).toHaveText(moved);
+  // The link worked once.
+  await page.goto(link);
+  await expect(page.getByTestId("confirm-address-error")).toContainText("not valid any more");
+  await app.expectNoPageErrors();
+  await remove(ADMIN, id);
+});

@@ -337,3 +337,99 @@ pub fn ChangePassword() -> impl IntoView {
         </section>
     }
 }
+
+/// Change one's own address: the new one and the password; a link to the new address
+/// confirms it, so nothing changes before it is opened.
+#[component]
+pub fn ChangeAddress() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if let Err(e) = domain::Email::parse(&email.get_untracked()) {
+            error.set(Some(format!("The new address: {e}.")));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::change_email(&email.get_untracked(), &password.get_untracked()).await {
+                Ok(notice) => {
+                    password.set(String::new());
+                    done.set(Some(notice.detail));
+                }
+                Err(e) => error.set(Some(words(e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card panel" data-testid="change-address">
+            <h2>"Address"</h2>
+            <form on:submit=submit>
+                <label>
+                    "New address"
+                    <input type="email" autocomplete="email" required bind:value=email
+                        data-testid="new-email" />
+                </label>
+                <label>
+                    "Your password"
+                    <input type="password" autocomplete="current-password" required
+                        bind:value=password data-testid="address-password" />
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" data-testid="change-address-error">
+                        {move || error.get().unwrap_or_default()}
+                    </p>
+                </Show>
+                <Show when=move || done.get().is_some()>
+                    <p class="notice" role="status" data-testid="change-address-done">
+                        {move || done.get().unwrap_or_default()}
+                    </p>
+                </Show>
+                <div class="actions">
+                    <button type="submit" disabled=move || busy.get()
+                        data-testid="change-address-save">
+                        {move || if busy.get() { "Sending…" } else { "Send a confirmation link" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// A mailed address-confirmation link: confirms it at once and says what happened.
+#[component]
+pub fn ConfirmAddress(
+    token: String,
+    #[prop(into)] on_done: Callback<Option<String>>,
+) -> impl IntoView {
+    let outcome = LocalResource::new(move || {
+        let token = token.clone();
+        async move { api::confirm_email(&token).await }
+    });
+    view! {
+        <main class="sign-in">
+            <div class="card" data-testid="confirm-address">
+                <h1>"Your new address"</h1>
+                {move || match outcome.get() {
+                    None => view! { <p class="muted">"Confirming…"</p> }.into_any(),
+                    Some(Ok(notice)) => view! {
+                        <p class="notice" role="status" data-testid="confirm-address-done">
+                            {notice.detail}
+                        </p>
+                    }.into_any(),
+                    Some(Err(e)) => view! {
+                        <p class="error" role="alert" data-testid="confirm-address-error">{words(e)}</p>
+                    }.into_any(),
+                }}
+                <button type="button" on:click=move |_| on_done.run(None) data-testid="confirm-continue">
+                    "Continue to Switchboard"
+                </button>
+            </div>
+        </main>
+    }
+}

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::pages::account::{ChooseAgency, Forgot, Reset, go, link_token, opened_at};
+use crate::pages::account::{
+    ChooseAgency, ConfirmAddress, Forgot, Reset, go, link_token, opened_at,
+};
 use crate::pages::shell::Shell;
 use crate::pages::{accept::Accept, accept::invitation_token, sign_in::SignIn};
 use crate::state::{AppState, Sync};
@@ -46,6 +48,9 @@ pub fn App() -> impl IntoView {
         (Screen::Reset(token), _, _) => {
             view! { <Reset token=token on_done=to_console /> }.into_any()
         }
+        (Screen::ConfirmAddress(token), _, _) => {
+            view! { <ConfirmAddress token=token on_done=to_console /> }.into_any()
+        }
         (Screen::Forgot, _, _) => view! { <Forgot on_back=move || to_console(None) /> }.into_any(),
         (Screen::Console, true, _) if choosing.get() => view! { <ChooseAgency /> }.into_any(),
         (Screen::Console, true, _) => view! { <Shell /> }.into_any(),
@@ -71,6 +76,7 @@ enum Screen {
     Console,
     Accept(String),
     Reset(String),
+    ConfirmAddress(String),
     Forgot,
 }
 
@@ -81,6 +87,8 @@ impl Screen {
             Screen::Accept(token)
         } else if let Some(token) = link_token("/reset") {
             Screen::Reset(token)
+        } else if let Some(token) = link_token("/confirm-email") {
+            Screen::ConfirmAddress(token)
         } else if opened_at("/forgot") {
             Screen::Forgot
         } else {

@@ -8,7 +8,7 @@ use leptos_router::path;
 
 use crate::api;
 use crate::components::{sync_badge::SyncBadge, tokens::Tokens};
-use crate::pages::account::{AgencySwitcher, ChangePassword, words};
+use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
 use crate::pages::invitations::Invitations;
 use crate::pages::users::Users;
 use crate::state::AppState;
@@ -114,6 +114,7 @@ fn MyAccount() -> impl IntoView {
                     {move || me().map(|m| format!("Signed in to {}.", m.agency.name)).unwrap_or_default()}
                 </p>
             </section>
+            <ChangeAddress />
             <ChangePassword />
             <Sessions />
             <Tokens />
