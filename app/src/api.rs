@@ -64,6 +64,30 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
     request.send().await.map_err(|_| ApiError::Offline)
 }
 
+/// `GET path`, its answer read as `T`.
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(send(with_credentials(Request::get(&url(path))).build()).await?).await
+}
+
+/// `method path` with a JSON body, its answer read as `T`.
+async fn with_body<T: DeserializeOwned>(
+    method: fn(&str) -> RequestBuilder,
+    path: &str,
+    body: &impl serde::Serialize,
+) -> Result<T, ApiError> {
+    read(send(with_credentials(method(&url(path))).json(body)).await?).await
+}
+
+/// `method path` without a body, for what answers only with its status.
+async fn done(method: fn(&str) -> RequestBuilder, path: &str) -> Result<(), ApiError> {
+    let response = send(with_credentials(method(&url(path))).build()).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
+    }
+}
+
 /// Signs in and answers who signed in.
 pub async fn sign_in(email: &str, password: &str, code: Option<String>) -> Result<Me, ApiError> {
     let body = SignInRequest {
@@ -72,8 +96,7 @@ pub async fn sign_in(email: &str, password: &str, code: Option<String>) -> Resul
         code,
         agency: None,
     };
-    let request = with_credentials(Request::post(&url("/session"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/session", &body).await
 }
 
 /// Moves this sign-in to another of the person's agencies; answers who they are there.
@@ -81,56 +104,37 @@ pub async fn switch_agency(agency: &str) -> Result<Me, ApiError> {
     let body = SwitchAgency {
         agency: agency.to_owned(),
     };
-    let request = with_credentials(Request::post(&url("/session/agency"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/session/agency", &body).await
 }
 
 /// The agencies the signed-in person may switch to, this one first.
 pub async fn my_agencies() -> Result<MyAgencies, ApiError> {
-    read(send(with_credentials(Request::get(&url("/me/agencies"))).build()).await?).await
+    get("/me/agencies").await
 }
 
 /// Pending invitations the signed-in person may see, oldest first (the first 200).
 pub async fn invitations() -> Result<InvitationList, ApiError> {
-    read(send(with_credentials(Request::get(&url("/invitations?limit=200"))).build()).await?).await
+    get("/invitations?limit=200").await
 }
 
 /// Sends an invitation again with a new link (the old one dies, R21).
 pub async fn resend_invitation(user: &str) -> Result<(), ApiError> {
-    let path = url(&format!("/users/{user}/invitation"));
-    let response = send(with_credentials(Request::post(&path)).build()).await?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read(response).await
-    }
+    done(Request::post, &format!("/users/{user}/invitation")).await
 }
 
 /// Revokes an invitation: its link dies and its seat is free (R21, R31).
 pub async fn revoke_invitation(user: &str) -> Result<(), ApiError> {
-    let path = url(&format!("/users/{user}/invitation"));
-    let response = send(with_credentials(Request::delete(&path)).build()).await?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read(response).await
-    }
+    done(Request::delete, &format!("/users/{user}/invitation")).await
 }
 
 /// The signed-in person's sessions, in all their agencies.
 pub async fn my_sessions() -> Result<MySessions, ApiError> {
-    read(send(with_credentials(Request::get(&url("/me/sessions"))).build()).await?).await
+    get("/me/sessions").await
 }
 
 /// Ends one of the signed-in person's sessions.
 pub async fn end_session(id: &str) -> Result<(), ApiError> {
-    let path = url(&format!("/me/sessions/{id}"));
-    let response = send(with_credentials(Request::delete(&path)).build()).await?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read(response).await
-    }
+    done(Request::delete, &format!("/me/sessions/{id}")).await
 }
 
 /// Asks for a password-reset link by mail.
@@ -138,8 +142,7 @@ pub async fn forgot_password(email: &str) -> Result<Notice, ApiError> {
     let body = ForgotPassword {
         email: email.to_owned(),
     };
-    let request = with_credentials(Request::post(&url("/password/forgot"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/password/forgot", &body).await
 }
 
 /// Sets a new password with a mailed reset link.
@@ -148,8 +151,7 @@ pub async fn reset_password(token: &str, password: &str) -> Result<Notice, ApiEr
         token: token.to_owned(),
         password: password.to_owned(),
     };
-    let request = with_credentials(Request::post(&url("/password/reset"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/password/reset", &body).await
 }
 
 /// Asks to change the signed-in person's address; a link to the new one confirms it.
@@ -158,8 +160,7 @@ pub async fn change_email(email: &str, password: &str) -> Result<Notice, ApiErro
         email: email.to_owned(),
         password: password.to_owned(),
     };
-    let request = with_credentials(Request::post(&url("/me/email"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/me/email", &body).await
 }
 
 /// Confirms a new address with the mailed link's token.
@@ -167,8 +168,7 @@ pub async fn confirm_email(token: &str) -> Result<Notice, ApiError> {
     let body = LinkToken {
         token: token.to_owned(),
     };
-    let request = with_credentials(Request::post(&url("/me/email/confirm"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/me/email/confirm", &body).await
 }
 
 /// Changes the signed-in person's password.
@@ -177,8 +177,7 @@ pub async fn change_password(current: &str, new: &str) -> Result<Notice, ApiErro
         current_password: current.to_owned(),
         new_password: new.to_owned(),
     };
-    let request = with_credentials(Request::put(&url("/me/password"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::put, "/me/password", &body).await
 }
 
 /// What an invitation link is for.
@@ -186,38 +185,32 @@ pub async fn invitation_preview(token: &str) -> Result<InvitationPreview, ApiErr
     let body = LinkToken {
         token: token.to_owned(),
     };
-    let request = with_credentials(Request::post(&url("/invitations/preview"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/invitations/preview", &body).await
 }
 
-/// Accepts an invitation with a new password; answers who is now signed in.
+/// Accepts an invitation with a new password, or one's existing one; answers who is now
+/// signed in.
 pub async fn accept_invitation(token: &str, password: &str) -> Result<Me, ApiError> {
     let body = AcceptInvitation {
         token: token.to_owned(),
         password: password.to_owned(),
     };
-    let request = with_credentials(Request::post(&url("/invitations/accept"))).json(&body);
-    read(send(request).await?).await
+    with_body(Request::post, "/invitations/accept", &body).await
 }
 
 /// Ends the session on the Worker.
 pub async fn sign_out() -> Result<(), ApiError> {
-    let response = send(with_credentials(Request::delete(&url("/session"))).build()).await?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read(response).await
-    }
+    done(Request::delete, "/session").await
 }
 
 /// The signed-in person.
 pub async fn me() -> Result<Me, ApiError> {
-    read(send(with_credentials(Request::get(&url("/me"))).build()).await?).await
+    get("/me").await
 }
 
 /// The signed-in person's API tokens (never their secrets).
 pub async fn tokens() -> Result<TokenList, ApiError> {
-    read(send(with_credentials(Request::get(&url("/tokens"))).build()).await?).await
+    get("/tokens").await
 }
 
 /// What a new API token may do.
@@ -230,30 +223,22 @@ pub struct NewToken {
 
 /// Creates an API token; the answer carries its secret, this once.
 pub async fn create_token(token: &NewToken) -> Result<TokenCreated, ApiError> {
-    let request = with_credentials(Request::post(&url("/tokens"))).json(token);
-    read(send(request).await?).await
+    with_body(Request::post, "/tokens", token).await
 }
 
 /// Revokes one of the signed-in person's API tokens.
 pub async fn revoke_token(id: &str) -> Result<(), ApiError> {
-    let response =
-        send(with_credentials(Request::delete(&url(&format!("/tokens/{id}")))).build()).await?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read(response).await
-    }
+    done(Request::delete, &format!("/tokens/{id}")).await
 }
 
 /// The part of the account tree the signed-in person works in.
 pub async fn nodes() -> Result<NodeList, ApiError> {
-    read(send(with_credentials(Request::get(&url("/nodes"))).build()).await?).await
+    get("/nodes").await
 }
 
 /// Sends queued mutations; answers their outcomes.
 pub async fn push(request: &PushRequest<OfflineCommand>) -> Result<PushResponse, ApiError> {
-    let request = with_credentials(Request::post(&url("/sync/push"))).json(request);
-    read(send(request).await?).await
+    with_body(Request::post, "/sync/push", request).await
 }
 
 /// A pull on its way: the request leaves when this is made, so the Worker can make one page

@@ -128,7 +128,7 @@ test("a forgotten password is reset from the sign-in page by a mailed link", asy
   // The browser takes this for an address; domain does not, and says why before sending.
   await page.getByTestId("forgot-email").fill("name@nowhere");
   await page.getByTestId("forgot-send").click();
-  await expect(page.getByTestId("forgot-error")).toContainText("looks like");
+  await expect(page.getByTestId("forgot-email-error")).toContainText("looks like");
   await page.getByTestId("forgot-email").fill(email);
   await page.getByTestId("forgot-send").click();
   await expect(page.getByTestId("forgot-sent")).toContainText("If this address has a Switchboard account");
@@ -140,7 +140,7 @@ test("a forgotten password is reset from the sign-in page by a mailed link", asy
   await page.getByTestId("reset-password").fill("Fresh-start9");
   await page.getByTestId("reset-repeat").fill("Fresh-start8");
   await page.getByTestId("reset-save").click();
-  await expect(page.getByTestId("reset-error")).toContainText("not the same");
+  await expect(page.getByTestId("reset-repeat-error")).toContainText("not the same");
   await page.getByTestId("reset-repeat").fill("Fresh-start9");
   await page.setViewportSize({ width: 375, height: 740 });
   await page.screenshot({ path: "tests/e2e/screenshots/reset-phone.png" });
@@ -173,7 +173,7 @@ test("a person changes their own password with the current one", async ({ page }
   await page.getByTestId("new-password").fill("Changed-pass2");
   await page.getByTestId("repeat-password").fill("Changed-pass2");
   await page.getByTestId("change-password-save").click();
-  await expect(page.getByTestId("change-password-error")).toContainText("not your current password");
+  await expect(page.getByTestId("current-password-error")).toContainText("not your current password");
   await page.getByTestId("current-password").fill(PASSWORD);
   await page.getByTestId("change-password-save").click();
   await expect(page.getByTestId("change-password-done")).toContainText("Your password is changed");
@@ -199,7 +199,7 @@ test("a person changes their own address, confirmed by the link mailed to the ne
   await page.getByTestId("new-email").fill(moved);
   await page.getByTestId("address-password").fill("Not-my-password1");
   await page.getByTestId("change-address-save").click();
-  await expect(page.getByTestId("change-address-error")).toContainText("not your current password");
+  await expect(page.getByTestId("address-password-error")).toContainText("not your current password");
   await page.getByTestId("address-password").fill(PASSWORD);
   await page.getByTestId("change-address-save").click();
   await expect(page.getByTestId("change-address-done")).toContainText(`We mailed a link to ${moved}`);

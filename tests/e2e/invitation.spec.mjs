@@ -38,7 +38,7 @@ test("an invited person opens the link, sets a password and is in", async ({ pag
   await page.getByTestId("new-password").fill("password");
   await page.getByTestId("repeat-password").fill("password");
   await page.getByTestId("accept").click();
-  await expect(page.getByTestId("accept-error")).toContainText("upper-case");
+  await expect(page.getByTestId("new-password-error")).toContainText("upper-case");
   await page.screenshot({ path: "tests/e2e/screenshots/accept-invitation.png" });
 
   await page.getByTestId("new-password").fill("Welcome-aboard1");

@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
-use crate::api::{self, ApiError};
+use crate::api;
+use crate::components::form::{Field, FormError, FormErrors};
+use crate::pages::account::check_new_password;
 use crate::state::AppState;
 
 /// The token of an invitation link, `/accept#<token>`, if this page was opened from one.
@@ -28,7 +30,7 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
     let state = expect_context::<AppState>();
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(FormErrors::default());
     let busy = RwSignal::new(false);
     let token = StoredValue::new(token);
     // Which agency invites, and whether this address has an account already (then its
@@ -53,12 +55,18 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if !existing() && password.get_untracked() != repeat.get_untracked() {
-            error.set(Some("The two passwords are not the same.".into()));
+        if !existing()
+            && !check_new_password(
+                &password.get_untracked(),
+                &repeat.get_untracked(),
+                "password",
+                errors,
+            )
+        {
             return;
         }
         busy.set(true);
-        error.set(None);
+        errors.set(FormErrors::default());
         spawn_local(async move {
             match api::accept_invitation(&token.get_value(), &password.get_untracked()).await {
                 Ok(me) => {
@@ -68,12 +76,7 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
                     on_done.run(());
                     state.sync_now().await;
                 }
-                Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
-                    let messages: Vec<String> =
-                        problem.errors.iter().map(|e| e.message.clone()).collect();
-                    error.set(Some(messages.join("; ")));
-                }
-                Err(other) => error.set(Some(other.to_string())),
+                Err(e) => errors.set(FormErrors::from_api(e)),
             }
             busy.set(false);
         });
@@ -94,32 +97,19 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
                         <p class="muted">
                             "Choose a password: at least 8 characters, with a letter, a digit and an upper-case letter."
                         </p>
-                        <label>
-                            "New password"
-                            <input type="password" autocomplete="new-password" required
-                                bind:value=password data-testid="new-password" />
-                        </label>
-                        <label>
-                            "The same again"
-                            <input type="password" autocomplete="new-password" required
-                                bind:value=repeat data-testid="repeat-password" />
-                        </label>
+                        <Field label="New password" kind="password" autocomplete="new-password"
+                            value=password name="password" errors=errors testid="new-password" />
+                        <Field label="The same again" kind="password" autocomplete="new-password"
+                            value=repeat name="repeat" errors=errors testid="repeat-password" />
                     }
                 >
                     <p class="muted" data-testid="accept-existing">
                         "You already have a Switchboard account. Accept with the password you sign in with."
                     </p>
-                    <label>
-                        "Your password"
-                        <input type="password" autocomplete="current-password" required
-                            bind:value=password data-testid="existing-password" />
-                    </label>
+                    <Field label="Your password" kind="password" autocomplete="current-password"
+                        value=password name="password" errors=errors testid="existing-password" />
                 </Show>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" data-testid="accept-error">
-                        {move || error.get().unwrap_or_default()}
-                    </p>
-                </Show>
+                <FormError errors=errors testid="accept-error" />
                 <button type="submit" disabled=move || busy.get() data-testid="accept">
                     {move || match (busy.get(), existing()) {
                         (true, _) => "Accepting…",

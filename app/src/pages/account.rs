@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
 use crate::api::{self, ApiError};
+use crate::components::form::{Field, FormError, FormErrors};
 use crate::state::AppState;
 
 /// The token of a link opened at `path` (`/reset#<token>`), if this page was opened from one.
@@ -49,22 +50,22 @@ pub fn words(error: ApiError) -> String {
 #[component]
 pub fn Forgot(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
     let email = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(FormErrors::default());
     let sent = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         // Checked here first, as the Worker will: most mistakes show before anything is sent.
         if let Err(e) = domain::Email::parse(&email.get_untracked()) {
-            error.set(Some(format!("The address: {e}.")));
+            errors.set(FormErrors::field("email", e.to_string()));
             return;
         }
         busy.set(true);
-        error.set(None);
+        errors.set(FormErrors::default());
         spawn_local(async move {
             match api::forgot_password(&email.get_untracked()).await {
                 Ok(notice) => sent.set(Some(notice.detail)),
-                Err(e) => error.set(Some(words(e))),
+                Err(e) => errors.set(FormErrors::from_api(e)),
             }
             busy.set(false);
         });
@@ -79,16 +80,9 @@ pub fn Forgot(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
                         <p class="muted">
                             "Enter the address you sign in with. We will mail you a link to choose a new password."
                         </p>
-                        <label>
-                            "E-mail"
-                            <input type="email" autocomplete="username" required bind:value=email
-                                data-testid="forgot-email" />
-                        </label>
-                        <Show when=move || error.get().is_some()>
-                            <p class="error" role="alert" data-testid="forgot-error">
-                                {move || error.get().unwrap_or_default()}
-                            </p>
-                        </Show>
+                        <Field label="E-mail" kind="email" autocomplete="username" value=email
+                            name="email" errors=errors testid="forgot-email" />
+                        <FormError errors=errors testid="forgot-error" />
                         <button type="submit" disabled=move || busy.get() data-testid="forgot-send">
                             {move || if busy.get() { "Sending…" } else { "Send me a link" }}
                         </button>
@@ -107,30 +101,49 @@ pub fn Forgot(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
     }
 }
 
+/// The checks made here on a new password and its repetition, before anything is sent:
+/// the message goes beside `field` (the password) or beside the repetition.
+pub fn check_new_password(
+    password: &str,
+    repeat: &str,
+    field: &str,
+    errors: RwSignal<FormErrors>,
+) -> bool {
+    let found = if let Err(e) = domain::Password::parse(password) {
+        FormErrors::field(field, e.to_string())
+    } else if password != repeat {
+        FormErrors::field("repeat", "the two passwords are not the same")
+    } else {
+        FormErrors::default()
+    };
+    let fine = found == FormErrors::default();
+    errors.set(found);
+    fine
+}
+
 /// A mailed reset link: a new password, twice.
 #[component]
 pub fn Reset(token: String, #[prop(into)] on_done: Callback<Option<String>>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(FormErrors::default());
     let busy = RwSignal::new(false);
     let token = StoredValue::new(token);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if let Err(e) = domain::Password::parse(&password.get_untracked()) {
-            error.set(Some(format!("The password: {e}.")));
-            return;
-        }
-        if password.get_untracked() != repeat.get_untracked() {
-            error.set(Some("The two passwords are not the same.".into()));
+        if !check_new_password(
+            &password.get_untracked(),
+            &repeat.get_untracked(),
+            "password",
+            errors,
+        ) {
             return;
         }
         busy.set(true);
-        error.set(None);
         spawn_local(async move {
             match api::reset_password(&token.get_value(), &password.get_untracked()).await {
                 Ok(notice) => on_done.run(Some(notice.detail)),
-                Err(e) => error.set(Some(words(e))),
+                Err(e) => errors.set(FormErrors::from_api(e)),
             }
             busy.set(false);
         });
@@ -142,21 +155,11 @@ pub fn Reset(token: String, #[prop(into)] on_done: Callback<Option<String>>) -> 
                 <p class="muted">
                     "At least 8 characters, with a letter, a digit and an upper-case letter. You will be signed out everywhere else."
                 </p>
-                <label>
-                    "New password"
-                    <input type="password" autocomplete="new-password" required bind:value=password
-                        data-testid="reset-password" />
-                </label>
-                <label>
-                    "The same again"
-                    <input type="password" autocomplete="new-password" required bind:value=repeat
-                        data-testid="reset-repeat" />
-                </label>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" data-testid="reset-error">
-                        {move || error.get().unwrap_or_default()}
-                    </p>
-                </Show>
+                <Field label="New password" kind="password" autocomplete="new-password"
+                    value=password name="password" errors=errors testid="reset-password" />
+                <Field label="The same again" kind="password" autocomplete="new-password"
+                    value=repeat name="repeat" errors=errors testid="reset-repeat" />
+                <FormError errors=errors testid="reset-error" />
                 <button type="submit" disabled=move || busy.get() data-testid="reset-save">
                     {move || if busy.get() { "Saving…" } else { "Save the new password" }}
                 </button>
@@ -270,21 +273,21 @@ pub fn ChangePassword() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(FormErrors::default());
     let done = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if let Err(e) = domain::Password::parse(&password.get_untracked()) {
-            error.set(Some(format!("The new password: {e}.")));
-            return;
-        }
-        if password.get_untracked() != repeat.get_untracked() {
-            error.set(Some("The two new passwords are not the same.".into()));
+        done.set(None);
+        if !check_new_password(
+            &password.get_untracked(),
+            &repeat.get_untracked(),
+            "new_password",
+            errors,
+        ) {
             return;
         }
         busy.set(true);
-        error.set(None);
         spawn_local(async move {
             match api::change_password(&current.get_untracked(), &password.get_untracked()).await {
                 Ok(notice) => {
@@ -293,7 +296,7 @@ pub fn ChangePassword() -> impl IntoView {
                     }
                     done.set(Some(notice.detail));
                 }
-                Err(e) => error.set(Some(words(e))),
+                Err(e) => errors.set(FormErrors::from_api(e)),
             }
             busy.set(false);
         });
@@ -302,26 +305,13 @@ pub fn ChangePassword() -> impl IntoView {
         <section class="card panel" data-testid="change-password">
             <h2>"Password"</h2>
             <form on:submit=submit>
-                <label>
-                    "Current password"
-                    <input type="password" autocomplete="current-password" required
-                        bind:value=current data-testid="current-password" />
-                </label>
-                <label>
-                    "New password"
-                    <input type="password" autocomplete="new-password" required
-                        bind:value=password data-testid="new-password" />
-                </label>
-                <label>
-                    "The new one again"
-                    <input type="password" autocomplete="new-password" required
-                        bind:value=repeat data-testid="repeat-password" />
-                </label>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" data-testid="change-password-error">
-                        {move || error.get().unwrap_or_default()}
-                    </p>
-                </Show>
+                <Field label="Current password" kind="password" autocomplete="current-password"
+                    value=current name="current_password" errors=errors testid="current-password" />
+                <Field label="New password" kind="password" autocomplete="new-password"
+                    value=password name="new_password" errors=errors testid="new-password" />
+                <Field label="The new one again" kind="password" autocomplete="new-password"
+                    value=repeat name="repeat" errors=errors testid="repeat-password" />
+                <FormError errors=errors testid="change-password-error" />
                 <Show when=move || done.get().is_some()>
                     <p class="notice" role="status" data-testid="change-password-done">
                         {move || done.get().unwrap_or_default()}
@@ -344,24 +334,25 @@ pub fn ChangePassword() -> impl IntoView {
 pub fn ChangeAddress() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(FormErrors::default());
     let done = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        done.set(None);
         if let Err(e) = domain::Email::parse(&email.get_untracked()) {
-            error.set(Some(format!("The new address: {e}.")));
+            errors.set(FormErrors::field("email", e.to_string()));
             return;
         }
         busy.set(true);
-        error.set(None);
+        errors.set(FormErrors::default());
         spawn_local(async move {
             match api::change_email(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(notice) => {
                     password.set(String::new());
                     done.set(Some(notice.detail));
                 }
-                Err(e) => error.set(Some(words(e))),
+                Err(e) => errors.set(FormErrors::from_api(e)),
             }
             busy.set(false);
         });
@@ -370,21 +361,11 @@ pub fn ChangeAddress() -> impl IntoView {
         <section class="card panel" data-testid="change-address">
             <h2>"Address"</h2>
             <form on:submit=submit>
-                <label>
-                    "New address"
-                    <input type="email" autocomplete="email" required bind:value=email
-                        data-testid="new-email" />
-                </label>
-                <label>
-                    "Your password"
-                    <input type="password" autocomplete="current-password" required
-                        bind:value=password data-testid="address-password" />
-                </label>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" data-testid="change-address-error">
-                        {move || error.get().unwrap_or_default()}
-                    </p>
-                </Show>
+                <Field label="New address" kind="email" autocomplete="email" value=email
+                    name="email" errors=errors testid="new-email" />
+                <Field label="Your password" kind="password" autocomplete="current-password"
+                    value=password name="password" errors=errors testid="address-password" />
+                <FormError errors=errors testid="change-address-error" />
                 <Show when=move || done.get().is_some()>
                     <p class="notice" role="status" data-testid="change-address-done">
                         {move || done.get().unwrap_or_default()}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::components::local_time;
 use crate::pages::account::words;
 
 /// The pending invitations the signed-in person may see.
@@ -72,7 +73,7 @@ pub fn Invitations() -> impl IntoView {
                                 move || confirming.get().as_deref() == Some(id.as_str())
                             };
                             let (resend, revoke, ask) = (line.clone(), line.clone(), id.clone());
-                            let until = line.expires_at.map(date).unwrap_or_default();
+                            let until = line.expires_at.map(local_time).unwrap_or_default();
                             view! {
                                 <li data-testid="invitation-row">
                                     <span class="invitee">
@@ -128,12 +129,4 @@ pub fn Invitations() -> impl IntoView {
             }}
         </main>
     }
-}
-
-/// A moment as the browser writes it for this person.
-fn date(millis: i64) -> String {
-    let date = web_sys::js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-        .as_string()
-        .unwrap_or_default()
 }

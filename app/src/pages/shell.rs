@@ -7,7 +7,7 @@ use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
-use crate::components::{sync_badge::SyncBadge, tokens::Tokens};
+use crate::components::{local_time, sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
 use crate::pages::invitations::Invitations;
 use crate::pages::users::Users;
@@ -142,7 +142,7 @@ fn Sessions() -> impl IntoView {
                 {move || sessions.get().and_then(Result::ok).map(|list| {
                     list.sessions.into_iter().map(|s| {
                         let id = s.id.clone();
-                        let seen = js_date(s.last_seen_at);
+                        let seen = local_time(s.last_seen_at);
                         view! {
                             <li data-testid="session-row">
                                 <span class="session-device">{short_device(&s.device)}</span>
@@ -192,17 +192,4 @@ fn short_device(device: &str) -> String {
     } else {
         device.chars().take(40).collect()
     }
-}
-
-/// A time as the browser writes it for this person.
-fn js_date(millis: i64) -> String {
-    let date = js_sys_date(millis as f64);
-    date.unwrap_or_default()
-}
-
-fn js_sys_date(millis: f64) -> Option<String> {
-    let date = wasm_bindgen::JsValue::from_f64(millis);
-    let date = web_sys::js_sys::Date::new(&date);
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-        .as_string()
 }

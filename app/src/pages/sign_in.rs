@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
 use crate::api::{self, ApiError};
+use crate::components::form::{Field, FormError, FormErrors};
 use crate::state::AppState;
 
 /// E-mail and password, checked by the Worker; `notice` says what just happened (a password
@@ -15,7 +16,7 @@ pub fn SignIn(
     let state = expect_context::<AppState>();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(FormErrors::default());
     // Shown once the Worker says this person signs in with an authenticator code too.
     let code = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -23,7 +24,7 @@ pub fn SignIn(
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
-        error.set(None);
+        errors.set(FormErrors::default());
         spawn_local(async move {
             let typed = code.get_untracked().filter(|c| !c.trim().is_empty());
             match api::sign_in(&email.get_untracked(), &password.get_untracked(), typed).await {
@@ -35,21 +36,16 @@ pub fn SignIn(
                     state.adopt(me).await;
                     state.sync_now().await;
                 }
-                Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
-                    let messages: Vec<String> = problem
-                        .errors
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect();
-                    error.set(Some(messages.join("; ")));
-                }
                 Err(ApiError::CodeRequired) => {
                     if code.get_untracked().is_some() {
-                        error.set(Some(ApiError::CodeRequired.to_string()));
+                        errors.set(FormErrors::field(
+                            "code",
+                            ApiError::CodeRequired.to_string(),
+                        ));
                     }
                     code.set(Some(String::new()));
                 }
-                Err(other) => error.set(Some(other.to_string())),
+                Err(other) => errors.set(FormErrors::from_api(other)),
             }
             busy.set(false);
         });
@@ -65,16 +61,10 @@ pub fn SignIn(
                         {move || notice.get().unwrap_or_default()}
                     </p>
                 </Show>
-                <label>
-                    "E-mail"
-                    <input type="email" autocomplete="username" required bind:value=email
-                        data-testid="email" />
-                </label>
-                <label>
-                    "Password"
-                    <input type="password" autocomplete="current-password" required
-                        bind:value=password data-testid="password" />
-                </label>
+                <Field label="E-mail" kind="email" autocomplete="username" value=email
+                    name="email" errors=errors testid="email" />
+                <Field label="Password" kind="password" autocomplete="current-password"
+                    value=password name="password" errors=errors testid="password" />
                 <Show when=move || code.get().is_some()>
                     <label>
                         "Code from your authenticator app"
@@ -82,13 +72,12 @@ pub fn SignIn(
                             data-testid="code"
                             prop:value=move || code.get().unwrap_or_default()
                             on:input=move |ev| code.set(Some(event_target_value(&ev))) />
+                        {move || errors.with(|e| e.of("code")).map(|m| view! {
+                            <span class="field-error" role="alert" data-testid="code-error">{m}</span>
+                        })}
                     </label>
                 </Show>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" data-testid="sign-in-error">
-                        {move || error.get().unwrap_or_default()}
-                    </p>
-                </Show>
+                <FormError errors=errors testid="sign-in-error" />
                 <button type="submit" disabled=move || busy.get() data-testid="sign-in">
                     {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>

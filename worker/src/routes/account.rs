@@ -6,7 +6,7 @@ use domain::api::{ChangeEmail, ChangePassword, ForgotPassword, LinkToken, Notice
 use domain::{Email, HOUR, Password};
 use worker::{Request, Response};
 
-use super::session::{Guard, authenticate_person_any, session_token};
+use super::session::{Guard, authenticate_person_any, session_token, verified};
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
 use crate::store::people;
@@ -89,15 +89,8 @@ async fn confirm_password(
     let email =
         Email::parse(email).map_err(|e| ApiError::Internal(format!("stored address: {e}")))?;
     let guard = Guard::check(req, ctx, &email).await?;
-    let stored = people::credentials(&ctx.db, person)
-        .await?
-        .and_then(|c| c.password_hash)
-        .unwrap_or_else(crate::password::decoy);
-    let matches = password.len() <= 128
-        && crate::webcrypto::verify(password, &stored)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !matches {
+    let theirs = verified(ctx, &email, password).await?;
+    if theirs.is_none_or(|p| p.id != person) {
         guard.failed(ctx).await?;
         return Err(ApiError::field(field, "that is not your current password"));
     }

@@ -1,0 +1,49 @@
+// axe-core on every screen this console has, at a desktop's width and a phone's: no serious or
+// critical violation.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { ADMIN, Console } from "./pages/console.mjs";
+
+async function expectAccessible(page, screen) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(bad, `${screen} at ${page.viewportSize().width} px`).toEqual([]);
+}
+
+for (const width of [1280, 375]) {
+  test(`the screens of the console are accessible at ${width} px`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 800 });
+    const app = new Console(page);
+    await app.open();
+    await expect(page.getByTestId("sign-in-form")).toBeVisible();
+    await expectAccessible(page, "sign-in");
+    await page.getByTestId("forgot-link").click();
+    await expect(page.getByTestId("forgot-form")).toBeVisible();
+    await expectAccessible(page, "forgotten password");
+    await page.getByTestId("back-to-sign-in").click();
+
+    await app.signIn("indigo@brightline.example", ADMIN.password);
+    await expect(page.getByTestId("choose-agency")).toBeVisible();
+    await expectAccessible(page, "choose an agency");
+    await page.getByTestId("agency-choice").filter({ hasText: "Northwind Calls" }).click();
+    await expect(page.getByTestId("agency-name")).toHaveText("Northwind Calls");
+    await expect(app.userRows().first()).toBeVisible();
+    await expectAccessible(page, "people");
+    await app.signOutLeavingNothing();
+
+    await app.signIn(ADMIN.email, ADMIN.password);
+    await expect(app.userRows().first()).toBeVisible();
+    await page.getByTestId("nav-invitations").click();
+    await expect(page.getByTestId("invitation-row").first()).toBeVisible();
+    await expectAccessible(page, "invitations");
+    await page.getByTestId("nav-account").click();
+    await expect(page.getByTestId("session-row").first()).toBeVisible();
+    await expectAccessible(page, "my account");
+    await page.goto("/reset#not-a-real-link");
+    await expect(page.getByTestId("reset-form")).toBeVisible();
+    await expectAccessible(page, "new password");
+    await app.expectNoPageErrors();
+  });
+}
