@@ -1,11 +1,14 @@
 //! The app's one door to the Worker's API.
 
 use domain::api::{
-    API_BASE, AcceptInvitation, ChangeEmail, ChangePassword, ForgotPassword, InvitationList,
-    InvitationPreview, LinkToken, Me, MyAgencies, MySessions, NodeList, Notice, Problem,
-    ResetPassword, SignInRequest, SwitchAgency, TokenCreated, TokenList,
+    API_BASE, AcceptInvitation, AgencyView, AuditPage, ChangeEmail, ChangePassword, CommandOutcome,
+    ForgotPassword, InvitationList, InvitationPreview, LinkToken, Me, MyAgencies, MySessions,
+    NewGrant, NewNotificationPerson, NewPerson, NodeList, Notice, PersonEdit, Problem,
+    ResetPassword, RoleChange, RoleList, SignInRequest, SwitchAgency, TokenCreated, TokenList,
+    UserAccess, UserDetail,
 };
 use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
+use domain::{Command, SeatPreview};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
@@ -231,9 +234,103 @@ pub async fn revoke_token(id: &str) -> Result<(), ApiError> {
     done(Request::delete, &format!("/tokens/{id}")).await
 }
 
-/// The part of the account tree the signed-in person works in.
+/// The part of the account tree the signed-in person works in, kept for offline.
 pub async fn nodes() -> Result<NodeList, ApiError> {
-    get("/nodes").await
+    kept("/nodes").await
+}
+
+/// The built-in roles and the agency's own, kept for offline.
+pub async fn roles() -> Result<RoleList, ApiError> {
+    kept("/roles").await
+}
+
+/// The agency: plan, seats and lists, kept for offline.
+pub async fn agency() -> Result<AgencyView, ApiError> {
+    kept("/agency").await
+}
+
+/// One person with the grants the signed-in person may see, kept for offline.
+pub async fn person(id: &str) -> Result<UserDetail, ApiError> {
+    kept(&format!("/users/{id}")).await
+}
+
+/// What a person may do where, kept for offline.
+pub async fn access(id: &str) -> Result<UserAccess, ApiError> {
+    kept(&format!("/users/{id}/access")).await
+}
+
+/// The audit log's entries about one person (newest first), kept for offline.
+pub async fn history(id: &str) -> Result<AuditPage, ApiError> {
+    kept(&format!("/audit?target={id}&limit=50")).await
+}
+
+/// What a change would do to seats and cost, before it is made.
+pub async fn seat_preview(command: &Command) -> Result<SeatPreview, ApiError> {
+    with_body(Request::post, "/agency/seat-preview", command).await
+}
+
+/// Invites a person.
+pub async fn invite(person: &NewPerson) -> Result<CommandOutcome, ApiError> {
+    with_body(Request::post, "/users", person).await
+}
+
+/// Adds someone who only receives notifications.
+pub async fn add_notification_person(
+    person: &NewNotificationPerson,
+) -> Result<CommandOutcome, ApiError> {
+    with_body(Request::post, "/notification-users", person).await
+}
+
+/// Gives a person a role at a node.
+pub async fn grant(user: &str, grant: &NewGrant) -> Result<CommandOutcome, ApiError> {
+    with_body(Request::post, &format!("/users/{user}/grants"), grant).await
+}
+
+/// Replaces a grant's role (R13).
+pub async fn change_role(grant: &str, change: &RoleChange) -> Result<CommandOutcome, ApiError> {
+    with_body(Request::patch, &format!("/grants/{grant}"), change).await
+}
+
+/// Takes a grant away.
+pub async fn revoke_grant(grant: &str) -> Result<(), ApiError> {
+    done(Request::delete, &format!("/grants/{grant}")).await
+}
+
+/// Changes a person's name, address or switches.
+pub async fn edit_person(user: &str, edit: &PersonEdit) -> Result<CommandOutcome, ApiError> {
+    with_body(Request::patch, &format!("/users/{user}"), edit).await
+}
+
+/// Deletes a person, handing their work to `reassign_to` first (R24).
+pub async fn delete_person(user: &str, reassign_to: Option<&str>) -> Result<(), ApiError> {
+    let path = match reassign_to {
+        Some(to) => format!("/users/{user}?reassign_to={to}"),
+        None => format!("/users/{user}"),
+    };
+    done(Request::delete, &path).await
+}
+
+/// `GET path`, its answer kept in the local store; offline, the answer last kept.
+async fn kept<T: DeserializeOwned + serde::Serialize>(path: &str) -> Result<T, ApiError> {
+    use crate::store::{DB_NAME, Store};
+    match get::<T>(path).await {
+        Ok(value) => {
+            if let (Ok(store), Ok(json)) =
+                (Store::open(DB_NAME).await, serde_json::to_string(&value))
+            {
+                let _ = store.save_list(path, &json).await;
+            }
+            Ok(value)
+        }
+        Err(ApiError::Offline) => {
+            let store = Store::open(DB_NAME).await.map_err(|_| ApiError::Offline)?;
+            match store.list(path).await {
+                Ok(Some(json)) => serde_json::from_str(&json).map_err(|_| ApiError::Offline),
+                _ => Err(ApiError::Offline),
+            }
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Sends queued mutations; answers their outcomes.

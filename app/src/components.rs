@@ -1,10 +1,13 @@
-//! Pieces of screens.
+//! Pieces of screens, used everywhere.
 
+pub mod dialog;
+pub mod empty;
 pub mod form;
 pub mod sync_badge;
 pub mod sync_panel;
+pub mod toast;
 pub mod tokens;
-pub mod user_table;
+pub mod tree_picker;
 
 /// A moment as the browser writes it for this person (their language and time zone).
 pub fn local_time(millis: i64) -> String {

@@ -2,8 +2,10 @@
 
 pub mod accept;
 pub mod account;
+pub mod add_person;
 pub mod app;
 pub mod invitations;
+pub mod people;
+pub mod person;
 pub mod shell;
 pub mod sign_in;
-pub mod users;

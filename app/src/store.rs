@@ -23,6 +23,9 @@ const META: &str = "meta";
 const USERS: &str = "users";
 const QUEUE: &str = "queue";
 const REFUSED: &str = "refused";
+/// The agency's other lists the screens read (nodes, roles, invitations, …), each kept as
+/// the JSON text of its last answer, under the API path it came from.
+const LISTS: &str = "lists";
 const ME_KEY: &str = "me";
 const SYNC_KEY: &str = "sync";
 /// The meta record of the sync context (`domain::sync::Context`), as JSON text.
@@ -38,13 +41,15 @@ pub enum Version {
     /// refused, kept to show why), both keyed by mutation id and kept as JSON text; `meta`
     /// gains the sync state.
     V2 = 2,
+    /// `lists`: the last answer of each list a screen reads, so it opens offline.
+    V3 = 3,
 }
 
 impl Version {
     /// The version this build writes.
-    pub const LATEST: Version = Version::V2;
+    pub const LATEST: Version = Version::V3;
     /// Every version, oldest first.
-    pub const ALL: &'static [Version] = &[Version::V1, Version::V2];
+    pub const ALL: &'static [Version] = &[Version::V1, Version::V2, Version::V3];
 
     fn upgrade(self, db: &Database) -> Result<(), indexed_db_futures::error::Error> {
         match self {
@@ -57,6 +62,9 @@ impl Version {
             Version::V2 => {
                 db.create_object_store(QUEUE).build()?;
                 db.create_object_store(REFUSED).build()?;
+            }
+            Version::V3 => {
+                db.create_object_store(LISTS).build()?;
             }
         }
         Ok(())
@@ -178,6 +186,27 @@ impl Store {
         Ok(())
     }
 
+    /// The last answer kept for `key` (an API path), as JSON text.
+    pub async fn list(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let tx = self.db.transaction(LISTS).build()?;
+        Ok(tx.object_store(LISTS)?.get(key).serde()?.await?)
+    }
+
+    /// Keeps the answer for `key`, replacing the one before.
+    pub async fn save_list(&self, key: &str, json: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(LISTS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(LISTS)?
+            .put(json)
+            .with_key(key.to_owned())
+            .serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Every saved user, ordered by name as the Worker orders them.
     pub async fn users(&self) -> Result<Vec<UserSummary>, StoreError> {
         let tx = self.db.transaction(USERS).build()?;
@@ -208,10 +237,10 @@ impl Store {
     pub async fn clear(&self) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction([META, USERS, QUEUE, REFUSED])
+            .transaction([META, USERS, QUEUE, REFUSED, LISTS])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        for store in [META, USERS, QUEUE, REFUSED] {
+        for store in [META, USERS, QUEUE, REFUSED, LISTS] {
             tx.object_store(store)?.clear()?;
         }
         tx.commit().await?;

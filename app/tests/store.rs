@@ -159,7 +159,7 @@ async fn every_older_version_upgrades_to_the_latest() {
         stores.sort();
         assert_eq!(
             stores,
-            ["meta", "queue", "refused", "users"],
+            ["lists", "meta", "queue", "refused", "users"],
             "from {from:?}"
         );
         drop(store);

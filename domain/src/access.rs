@@ -234,6 +234,35 @@ builtin_roles! {
 }
 
 impl BuiltinRole {
+    /// What the role lets someone do, in one line for the person choosing it.
+    pub fn summary(self) -> &'static str {
+        match self {
+            BuiltinRole::AgencyAdministrator => "Everything, across the whole agency.",
+            BuiltinRole::Administrator => {
+                "Everything in their accounts, except adding or removing top-level accounts."
+            }
+            BuiltinRole::Manager => {
+                "Manages people, numbers and call flows in their accounts, and sees reports."
+            }
+            BuiltinRole::Reporting => "Sees and listens to calls, reads reports, connects tools.",
+            BuiltinRole::Notification => "Receives notifications only and never signs in.",
+            BuiltinRole::MarketingManager => "Sees numbers, call flows, calls and reports.",
+            BuiltinRole::ReportManager => "Sees calls and reports.",
+            BuiltinRole::CallManager => {
+                "Sees, listens to and notes calls; reads and answers texts."
+            }
+            BuiltinRole::Billing => "Sees and manages the plan, seats and invoices.",
+            BuiltinRole::Supervisor => {
+                "An agent who also sees, listens to and reports on every call."
+            }
+            BuiltinRole::Agent => "Makes calls and works their own calls, leads and texts.",
+            BuiltinRole::MessagingAgent => "Reads and answers texts and chats.",
+            BuiltinRole::Viewer => "Sees everything except messages, and changes nothing.",
+        }
+    }
+}
+
+impl BuiltinRole {
     /// What the role gives at the node where it is granted and below (R1).
     pub fn capabilities(self) -> CapabilitySet {
         use Capability::*;

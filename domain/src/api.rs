@@ -331,6 +331,76 @@ pub struct TokenList {
     pub tokens: Vec<TokenInfo>,
 }
 
+/// `POST /api/v1/users`: invite a person with one role at one node (R21). The ids may be
+/// chosen by the caller, so that sending the same request twice adds the person once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<crate::model::GrantId>,
+    pub email: crate::email::Email,
+    pub name: crate::input::Name,
+    pub role: crate::model::RoleRef,
+    pub node: crate::model::NodeId,
+}
+
+/// `POST /api/v1/notification-users`: someone who only receives notifications (R16).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewNotificationPerson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<crate::model::GrantId>,
+    pub email: crate::email::Email,
+    pub name: crate::input::Name,
+    pub node: crate::model::NodeId,
+}
+
+/// `PATCH /api/v1/users/{id}`: a person's name and address, and their switches (R4).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<crate::input::Name>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<crate::email::Email>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calling_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_edit: Option<bool>,
+}
+
+/// `POST /api/v1/users/{id}/grants`: a role at a node, optionally between two times.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGrant {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::model::GrantId>,
+    pub role: crate::model::RoleRef,
+    pub node: crate::model::NodeId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<crate::model::Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<crate::model::Millis>,
+}
+
+/// `PATCH /api/v1/grants/{id}`: another role at the same node (R13).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: crate::model::RoleRef,
+}
+
+/// `GET /api/v1/users/{id}/access`: what the person may do where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserAccess {
+    pub user: UserId,
+    pub access: Vec<crate::explain::AccessAt>,
+}
+
 /// `POST /api/v1/invitations/accept`: the link's token and the new password (R21, R22).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcceptInvitation {

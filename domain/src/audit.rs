@@ -229,3 +229,29 @@ pub fn apply_audited(
         })
         .collect()
 }
+
+/// What an audit entry's action did, as the end of a sentence that starts with who did it
+/// ("Ada Admin" + "suspended them"); `after` sharpens a change of state.
+pub fn action_words(action: &str, after: Option<&Subject>) -> String {
+    let state = match after {
+        Some(Subject::User { user }) => Some(user.state),
+        _ => None,
+    };
+    match (action, state) {
+        ("state_changed", Some(crate::user::UserState::Suspended)) => "suspended them".into(),
+        ("state_changed", Some(crate::user::UserState::Active)) => "made them active".into(),
+        ("state_changed", Some(crate::user::UserState::Deleted)) => "deleted them".into(),
+        ("state_changed", Some(s)) => format!("set their state to {}", s.label()),
+        ("state_changed", None) => "changed their state".into(),
+        ("user_added", _) => "added them".into(),
+        ("profile_changed", _) => "changed their name or address".into(),
+        ("switches_changed", _) => "changed their calling or contact-edit switch".into(),
+        ("settings_changed", _) => "changed their agent settings".into(),
+        ("invitation_issued", _) => "sent them an invitation".into(),
+        ("granted", _) => "gave them a role".into(),
+        ("revoked", _) => "took a role away".into(),
+        ("role_changed", _) => "changed one of their roles".into(),
+        ("reassigned", _) => "handed their work to someone else".into(),
+        (other, _) => other.replace('_', " "),
+    }
+}

@@ -24,6 +24,7 @@ test("a change made offline survives a reload and is confirmed when the network 
 
   await context.setOffline(true);
   await morgan.getByTestId("row-action").click();
+  await page.locator("dialog[open]").getByTestId("dialog-confirm").click();
   await expect(page.getByTestId("pending-count")).toHaveText("1 change waiting to sync");
   await expect(morgan.getByTestId("user-state")).toHaveText(after);
   await expect(morgan.getByTestId("row-waiting")).toBeVisible();
@@ -58,6 +59,7 @@ test("a change made offline survives a reload and is confirmed when the network 
 
   // Put Morgan back as the demo has them, online this time.
   await morgan.getByTestId("row-action").click();
+  await page.locator("dialog[open]").getByTestId("dialog-confirm").click();
   await expect(page.getByTestId("pending-count")).toHaveCount(0);
   await expect(morgan.getByTestId("user-state")).toHaveText(before);
   await app.expectNoPageErrors();
@@ -82,6 +84,7 @@ test("a change made offline by someone demoted meanwhile is refused and shown wi
 
   await context.setOffline(true);
   await kai.getByTestId("row-action").click();
+  await page.locator("dialog[open]").getByTestId("dialog-confirm").click();
   await expect(page.getByTestId("pending-count")).toHaveText("1 change waiting to sync");
   await expect(kai.getByTestId("user-state")).not.toHaveText(before);
 

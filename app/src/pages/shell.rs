@@ -7,18 +7,24 @@ use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
+use crate::components::toast::{ToastRegion, Toasts};
 use crate::components::{local_time, sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
+use crate::pages::add_person::AddPerson;
 use crate::pages::invitations::Invitations;
-use crate::pages::users::Users;
+use crate::pages::people::People;
+use crate::pages::person::Person;
 use crate::state::AppState;
 
 /// The screens of a signed-in person.
 #[component]
 pub fn Shell() -> impl IntoView {
+    Toasts::provide();
     view! {
         <Router>
             <TopBar />
+            <div class="layout">
+            <SideNav />
             <Routes fallback=|| view! {
                 <main class="page" data-testid="not-found">
                     <h1>"Nothing here"</h1>
@@ -27,11 +33,50 @@ pub fn Shell() -> impl IntoView {
                 </main>
             }>
                 <Route path=path!("/") view=Home />
-                <Route path=path!("/people") view=Users />
+                <Route path=path!("/people") view=|| view! {
+                    <Allowed capability=domain::Capability::UsersView doing="see other people"><People /></Allowed>
+                } />
+                <Route path=path!("/people/new") view=|| view! {
+                    <Allowed capability=domain::Capability::UsersInvite doing="add people"><AddPerson /></Allowed>
+                } />
+                <Route path=path!("/people/:id") view=Person />
                 <Route path=path!("/invitations") view=Invitations />
                 <Route path=path!("/account") view=MyAccount />
             </Routes>
+            </div>
+            <ToastRegion />
         </Router>
+    }
+}
+
+/// A screen for people who hold `capability` somewhere; anyone else reads why not, and where
+/// to go instead. The Worker refuses them anyway.
+#[component]
+fn Allowed(
+    capability: domain::Capability,
+    doing: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let known = move || {
+        state
+            .me
+            .with(|me| me.as_ref().is_some_and(|me| !me.access.is_empty()))
+    };
+    move || {
+        if !known() {
+            view! { <main class="splash"><p>"Opening Switchboard…"</p></main> }.into_any()
+        } else if state.may_anywhere(capability) {
+            children().into_any()
+        } else {
+            view! {
+                <main class="page" data-testid="not-allowed">
+                    <h1>"Not available to you"</h1>
+                    <p>{format!("Your roles do not let you {doing}. An administrator of your agency can change that.")}</p>
+                    <A href="/account">"Go to your account"</A>
+                </main>
+            }.into_any()
+        }
     }
 }
 
@@ -69,24 +114,35 @@ fn TopBar() -> impl IntoView {
             spawn_local(state.sign_out());
         }
     };
-    let sees_people = move || state.may_anywhere(domain::Capability::UsersView);
     view! {
         <header class="top-bar">
             <span class="brand">"Switchboard"</span>
             <span class="agency" data-testid="agency-name">{agency}</span>
             <SyncBadge sync=state.sync />
-            <nav class="screens" aria-label="Screens">
-                <Show when=sees_people>
-                    <A href="/people" attr:data-testid="nav-people">"People"</A>
-                    <A href="/invitations" attr:data-testid="nav-invitations">"Invitations"</A>
-                </Show>
-                <A href="/account" attr:data-testid="nav-account">"My account"</A>
-            </nav>
             <span class="spacer"></span>
             <AgencySwitcher />
             <span class="who" data-testid="signed-in-as">{who}</span>
             <button class="link" on:click=sign_out data-testid="sign-out">"Sign out"</button>
         </header>
+    }
+}
+
+/// The screens the person may use: a column on a desktop, a strip under the bar on a phone.
+#[component]
+fn SideNav() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sees_people = move || state.may_anywhere(domain::Capability::UsersView);
+    let adds_people = move || state.may_anywhere(domain::Capability::UsersInvite);
+    view! {
+        <nav class="screens" aria-label="Screens">
+            <Show when=sees_people>
+                <A href="/people" attr:data-testid="nav-people">"People"</A>
+            </Show>
+            <Show when=adds_people>
+                <A href="/invitations" attr:data-testid="nav-invitations">"Invitations"</A>
+            </Show>
+            <A href="/account" attr:data-testid="nav-account">"My account"</A>
+        </nav>
     }
 }
 

@@ -1,27 +1,16 @@
 //! Grants: a role at a node for a person (R3, R11, R12, R13).
 
-use domain::{Command, GrantId, Millis, NodeId, RoleRef, UserId};
-use serde::Deserialize;
+use domain::{Command, GrantId, UserId};
 use worker::{Request, Response};
 
 use super::commands::{answer, given_or_fresh};
 use super::{Ctx, read_json};
 use crate::error::ApiError;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GrantBody {
-    id: Option<GrantId>,
-    role: RoleRef,
-    node: NodeId,
-    starts_at: Option<Millis>,
-    ends_at: Option<Millis>,
-}
-
 /// `POST /api/v1/users/{id}/grants`: gives the person a role at a node, optionally between two
 /// times.
 pub async fn add(req: &mut Request, ctx: &Ctx, user: &str) -> Result<Response, ApiError> {
-    let body: GrantBody = read_json(req).await?;
+    let body: domain::api::NewGrant = read_json(req).await?;
     let command = Command::Grant {
         grant: given_or_fresh(body.id, "g", GrantId)?,
         user: UserId(user.to_owned()),
@@ -33,15 +22,9 @@ pub async fn add(req: &mut Request, ctx: &Ctx, user: &str) -> Result<Response, A
     answer(req, ctx, command, 201).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangeBody {
-    role: RoleRef,
-}
-
 /// `PATCH /api/v1/grants/{id}`: promotes or demotes: another role at the same node (R13).
 pub async fn change(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let body: ChangeBody = read_json(req).await?;
+    let body: domain::api::RoleChange = read_json(req).await?;
     let command = Command::ChangeRole {
         grant: GrantId(id.to_owned()),
         role: body.role,

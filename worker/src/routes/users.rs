@@ -5,9 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use domain::api::{RoleAtNode, UserDetail};
-use domain::{
-    AgentSettings, Capability, Command, Email, GrantId, Name, Needs, RoleRef, UserId, UserState,
-};
+use domain::{AgentSettings, Capability, Command, GrantId, Needs, UserId, UserState};
 use serde::Deserialize;
 use worker::{Request, Response};
 
@@ -290,20 +288,9 @@ pub fn role_at_node(snapshot: &domain::Snapshot, g: &domain::Grant) -> RoleAtNod
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InviteBody {
-    id: Option<UserId>,
-    grant: Option<GrantId>,
-    email: Email,
-    name: Name,
-    role: RoleRef,
-    node: domain::NodeId,
-}
-
 /// `POST /api/v1/users`: invites a person with one role at one node (R21).
 pub async fn invite(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: InviteBody = read_json(req).await?;
+    let body: domain::api::NewPerson = read_json(req).await?;
     let command = Command::Invite {
         user: given_or_fresh(body.id, "u", UserId)?,
         grant: given_or_fresh(body.grant, "g", GrantId)?,
@@ -315,19 +302,9 @@ pub async fn invite(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     answer(req, ctx, command, 201).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NotificationBody {
-    id: Option<UserId>,
-    grant: Option<GrantId>,
-    email: Email,
-    name: Name,
-    node: domain::NodeId,
-}
-
 /// `POST /api/v1/notification-users`: someone who only receives notifications (R16).
 pub async fn add_notification(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: NotificationBody = read_json(req).await?;
+    let body: domain::api::NewNotificationPerson = read_json(req).await?;
     let command = Command::AddNotificationUser {
         user: given_or_fresh(body.id, "u", UserId)?,
         grant: given_or_fresh(body.grant, "g", GrantId)?,
@@ -338,19 +315,10 @@ pub async fn add_notification(req: &mut Request, ctx: &Ctx) -> Result<Response, 
     answer(req, ctx, command, 201).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EditBody {
-    name: Option<Name>,
-    email: Option<Email>,
-    calling_enabled: Option<bool>,
-    contact_edit: Option<bool>,
-}
-
 /// `PATCH /api/v1/users/{id}`: name and address, and the dialer and contact-edit switches
 /// (R4), decided and written together.
 pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let body: EditBody = read_json(req).await?;
+    let body: domain::api::PersonEdit = read_json(req).await?;
     let user = UserId(id.to_owned());
     let mut commands = Vec::new();
     if body.name.is_some() || body.email.is_some() {
@@ -464,6 +432,9 @@ pub async fn access(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiE
         .collect();
     json(
         200,
-        &serde_json::json!({ "user": target, "access": access }),
+        &domain::api::UserAccess {
+            user: target,
+            access,
+        },
     )
 }

@@ -1,0 +1,116 @@
+//! What the signed-in person may do at a node, as the Worker last said (`/me`'s access), for
+//! hiding or disabling what they may not do, with the reason. The Worker decides again.
+
+use std::collections::HashMap;
+
+use domain::explain::AccessAt;
+use domain::{Capability, CapabilitySet, Node, NodeId};
+
+/// A node's ancestors, nearest first, within the part of the tree the person sees.
+pub fn ancestors<'a>(nodes: &'a [Node], node: &NodeId) -> Vec<&'a NodeId> {
+    let parents: HashMap<&NodeId, Option<&NodeId>> =
+        nodes.iter().map(|n| (&n.id, n.parent.as_ref())).collect();
+    let mut out = Vec::new();
+    let mut at = parents.get(node).copied().flatten();
+    while let Some(id) = at {
+        if out.contains(&id) {
+            break;
+        }
+        out.push(id);
+        at = parents.get(id).copied().flatten();
+    }
+    out
+}
+
+/// Everything `access` gives at `node`: what is granted there and above it (R1).
+pub fn caps_at(access: &[AccessAt], nodes: &[Node], node: &NodeId) -> CapabilitySet {
+    let above = ancestors(nodes, node);
+    access
+        .iter()
+        .filter(|a| &a.node == node || above.contains(&&a.node))
+        .fold(CapabilitySet::EMPTY, |set, a| set.union(a.capabilities))
+}
+
+/// Why the person may not do `capability` at `node`, in words; `None` when they may.
+pub fn why_not(
+    access: &[AccessAt],
+    nodes: &[Node],
+    node: &NodeId,
+    capability: Capability,
+) -> Option<String> {
+    if caps_at(access, nodes, node).contains(capability) {
+        None
+    } else {
+        Some(format!("You may not {} here.", capability.words()))
+    }
+}
+
+/// Why the person may not give a role with `role_caps` at `node`: they need to change roles
+/// there (R10), and hold everything the role gives (R11).
+pub fn why_not_grant(
+    access: &[AccessAt],
+    nodes: &[Node],
+    node: &NodeId,
+    role_caps: CapabilitySet,
+) -> Option<String> {
+    let mine = caps_at(access, nodes, node);
+    if !mine.contains(Capability::UsersRoles) && !mine.contains(Capability::UsersInvite) {
+        return Some("You may not change roles here.".into());
+    }
+    let missing = role_caps.minus(mine.without(Capability::Login));
+    let missing = missing.without(Capability::Login);
+    if missing.is_empty() {
+        None
+    } else {
+        let first = missing
+            .iter()
+            .next()
+            .map(Capability::words)
+            .unwrap_or_default();
+        Some(format!(
+            "You can only give what you may do yourself here; this role would let them {first}."
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::NodeKind;
+
+    fn node(id: &str, parent: Option<&str>) -> Node {
+        Node {
+            id: NodeId(id.into()),
+            parent: parent.map(|p| NodeId(p.into())),
+            kind: NodeKind::Account,
+            name: id.into(),
+        }
+    }
+
+    #[test]
+    fn r1_what_is_granted_above_reaches_below() {
+        let nodes = [node("a", None), node("b", Some("a")), node("c", Some("b"))];
+        let access = [AccessAt {
+            node: NodeId("b".into()),
+            capabilities: CapabilitySet::of(&[Capability::UsersView]),
+        }];
+        assert!(caps_at(&access, &nodes, &NodeId("c".into())).contains(Capability::UsersView));
+        assert!(!caps_at(&access, &nodes, &NodeId("a".into())).contains(Capability::UsersView));
+        assert!(why_not(&access, &nodes, &NodeId("a".into()), Capability::UsersView).is_some());
+    }
+
+    #[test]
+    fn r11_a_role_larger_than_ones_own_is_refused_with_words() {
+        let nodes = [node("a", None)];
+        let access = [AccessAt {
+            node: NodeId("a".into()),
+            capabilities: CapabilitySet::of(&[Capability::UsersRoles, Capability::Login]),
+        }];
+        let at = NodeId("a".into());
+        let small = CapabilitySet::of(&[Capability::Login]);
+        let big = CapabilitySet::of(&[Capability::Login, Capability::BillingManage]);
+        assert_eq!(why_not_grant(&access, &nodes, &at, small), None);
+        let why = why_not_grant(&access, &nodes, &at, big).unwrap();
+        assert!(why.contains("manage billing"), "{why}");
+    }
+}
