@@ -311,3 +311,20 @@ async fn an_increment_changes_and_removes_rows_and_a_reset_replaces_them() {
     drop(store);
     Store::delete(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_kept_list_is_read_back_and_forgotten_on_sign_out() {
+    let name = fresh_name("lists");
+    let store = Store::open(&name).await.unwrap();
+    assert_eq!(store.list("/nodes").await.unwrap(), None);
+    store.save_list("/nodes", "{\"nodes\":[]}").await.unwrap();
+    store.save_list("/nodes", "{\"nodes\":[1]}").await.unwrap();
+    assert_eq!(
+        store.list("/nodes").await.unwrap().as_deref(),
+        Some("{\"nodes\":[1]}")
+    );
+    store.clear().await.unwrap();
+    assert_eq!(store.list("/nodes").await.unwrap(), None);
+    drop(store);
+    Store::delete(&name).await.unwrap();
+}

@@ -643,3 +643,114 @@ fn download(name: &str, text: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::NodeKind;
+    use domain::api::RoleAtNode;
+
+    fn person(id: &str, name: &str, state: UserState, roles: &[(&str, &str, &str)]) -> UserSummary {
+        UserSummary {
+            id: UserId(id.into()),
+            name: name.into(),
+            email: format!("{id}@example.com"),
+            state,
+            roles: roles
+                .iter()
+                .map(|(role, node, node_id)| RoleAtNode {
+                    role: (*role).into(),
+                    node: (*node).into(),
+                    grant: format!("g_{id}"),
+                    node_id: (*node_id).into(),
+                    custom_role: None,
+                    starts_at: None,
+                    ends_at: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn node(id: &str, parent: Option<&str>) -> Node {
+        Node {
+            id: NodeId(id.into()),
+            parent: parent.map(|p| NodeId(p.into())),
+            kind: NodeKind::Account,
+            name: id.into(),
+        }
+    }
+
+    fn people() -> Vec<UserSummary> {
+        vec![
+            person(
+                "ann",
+                "Ann",
+                UserState::Active,
+                &[("Manager", "Harbor Dental", "harbor")],
+            ),
+            person(
+                "bo",
+                "Bo",
+                UserState::Suspended,
+                &[("Agent", "Pier Street", "pier")],
+            ),
+            person("cy", "Cy", UserState::Active, &[("Viewer", "Acme", "acme")]),
+        ]
+    }
+
+    fn found(filters: &Filters, under: Option<&HashSet<String>>, sort: Sort) -> Vec<String> {
+        let users = people();
+        let hay: Vec<String> = users.iter().map(haystack).collect();
+        matching(&users, &hay, filters, under, sort)
+            .into_iter()
+            .map(|i| users[i].name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn search_reaches_roles_accounts_and_states_every_word_counting() {
+        let q = |q: &str| Filters {
+            q: q.into(),
+            ..Filters::default()
+        };
+        assert_eq!(found(&q("manager"), None, Sort::Name), ["Ann"]);
+        assert_eq!(found(&q("HARBOR"), None, Sort::Name), ["Ann"]);
+        assert_eq!(found(&q("suspended"), None, Sort::Name), ["Bo"]);
+        assert_eq!(found(&q("active acme"), None, Sort::Name), ["Cy"]);
+        assert!(found(&q("active pier"), None, Sort::Name).is_empty());
+    }
+
+    #[test]
+    fn r1_the_account_filter_takes_in_everything_under_it() {
+        let nodes = [
+            node("root", None),
+            node("harbor", Some("root")),
+            node("pier", Some("harbor")),
+            node("acme", Some("root")),
+        ];
+        let under = subtree(&nodes, &NodeId("harbor".into()));
+        assert_eq!(
+            under,
+            HashSet::from(["harbor".to_owned(), "pier".to_owned()])
+        );
+        let all = Filters::default();
+        assert_eq!(found(&all, Some(&under), Sort::NameDesc), ["Bo", "Ann"]);
+        let agents = Filters {
+            role: Some("Agent".into()),
+            ..Filters::default()
+        };
+        assert_eq!(found(&agents, None, Sort::Name), ["Bo"]);
+        assert_eq!(found(&all, None, Sort::State), ["Ann", "Cy", "Bo"]);
+    }
+
+    #[test]
+    fn the_export_is_csv_that_a_spreadsheet_cannot_mistake_for_a_formula() {
+        let mut odd = person("d", "=HYPERLINK(\"x\")", UserState::Active, &[]);
+        odd.email = "d,e@example.com".into();
+        let csv = to_csv(&[&odd]);
+        assert_eq!(
+            csv,
+            "name,email,state,roles\r\n\"'=HYPERLINK(\"\"x\"\")\",\"d,e@example.com\",Active,\r\n"
+        );
+    }
+}
