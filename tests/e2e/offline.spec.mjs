@@ -137,3 +137,42 @@ test("another person signing in on the same browser never sees the previous one'
   await expect(row(app, "Avery Adams")).toHaveCount(0);
   await app.expectNoPageErrors();
 });
+
+test("a person's page opens offline: a new name is queued and confirmed online; a role change says it needs the network", async ({ page, context }) => {
+  const app = new Console(page);
+  await app.open();
+  await app.signIn(ADMIN.email, ADMIN.password);
+  await expect(app.userRows().first()).toBeVisible();
+  await page.goto("/people/u_harper");
+  await expect(page.getByTestId("person-name")).toHaveText("Harper Quinn");
+  await expect(page.getByTestId("grant-row").first()).toBeVisible();
+
+  await context.setOffline(true);
+  await page.reload();
+  // Opened from what this browser kept.
+  await expect(page.getByTestId("person-name")).toHaveText("Harper Quinn");
+  await expect(page.getByTestId("grant-row").first()).toBeVisible();
+  await page.getByTestId("person-name-input").fill("Harper Offline");
+  await page.getByTestId("person-name-save").click();
+  await expect(page.getByTestId("person-name")).toHaveText("Harper Offline");
+  const current = await page.getByTestId("grant-role").first().inputValue();
+  const other = current === "builtin:Viewer" ? "Billing" : "Viewer";
+  await page.getByTestId("grant-role").first().selectOption({ label: other });
+  await expect(page.getByTestId("toast").filter({ hasText: "Changing a role needs a connection to Switchboard" })).toBeVisible();
+  await expect(page.getByTestId("grant-role").first()).toHaveValue(current);
+  // What she can do, as last read, is there offline too.
+  await expect(page.getByTestId("access-line").first()).toContainText("Acme Downtown");
+  await page.screenshot({ path: "tests/e2e/screenshots/person-offline.png", fullPage: true });
+
+  await context.setOffline(false);
+  await page.getByTestId("nav-people").click();
+  await expect(page.getByTestId("pending-count")).toHaveCount(0);
+  await expect(app.userRows().filter({ hasText: "Harper Offline" })).toBeVisible();
+  const stored = await (await page.request.get("/api/v1/users/u_harper")).json();
+  expect(stored.user.name).toBe("Harper Offline");
+  expect(stored.roles[0].role).not.toBe(other);
+  // As the demo has her.
+  const back = await page.request.patch("/api/v1/users/u_harper", { data: { name: "Harper Quinn" } });
+  expect(back.status()).toBe(200);
+  await app.expectNoPageErrors();
+});

@@ -19,7 +19,7 @@ use crate::reach;
 use crate::state::AppState;
 
 /// What the page reads, together: the person, the tree, the roles.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct Loaded {
     detail: UserDetail,
     nodes: Vec<Node>,
@@ -65,7 +65,10 @@ pub fn Person() -> impl IntoView {
     // The page stays as it is while it is read again after a change.
     let shown = RwSignal::new(None::<Result<Loaded, ApiError>>);
     Effect::new(move |_| {
-        if let Some(answer) = loaded.get() {
+        // Drawn again only when something changed: an open form stays as it is.
+        if let Some(answer) = loaded.get()
+            && shown.with_untracked(|s| s.as_ref() != Some(&answer))
+        {
             shown.set(Some(answer));
         }
     });
@@ -247,6 +250,16 @@ fn Profile(
     }
 }
 
+/// What went wrong with a change only the Worker can make: offline, it says so plainly.
+fn needs_worker(error: ApiError, doing: &str) -> String {
+    match error {
+        ApiError::Offline => format!(
+            "{doing} needs a connection to Switchboard, and there is none now. Nothing was changed; try again once you are online."
+        ),
+        other => words(other),
+    }
+}
+
 /// A message from `domain` as a sentence.
 fn sentence(text: &str) -> String {
     let mut chars = text.chars();
@@ -347,7 +360,7 @@ fn Invitation(
                     Ok(()) => toast::done(format!(
                         "A new link is on its way to {email}; the old one no longer works."
                     )),
-                    Err(e) => toast::failed(words(e)),
+                    Err(e) => toast::failed(needs_worker(e, "Sending an invitation")),
                 }
                 reload();
             });
@@ -358,7 +371,7 @@ fn Invitation(
         spawn_local(async move {
             match api::revoke_invitation(&id).await {
                 Ok(()) => toast::done("The invitation is revoked."),
-                Err(e) => toast::failed(words(e)),
+                Err(e) => toast::failed(needs_worker(e, "Revoking an invitation")),
             }
             reload();
         });
@@ -442,8 +455,11 @@ fn Roles(
                 nodes_sv.with_value(|n| reach::why_not(a, n, &node, Capability::UsersRoles))
             });
             let grant_id = grant.grant.clone();
+            let before = current.clone();
             let change = move |ev: leptos::ev::Event| {
-                let chosen = event_target_value(&ev);
+                let select: web_sys::HtmlSelectElement = event_target(&ev);
+                let chosen = select.value();
+                let before = before.clone();
                 let Some(role) = catalogue.with_value(|c| {
                     c.iter().find(|r| role_key(&r.role) == chosen).map(|r| r.role.clone())
                 }) else {
@@ -453,7 +469,11 @@ fn Roles(
                 spawn_local(async move {
                     match api::change_role(&grant_id, &RoleChange { role }).await {
                         Ok(_) => toast::done("The role is changed."),
-                        Err(e) => toast::failed(words(e)),
+                        Err(e) => {
+                            // The list shows the role they still have.
+                            select.set_value(&before);
+                            toast::failed(needs_worker(e, "Changing a role"));
+                        }
                     }
                     reload();
                     state.sync_now().await;
@@ -503,7 +523,7 @@ fn Roles(
             spawn_local(async move {
                 match api::revoke_grant(&grant.grant).await {
                     Ok(()) => toast::done(format!("{} in {} is removed.", grant.role, grant.node)),
-                    Err(e) => toast::failed(words(e)),
+                    Err(e) => toast::failed(needs_worker(e, "Removing a role")),
                 }
                 reload();
                 state.sync_now().await;
@@ -562,7 +582,7 @@ fn Roles(
                     reload();
                     state.sync_now().await;
                 }
-                Err(e) => add_error.set(Some(words(e))),
+                Err(e) => add_error.set(Some(needs_worker(e, "Adding a role"))),
             }
         });
     };
@@ -759,7 +779,7 @@ fn Delete(user: domain::User) -> impl IntoView {
                     state.sync_now().await;
                     navigate("/people", Default::default());
                 }
-                Err(e) => toast::failed(words(e)),
+                Err(e) => toast::failed(needs_worker(e, "Deleting someone")),
             }
         });
     };
