@@ -1,0 +1,128 @@
+// The console's own figures, in headless Chromium against the Worker under `wrangler dev`
+// (started by scripts/bench.sh with the demo agencies and the 10,000-person agency seeded):
+//   - the first load: the WASM and JS a browser fetches before the console can run, brotli,
+//     beside the 300 KB budget;
+//   - signed in with an empty cache, the demo agency's People list painted (from the click on
+//     "Sign in" to the first row on screen), beside the sign-in request alone; then the same
+//     with the CPU slowed 4x, as on a phone;
+//   - a keystroke in the People search with 10,000 people loaded, from the input event to the
+//     frame that shows its answer, beside the 16 ms of one frame.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
+import { chromium } from "@playwright/test";
+
+const base = process.env.SWITCHBOARD_URL;
+if (!base) throw new Error("SWITCHBOARD_URL is not set: run this through scripts/bench.sh");
+const dist = process.env.SWITCHBOARD_DIST ?? "dist";
+const PASSWORD = "Switchboard-demo1";
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+// 1. What the first load fetches.
+const brotli = (file) =>
+  brotliCompressSync(readFileSync(file), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const loaded = readdirSync(dist).filter((f) => /\.(wasm|js)$/.test(f) && f !== "sw.js");
+let total = 0;
+for (const file of loaded) {
+  const size = brotli(join(dist, file));
+  total += size;
+  console.log(`first load   ${file.padEnd(44)} ${(size / 1024).toFixed(1).padStart(7)} KB brotli`);
+}
+console.log(
+  `first load   WASM + JS together ${(total / 1024).toFixed(1)} KB brotli; budget 300 KB ` +
+    `(${(total / 1024 / 300).toFixed(2)}x the budget)`,
+);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_BIN || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"],
+});
+
+// 2. Signed in with an empty cache: the list painted.
+async function listPainted(throttle) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await page.goto(`${base}/`);
+  await page.getByTestId("email").fill("admin@brightline.example");
+  await page.getByTestId("password").fill(PASSWORD);
+  if (throttle > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  // The sign-in request alone, from the page, as the floor.
+  const signInOnly = await page.evaluate(async (password) => {
+    const t0 = performance.now();
+    await fetch("/api/v1/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@brightline.example", password }),
+      credentials: "omit",
+    });
+    return performance.now() - t0;
+  }, PASSWORD);
+  await page.evaluate(() => {
+    window.__painted = new Promise((resolve) => {
+      document.querySelector("[data-testid=sign-in]").addEventListener("click", () => {
+        const start = performance.now();
+        const look = () =>
+          document.querySelector("[data-testid=user-row]")
+            ? requestAnimationFrame(() => resolve(performance.now() - start))
+            : requestAnimationFrame(look);
+        look();
+      });
+    });
+  });
+  await page.getByTestId("sign-in").click();
+  const painted = await page.evaluate(() => window.__painted);
+  await context.close();
+  return { painted, signInOnly };
+}
+
+for (const throttle of [1, 4]) {
+  const runs = [];
+  for (let i = 0; i < 5; i++) runs.push(await listPainted(throttle));
+  const painted = median(runs.map((r) => r.painted));
+  const floor = median(runs.map((r) => r.signInOnly));
+  console.log(
+    `empty cache  demo list painted, CPU ${throttle}x: ${ms(painted)} (target 500 ms: ` +
+      `${(painted / 500).toFixed(2)}x); the sign-in request alone ${ms(floor)} ` +
+      `(${(painted / floor).toFixed(2)}x it)`,
+  );
+}
+
+// 3. A keystroke in the search, 10,000 people loaded.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.getByTestId("email").fill("person0@ag-large10k.example");
+  await page.getByTestId("password").fill(PASSWORD);
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("user-count").filter({ hasText: /^10000 people$/ }).waitFor({ timeout: 120_000 });
+  const typed = await page.evaluate(async () => {
+    const input = document.querySelector("[data-testid=user-search]");
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+    const times = [];
+    // Each keystroke adds a letter, as typing does; then the box is cleared.
+    for (const word of ["person 9", "agent", "suspended", "account 7"]) {
+      for (let i = 1; i <= word.length; i++) {
+        await frame();
+        const t0 = performance.now();
+        input.value = word.slice(0, i);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise((r) => requestAnimationFrame(r));
+        times.push(performance.now() - t0);
+      }
+      input.value = "";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    return times;
+  });
+  const p50 = median(typed);
+  const worst = Math.max(...typed);
+  console.log(
+    `search       keystroke at 10,000 people, to its frame: p50 ${ms(p50)}, worst ${ms(worst)} ` +
+      `of ${typed.length} (one frame is 16.7 ms: p50 ${(p50 / 16.7).toFixed(2)}x)`,
+  );
+  await context.close();
+}
+await browser.close();
