@@ -259,9 +259,10 @@ pub async fn access(id: &str) -> Result<UserAccess, ApiError> {
     kept(&format!("/users/{id}/access")).await
 }
 
-/// The audit log's entries about one person (newest first), kept for offline.
+/// The audit log's entries about one person, their grants' too (newest first), kept for
+/// offline.
 pub async fn history(id: &str) -> Result<AuditPage, ApiError> {
-    kept(&format!("/audit?target={id}&limit=50")).await
+    kept(&format!("/audit?about={id}&limit=50")).await
 }
 
 /// What a change would do to seats and cost, before it is made.

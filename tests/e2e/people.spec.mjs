@@ -243,6 +243,10 @@ test("A person's page: change, add and remove roles, send the invitation again, 
   await page.getByTestId("person-name-save").click();
   await expect.poll(async () => (await api(`/users/${id}`)).body.user.name).toBe("Pia Renamed");
   await expect(page.getByTestId("person-history")).toContainText("Avery Adams");
+  // Changes to her roles are part of her history, not only changes to her.
+  await page.reload();
+  await expect(page.getByTestId("person-history")).toContainText("Avery Adams gave them a role.");
+  await expect(page.getByTestId("person-history")).toContainText("Avery Adams changed one of their roles.");
 
   // Deleting waits for the name to be typed.
   await page.getByTestId("person-delete-open").click();

@@ -481,6 +481,32 @@ fn r25_the_audit_log_filters_pages_and_exports_csv() {
     );
     assert!(older.body["next"].is_null(), "two renames, two pages");
 
+    // `about` adds the changes to the person's grants, whose target is the grant.
+    let granted = Call::new("POST", &format!("/api/v1/users/{user}/grants"))
+        .cookie(&admin)
+        .json(&json!({ "role": { "kind": "builtin", "id": "Viewer" }, "node": "n_acme" }));
+    assert_eq!(granted.status, 201, "{:?}", granted.body);
+    let actions = |filter: &str| -> Vec<String> {
+        let page = Call::new("GET", &format!("/api/v1/audit?{filter}"))
+            .cookie(&admin)
+            .send();
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        page.body["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let about = actions(&format!("about={user}"));
+    assert_eq!(
+        about.first().map(String::as_str),
+        Some("granted"),
+        "{about:?}"
+    );
+    assert!(about.iter().any(|a| a == "user_added"), "{about:?}");
+    assert!(!actions(&format!("target={user}")).contains(&"granted".to_owned()));
+
     let csv = Call::new("GET", &format!("/api/v1/audit.csv?target={user}"))
         .cookie(&admin)
         .send();

@@ -69,7 +69,7 @@ pub async fn history_of(ctx: &Ctx, agency: &str, user: &str) -> Result<Vec<Audit
 }
 
 const FILTERS: &[&str] = &[
-    "actor", "target", "action", "since", "until", "limit", "after",
+    "actor", "target", "about", "action", "since", "until", "limit", "after",
 ];
 
 /// The entries the filters select, newest first; `limit` of them after the cursor.
@@ -111,6 +111,9 @@ async fn select(
                AND (?5 IS NULL OR at >= ?5)
                AND (?6 IS NULL OR at < ?6)
                AND (?7 IS NULL OR seq < ?7)
+               AND (?9 IS NULL OR target = ?9
+                    OR json_extract(after, '$.grant.user') = ?9
+                    OR json_extract(before, '$.grant.user') = ?9)
              ORDER BY seq DESC LIMIT ?8"
         ))
         .bind(&[
@@ -122,6 +125,7 @@ async fn select(
             number(until),
             number(before_seq),
             JsValue::from_f64(f64::from(limit) + 1.0),
+            text("about"),
         ])?
         .all()
         .await?
