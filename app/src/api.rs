@@ -5,7 +5,7 @@ use domain::api::{
     ForgotPassword, InvitationList, InvitationPreview, LinkToken, Me, MyAgencies, MySessions,
     NewGrant, NewNotificationPerson, NewPerson, NodeList, Notice, PersonEdit, Problem,
     ResetPassword, RoleChange, RoleList, SignInRequest, SwitchAgency, TokenCreated, TokenList,
-    UserAccess, UserDetail,
+    TotpCode, TotpSetup, UserAccess, UserDetail,
 };
 use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
 use domain::{Command, SeatPreview};
@@ -331,6 +331,27 @@ async fn kept<T: DeserializeOwned + serde::Serialize>(path: &str) -> Result<T, A
             }
         }
         Err(other) => Err(other),
+    }
+}
+
+/// Starts setting up two-factor sign-in: a new secret, off until a code confirms it.
+pub async fn totp_setup() -> Result<TotpSetup, ApiError> {
+    let response = send(with_credentials(Request::post(&url("/me/totp"))).build()).await?;
+    read(response).await
+}
+
+/// Confirms two-factor sign-in with a current code from the authenticator app.
+pub async fn totp_confirm(code: &str) -> Result<(), ApiError> {
+    let response = send(
+        with_credentials(Request::post(&url("/me/totp/confirm"))).json(&TotpCode {
+            code: code.to_owned(),
+        }),
+    )
+    .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
     }
 }
 

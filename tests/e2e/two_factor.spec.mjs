@@ -59,3 +59,54 @@ test("someone with two-factor sign-in is asked for the code and gets in with it"
   await expect(page.getByTestId("signed-in-as")).toHaveText("Casey Moreno");
   await app.expectNoPageErrors();
 });
+
+test("a person turns on two-factor sign-in from My account", async ({ page }) => {
+  // A person of this test's own: invited, and accepted with a password.
+  const admin = await fetch(`${base}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "admin@brightline.example", password: CASEY.password }),
+  });
+  const cookie = admin.headers.getSetCookie().find((c) => c.startsWith("sb_session=")).split(";")[0];
+  const run = Date.now();
+  const email = `totp${run}@brightline.example`;
+  const invited = await fetch(`${base}/api/v1/users`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ email, name: "Tove Totp", role: { kind: "builtin", id: "Viewer" }, node: "n_summit" }),
+  });
+  expect(invited.status).toBe(201);
+  const mail = (await (await fetch(`${base}/api/v1/dev/outbox`)).json()).find((m) => m.to_email === email);
+  const token = mail.body.match(/\/accept#(\S+)/)[1];
+  const accepted = await fetch(`${base}/api/v1/invitations/accept`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, password: CASEY.password }),
+  });
+  expect(accepted.status).toBe(200);
+
+  const app = new Console(page);
+  await app.open();
+  await app.signIn(email, CASEY.password);
+  await page.getByTestId("nav-account").click();
+  await expect(page).toHaveURL(`${base}/account`);
+  await page.getByTestId("totp-start").click();
+  const key = (await page.getByTestId("totp-secret").textContent()).replace(/\s/g, "");
+  const secret = fromBase32(key);
+  await page.getByTestId("totp-code").fill("12");
+  await page.getByTestId("totp-confirm").click();
+  await expect(page.getByTestId("totp-said")).toHaveText("Enter the 6 digits your authenticator app shows.");
+  await page.screenshot({ path: "tests/e2e/screenshots/two-factor-setup.png", fullPage: true });
+  await page.getByTestId("totp-code").fill(code(secret, Math.floor(Date.now() / 1000 / 30)));
+  await page.getByTestId("totp-confirm").click();
+  await expect(page.getByTestId("totp-said")).toContainText("Two-factor sign-in is on.");
+  // Signing in now asks for the code.
+  const again = await fetch(`${base}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: CASEY.password }),
+  });
+  expect(again.status).toBe(401);
+  expect((await again.json()).errors.map((e) => e.field)).toContain("code");
+  await app.expectNoPageErrors();
+});

@@ -172,9 +172,98 @@ fn MyAccount() -> impl IntoView {
             </section>
             <ChangeAddress />
             <ChangePassword />
+            <TwoFactor />
             <Sessions />
             <Tokens />
         </main>
+    }
+}
+
+/// Turning on two-factor sign-in: a key for the authenticator app, then a code from it.
+#[component]
+fn TwoFactor() -> impl IntoView {
+    let setup = RwSignal::new(None::<domain::api::TotpSetup>);
+    let code = RwSignal::new(String::new());
+    let said = RwSignal::new(None::<(bool, String)>);
+    let start = move |_| {
+        spawn_local(async move {
+            match api::totp_setup().await {
+                Ok(s) => {
+                    said.set(None);
+                    setup.set(Some(s));
+                }
+                Err(e) => said.set(Some((false, words(e)))),
+            }
+        });
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed: String = code
+            .get_untracked()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        if typed.len() != 6 {
+            said.set(Some((
+                false,
+                "Enter the 6 digits your authenticator app shows.".into(),
+            )));
+            return;
+        }
+        spawn_local(async move {
+            match api::totp_confirm(&typed).await {
+                Ok(()) => {
+                    setup.set(None);
+                    said.set(Some((
+                        true,
+                        "Two-factor sign-in is on. Each sign-in now asks for a code from your app."
+                            .into(),
+                    )));
+                }
+                Err(e) => said.set(Some((false, words(e)))),
+            }
+        });
+    };
+    // The key in groups of four, as authenticator apps show it.
+    let grouped = move || {
+        setup.with(|s| {
+            s.as_ref().map(|s| {
+                s.secret
+                    .as_bytes()
+                    .chunks(4)
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        })
+    };
+    view! {
+        <section class="card panel" data-testid="two-factor">
+            <h2>"Two-factor sign-in"</h2>
+            <p class="muted">"A code from an authenticator app on your phone, asked at each sign-in, in every agency you belong to."</p>
+            {move || match grouped() {
+                None => view! {
+                    <button class="secondary" data-testid="totp-start" on:click=start>"Set up two-factor sign-in"</button>
+                }.into_any(),
+                Some(key) => view! {
+                    <form on:submit=confirm novalidate>
+                        <p>"In your authenticator app, add an account with this key:"</p>
+                        <code class="secret-key" data-testid="totp-secret">{key}</code>
+                        <a class="link" href=move || setup.with(|s| s.as_ref().map(|s| s.otpauth_url.clone()).unwrap_or_default())>
+                            "Or open it in an authenticator app on this device"
+                        </a>
+                        <label>"The 6-digit code it shows"
+                            <input type="text" inputmode="numeric" autocomplete="one-time-code"
+                                bind:value=code data-testid="totp-code" />
+                        </label>
+                        <button type="submit" data-testid="totp-confirm">"Turn on"</button>
+                    </form>
+                }.into_any(),
+            }}
+            {move || said.get().map(|(ok, text)| view! {
+                <p class=if ok { "notice" } else { "error" } role="status" data-testid="totp-said">{text}</p>
+            })}
+        </section>
     }
 }
 
