@@ -89,3 +89,12 @@ pub fn FormError(errors: RwSignal<FormErrors>, testid: &'static str) -> impl Int
         })
     }
 }
+
+/// A message from `domain` ("enter a name") as a sentence ("Enter a name.").
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}

@@ -11,6 +11,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
+use crate::components::form::sentence;
 use crate::components::form::{Field, FormErrors};
 use crate::components::toast;
 use crate::components::tree_picker::TreePicker;
@@ -466,13 +467,5 @@ pub fn seats_sentence(p: &SeatPreview) -> String {
             money(p.monthly_cost_before_cents),
             money(p.monthly_cost_after_cents)
         )
-    }
-}
-
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }

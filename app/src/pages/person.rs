@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{self, ApiError};
 use crate::components::dialog::Confirm;
+use crate::components::form::sentence;
 use crate::components::local_time;
 use crate::components::toast;
 use crate::components::tree_picker::TreePicker;
@@ -257,15 +258,6 @@ fn needs_worker(error: ApiError, doing: &str) -> String {
             "{doing} needs a connection to Switchboard, and there is none now. Nothing was changed; try again once you are online."
         ),
         other => words(other),
-    }
-}
-
-/// A message from `domain` as a sentence.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }
 
