@@ -302,6 +302,14 @@ pub async fn edit_person(user: &str, edit: &PersonEdit) -> Result<CommandOutcome
     with_body(Request::patch, &format!("/users/{user}"), edit).await
 }
 
+/// Replaces a person's agent settings, whole.
+pub async fn edit_settings(
+    user: &str,
+    settings: &domain::AgentSettings,
+) -> Result<CommandOutcome, ApiError> {
+    with_body(Request::put, &format!("/users/{user}/settings"), settings).await
+}
+
 /// Deletes a person, handing their work to `reassign_to` first (R24).
 pub async fn delete_person(user: &str, reassign_to: Option<&str>) -> Result<(), ApiError> {
     let path = match reassign_to {

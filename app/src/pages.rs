@@ -3,6 +3,7 @@
 pub mod accept;
 pub mod account;
 pub mod add_person;
+pub mod agent_settings;
 pub mod app;
 pub mod invitations;
 pub mod people;

@@ -30,6 +30,11 @@ impl TimeZone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Every name [`TimeZone::parse`] accepts, as the tz database lists them.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
 }
 
 impl Default for TimeZone {
@@ -80,7 +85,8 @@ pub enum HoursError {
     Days,
 }
 
-const DAY_NAMES: [&str; 7] = [
+/// The days of a [`WeeklyHours`], in its order.
+pub const DAY_NAMES: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -164,6 +170,19 @@ impl WeeklyHours {
     pub fn days(&self) -> &[Vec<Span>; 7] {
         &self.days
     }
+
+    /// Each day's spans as `HH:MM` text, Monday first: what [`WeeklyHours::parse`] reads.
+    pub fn as_text(&self) -> Vec<Vec<(String, String)>> {
+        self.days
+            .iter()
+            .map(|spans| {
+                spans
+                    .iter()
+                    .map(|s| (clock(s.start), clock(s.end)))
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 impl<'de> Deserialize<'de> for WeeklyHours {
@@ -173,17 +192,8 @@ impl<'de> Deserialize<'de> for WeeklyHours {
             days: [Vec<Span>; 7],
         }
         let raw = Raw::deserialize(deserializer)?;
-        let text: Vec<Vec<(String, String)>> = raw
-            .days
-            .iter()
-            .map(|spans| {
-                spans
-                    .iter()
-                    .map(|s| (clock(s.start), clock(s.end)))
-                    .collect()
-            })
-            .collect();
-        WeeklyHours::parse(&text).map_err(serde::de::Error::custom)
+        WeeklyHours::parse(&WeeklyHours { days: raw.days }.as_text())
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -216,6 +226,11 @@ impl Country {
             Err(CountryError(input.to_owned()))
         }
     }
+
+    /// The two capital letters.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl Default for Country {
@@ -240,6 +255,39 @@ pub enum ServerLocation {
     Europe,
     AsiaPacific,
     SouthAmerica,
+}
+
+impl ServerLocation {
+    /// Every region, nearest to most people first.
+    pub const ALL: [ServerLocation; 5] = [
+        ServerLocation::UsEast,
+        ServerLocation::UsWest,
+        ServerLocation::Europe,
+        ServerLocation::AsiaPacific,
+        ServerLocation::SouthAmerica,
+    ];
+
+    /// The region's name as it travels (`us_east`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerLocation::UsEast => "us_east",
+            ServerLocation::UsWest => "us_west",
+            ServerLocation::Europe => "europe",
+            ServerLocation::AsiaPacific => "asia_pacific",
+            ServerLocation::SouthAmerica => "south_america",
+        }
+    }
+
+    /// The region in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            ServerLocation::UsEast => "United States, east",
+            ServerLocation::UsWest => "United States, west",
+            ServerLocation::Europe => "Europe",
+            ServerLocation::AsiaPacific => "Asia Pacific",
+            ServerLocation::SouthAmerica => "South America",
+        }
+    }
 }
 
 /// One person's agent settings.
@@ -326,6 +374,18 @@ mod tests {
             Err(HoursError::Overlap { day: "Friday" })
         );
         assert_eq!(WeeklyHours::parse(&[]), Err(HoursError::Days));
+    }
+
+    #[test]
+    fn every_listed_time_zone_parses_and_server_locations_travel_by_name() {
+        let names: Vec<_> = TimeZone::names().collect();
+        assert!(names.len() > 300, "the whole tz database, not a sample");
+        assert!(names.contains(&"Europe/Berlin"));
+        assert!(names.iter().all(|n| TimeZone::parse(n).is_ok()));
+        for location in ServerLocation::ALL {
+            let json = serde_json::to_string(&location).unwrap();
+            assert_eq!(json, format!("\"{}\"", location.as_str()));
+        }
     }
 
     #[test]

@@ -267,11 +267,12 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
     for agency in agencies {
         let _ = writeln!(
             sql,
-            "INSERT INTO agencies (id, name, plan, seat_price_cents, created_at) \
-             VALUES ({}, {}, {}, 2500, {now});",
+            "INSERT INTO agencies (id, name, plan, seat_price_cents, agent_groups, created_at) \
+             VALUES ({}, {}, {}, 2500, {}, {now});",
             sql_text(agency.id),
             sql_text(agency.name),
-            sql_text(r#"{"plan":"team","seat_override":null}"#)
+            sql_text(r#"{"plan":"team","seat_override":null}"#),
+            sql_text(r#"["Sales","Support","Spanish line"]"#)
         );
         let mut paths: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
         for node in agency.nodes {

@@ -16,6 +16,7 @@ use crate::components::local_time;
 use crate::components::toast;
 use crate::components::tree_picker::TreePicker;
 use crate::pages::account::words;
+use crate::pages::agent_settings::{AgentSettingsCard, May};
 use crate::reach;
 use crate::state::AppState;
 
@@ -139,6 +140,11 @@ fn PersonView(loaded: Loaded, reload: impl Fn() + Copy + Send + Sync + 'static) 
     let may_edit = may_at_theirs(Capability::UsersEdit);
     let may_delete = !me && may_at_theirs(Capability::UsersDelete);
     let may_invite = may_at_theirs(Capability::UsersInvite);
+    let may_settings = May {
+        manage: may_edit,
+        own: me,
+        numbers: may_at_theirs(Capability::NumbersAssign),
+    };
     let deleted = user.state == UserState::Deleted;
 
     view! {
@@ -159,6 +165,7 @@ fn PersonView(loaded: Loaded, reload: impl Fn() + Copy + Send + Sync + 'static) 
                 <Invitation user=user.clone() may=may_invite reload=reload />
                 <Roles user=user.id.clone() roles=detail.roles.clone() nodes=nodes.clone()
                     catalogue=roles.clone() reload=reload />
+                <AgentSettingsCard user=user.clone() may=may_settings reload=reload />
                 <Access user=user.id.clone() invited=user.state == UserState::Invited
                     roles=detail.roles.clone() nodes=nodes.clone() />
                 <History user=user.id.clone() />
@@ -252,7 +259,7 @@ fn Profile(
 }
 
 /// What went wrong with a change only the Worker can make: offline, it says so plainly.
-fn needs_worker(error: ApiError, doing: &str) -> String {
+pub(crate) fn needs_worker(error: ApiError, doing: &str) -> String {
     match error {
         ApiError::Offline => format!(
             "{doing} needs a connection to Switchboard, and there is none now. Nothing was changed; try again once you are online."

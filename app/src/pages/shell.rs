@@ -11,6 +11,7 @@ use crate::components::toast::{ToastRegion, Toasts};
 use crate::components::{local_time, sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
 use crate::pages::add_person::AddPerson;
+use crate::pages::agent_settings::MySettings;
 use crate::pages::invitations::Invitations;
 use crate::pages::people::People;
 use crate::pages::person::Person;
@@ -170,6 +171,7 @@ fn MyAccount() -> impl IntoView {
                     {move || me().map(|m| format!("Signed in to {}.", m.agency.name)).unwrap_or_default()}
                 </p>
             </section>
+            <MySettings />
             <ChangeAddress />
             <ChangePassword />
             <TwoFactor />
