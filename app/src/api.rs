@@ -3,7 +3,7 @@
 use domain::api::{
     API_BASE, AcceptInvitation, AgencyView, AuditPage, ChangeEmail, ChangePassword, CommandOutcome,
     ForgotPassword, InvitationList, InvitationPreview, LinkToken, Me, MyAgencies, MySessions,
-    NewGrant, NewNotificationPerson, NewPerson, NodeList, Notice, PersonEdit, Problem,
+    NewGrant, NewNotificationPerson, NewPerson, NewToken, NodeList, Notice, PersonEdit, Problem,
     ResetPassword, RoleChange, RoleList, SignInRequest, SwitchAgency, TokenCreated, TokenList,
     TotpCode, TotpSetup, UserAccess, UserDetail,
 };
@@ -214,14 +214,6 @@ pub async fn me() -> Result<Me, ApiError> {
 /// The signed-in person's API tokens (never their secrets).
 pub async fn tokens() -> Result<TokenList, ApiError> {
     get("/tokens").await
-}
-
-/// What a new API token may do.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct NewToken {
-    pub name: String,
-    pub capabilities: Vec<String>,
-    pub nodes: Vec<String>,
 }
 
 /// Creates an API token; the answer carries its secret, this once.

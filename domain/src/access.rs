@@ -68,6 +68,30 @@ capabilities! {
     Login => "login", "sign in",
 }
 
+impl Capability {
+    /// What it is about, in words for a person ("People", "Calls"): the console groups
+    /// capabilities by it. Capabilities of one subject share the first word of their id.
+    pub fn subject(self) -> &'static str {
+        match self.as_str().split('.').next().unwrap_or_default() {
+            "accounts" => "Accounts and locations",
+            "users" => "People",
+            "numbers" => "Phone numbers",
+            "callflows" => "Call flows",
+            "calls" => "Calls",
+            "tags" => "Tags",
+            "messages" => "Messages",
+            "leads" => "Leads",
+            "contacts" => "Contacts",
+            "reports" => "Reports",
+            "integrations" => "Integrations",
+            "billing" => "Billing",
+            "settings" => "Agency settings",
+            "notifications" => "Notifications",
+            _ => "Signing in",
+        }
+    }
+}
+
 impl fmt::Display for Capability {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -355,6 +379,27 @@ impl FromStr for BuiltinRole {
 mod tests {
     use super::*;
     use Capability::*;
+
+    #[test]
+    fn every_capability_has_a_subject_and_a_subjects_capabilities_are_adjacent() {
+        assert_eq!(UsersSuspend.subject(), "People");
+        assert_eq!(Login.subject(), "Signing in");
+        // Only `login` falls through to the last subject: a new prefix gets its own words.
+        for &c in Capability::ALL {
+            assert!(
+                c == Login || c.subject() != "Signing in",
+                "{c} has no subject"
+            );
+        }
+        // Grouping in the order of ALL gives each subject once.
+        let mut seen: Vec<&str> = Vec::new();
+        for &c in Capability::ALL {
+            if seen.last() != Some(&c.subject()) {
+                assert!(!seen.contains(&c.subject()), "{} is split", c.subject());
+                seen.push(c.subject());
+            }
+        }
+    }
 
     #[test]
     fn every_capability_round_trips_through_its_name() {

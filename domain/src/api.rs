@@ -307,6 +307,17 @@ pub struct AgencyView {
     pub require_two_factor: bool,
 }
 
+/// `POST /api/v1/tokens`: a token for scripts, narrowed to some capabilities at some nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: crate::input::Name,
+    pub capabilities: crate::access::CapabilitySet,
+    pub nodes: Vec<crate::model::NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<crate::model::Millis>,
+}
+
 /// An API token as listed: never its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {

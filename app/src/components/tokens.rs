@@ -1,54 +1,117 @@
-//! API tokens for scripts: made here, narrowed to some capabilities at one account, shown once,
-//! revoked here. The Worker refuses a token wider than the person who makes it (R11).
+//! API tokens for scripts: made here, narrowed to some capabilities (grouped by what they are
+//! about) at some accounts (chosen from the tree), shown once, revoked after confirming. The
+//! Worker refuses a token wider than the person who makes it (R11); what they do not hold is
+//! disabled here first, with the reason.
 
-use domain::Capability;
-use domain::api::{TokenCreated, TokenInfo};
+use domain::api::{NewToken, TokenCreated, TokenInfo};
+use domain::{Capability, CapabilitySet, Name, Node, NodeId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, NewToken};
+use crate::api;
+use crate::components::dialog::Confirm;
+use crate::components::form::{FormErrors, sentence};
+use crate::components::toast;
+use crate::components::tree_picker::TreePicker;
+use crate::pages::account::words;
+use crate::reach;
+use crate::state::AppState;
+
+/// The capabilities in order, grouped by their subject.
+fn by_subject() -> Vec<(&'static str, Vec<Capability>)> {
+    let mut groups: Vec<(&'static str, Vec<Capability>)> = Vec::new();
+    for &c in Capability::ALL {
+        match groups.last_mut() {
+            Some((subject, list)) if *subject == c.subject() => list.push(c),
+            _ => groups.push((c.subject(), vec![c])),
+        }
+    }
+    groups
+}
+
+fn held_untracked(state: AppState) -> CapabilitySet {
+    state.me.with_untracked(|me| {
+        me.iter()
+            .flat_map(|m| &m.access)
+            .fold(CapabilitySet::EMPTY, |all, a| all.union(a.capabilities))
+    })
+}
 
 /// The token panel of the console.
 #[component]
 pub fn Tokens() -> impl IntoView {
+    let state = expect_context::<AppState>();
     let tokens = RwSignal::new(Vec::<TokenInfo>::new());
-    let nodes = RwSignal::new(Vec::<(String, String)>::new());
+    let nodes = RwSignal::new(Vec::<Node>::new());
     let name = RwSignal::new(String::new());
-    let node = RwSignal::new(String::new());
-    let chosen = RwSignal::new(vec![Capability::UsersView.as_str().to_owned()]);
+    let places = RwSignal::new(Vec::<NodeId>::new());
     let created = RwSignal::new(None::<TokenCreated>);
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(FormErrors::default());
     let busy = RwSignal::new(false);
+    let revoking = RwSignal::new(None::<TokenInfo>);
+    let confirm_open = RwSignal::new(false);
+
+    let access = move || state.me.get().map(|m| m.access).unwrap_or_default();
+    // What the person holds anywhere: a token cannot be given anything else.
+    let held = move || {
+        access()
+            .iter()
+            .fold(CapabilitySet::EMPTY, |all, a| all.union(a.capabilities))
+    };
+
+    // Seeing people is what most scripts want, when the person may.
+    let chosen = RwSignal::new(if held_untracked(state).contains(Capability::UsersView) {
+        CapabilitySet::EMPTY.with(Capability::UsersView)
+    } else {
+        CapabilitySet::EMPTY
+    });
 
     let reload = move || {
         spawn_local(async move {
             match api::tokens().await {
                 Ok(list) => tokens.set(list.tokens),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => errors.set(FormErrors::from_api(e)),
             }
         })
     };
     reload();
     spawn_local(async move {
         if let Ok(list) = api::nodes().await {
-            let named: Vec<(String, String)> =
-                list.nodes.into_iter().map(|n| (n.id.0, n.name)).collect();
-            if let Some((first, _)) = named.first() {
-                node.set(first.clone());
-            }
-            nodes.set(named);
+            nodes.set(list.nodes);
         }
     });
 
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let mut wrong = FormErrors::default();
+        let parsed = Name::parse(&name.get_untracked())
+            .map_err(|e| wrong.fields.push(("name".into(), sentence(&e.to_string()))))
+            .ok();
+        let capabilities = chosen.get_untracked();
+        if capabilities.is_empty() {
+            wrong.fields.push((
+                "capabilities".into(),
+                "Tick at least one thing it may do.".into(),
+            ));
+        }
+        let at = places.get_untracked();
+        if at.is_empty() {
+            wrong
+                .fields
+                .push(("nodes".into(), "Choose at least one account.".into()));
+        }
+        let (Some(parsed), true) = (parsed, wrong.fields.is_empty()) else {
+            errors.set(wrong);
+            return;
+        };
         let request = NewToken {
-            name: name.get_untracked().trim().to_owned(),
-            capabilities: chosen.get_untracked(),
-            nodes: vec![node.get_untracked()],
+            name: parsed,
+            capabilities,
+            nodes: at,
+            expires_at: None,
         };
         busy.set(true);
-        error.set(None);
+        errors.set(FormErrors::default());
         spawn_local(async move {
             match api::create_token(&request).await {
                 Ok(made) => {
@@ -56,74 +119,99 @@ pub fn Tokens() -> impl IntoView {
                     name.set(String::new());
                     reload();
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => errors.set(FormErrors::from_api(e)),
             }
             busy.set(false);
         });
     };
-    let revoke = move |id: String| {
+    let revoke = move |()| {
+        let Some(token) = revoking.get_untracked() else {
+            return;
+        };
         spawn_local(async move {
-            match api::revoke_token(&id).await {
+            match api::revoke_token(&token.id).await {
                 Ok(()) => {
                     created.update(|c| {
-                        if c.as_ref().is_some_and(|c| c.token.id == id) {
+                        if c.as_ref().is_some_and(|c| c.token.id == token.id) {
                             *c = None;
                         }
                     });
+                    toast::done(format!("The token {} no longer works.", token.name));
                     reload();
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => toast::failed(words(e)),
             }
         })
     };
-    let toggle = move |capability: &'static str| {
-        chosen.update(|list| {
-            if let Some(at) = list.iter().position(|c| c == capability) {
-                list.remove(at);
+    let toggle = move |capability: Capability| {
+        chosen.update(|set| {
+            *set = if set.contains(capability) {
+                set.without(capability)
             } else {
-                list.push(capability.to_owned());
-            }
+                set.with(capability)
+            };
         })
+    };
+    // An account where the person holds nothing cannot be chosen.
+    let why_not = Callback::new(move |node: NodeId| {
+        let here = nodes.with_untracked(|all| reach::caps_at(&access(), all, &node));
+        here.is_empty().then(|| "You have no role here.".to_owned())
+    });
+    let message = move |field: &'static str| {
+        move || {
+            errors.with(|e| e.of(field)).map(|m| {
+                view! { <span class="field-error" role="alert" data-testid=format!("token-{field}-error")>{m}</span> }
+            })
+        }
     };
 
     view! {
         <section class="tokens" data-testid="tokens">
             <h2>"API tokens"</h2>
             <p class="muted">
-                "For scripts: a token acts for you, only with the capabilities you tick, only in the account you pick, and never beyond what you may do yourself."
+                "For scripts: a token acts for you, only with what you tick, only in the accounts you choose, and never beyond what you may do yourself."
             </p>
-            <form class="token-form" on:submit=create>
+            <form class="token-form" on:submit=create novalidate>
                 <label>"Name"
-                    <input data-testid="token-name" required maxlength="100"
-                        prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <input data-testid="token-name" maxlength="100" bind:value=name
+                        aria-invalid=move || errors.with(|e| e.of("name").is_some()).to_string() />
+                    {message("name")}
                 </label>
-                <label>"Account"
-                    <select data-testid="token-node" on:change=move |ev| node.set(event_target_value(&ev))>
-                        {move || nodes.get().into_iter().map(|(id, label)| {
-                            let selected = node.get() == id;
-                            view! { <option value=id.clone() selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <fieldset class="capabilities">
+                <TreePicker nodes=nodes chosen=places multiple=true why_not=why_not
+                    legend="Accounts it may act in" />
+                {message("nodes")}
+                <fieldset class="capabilities" data-testid="token-capabilities">
                     <legend>"What it may do"</legend>
-                    {Capability::ALL.iter().map(|&capability| {
-                        let c = capability.as_str();
-                        view! {
-                            <label class="capability" title=c>
-                                <input type="checkbox" data-capability=c
-                                    prop:checked=move || chosen.get().iter().any(|x| x == c)
-                                    on:change=move |_| toggle(c) />
-                                {capability.words()}
-                            </label>
-                        }
+                    {by_subject().into_iter().map(|(subject, list)| view! {
+                        <div class="subject">
+                            <span class="subject-name">{subject}</span>
+                            {list.into_iter().map(|capability| {
+                                let c = capability.as_str();
+                                let mine = move || held().contains(capability);
+                                view! {
+                                    <label class="capability" class:unavailable=move || !mine()>
+                                        <input type="checkbox" data-capability=c
+                                            disabled=move || !mine()
+                                            prop:checked=move || chosen.with(|s| s.contains(capability))
+                                            on:change=move |_| toggle(capability) />
+                                        {sentence(capability.words()).trim_end_matches('.').to_owned()}
+                                        <Show when=move || !mine()>
+                                            <span class="why">" · not yours to give"</span>
+                                        </Show>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </div>
                     }).collect_view()}
                 </fieldset>
+                {message("capabilities")}
+                {move || errors.with(|e| e.form.clone()).map(|m| view! {
+                    <p class="error" role="alert" data-testid="token-error">{m}</p>
+                })}
                 <button type="submit" data-testid="token-create" disabled=move || busy.get()>
                     "Create token"
                 </button>
             </form>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="token-error">{e}</p> })}
             {move || created.get().map(|made| view! {
                 <div class="secret" data-testid="token-secret">
                     <strong>"Copy this token now; it will not be shown again."</strong>
@@ -132,22 +220,29 @@ pub fn Tokens() -> impl IntoView {
             })}
             <ul class="token-list">
                 {move || tokens.get().into_iter().map(|t| {
-                    let id = t.id.clone();
                     let caps: Vec<&str> = t.capabilities.iter().map(Capability::words).collect();
-                    let known = nodes.get();
-                    let places: Vec<String> = t.nodes.iter().map(|id| {
-                        known.iter().find(|(n, _)| n == id).map_or_else(|| id.clone(), |(_, name)| name.clone())
-                    }).collect();
+                    let places: Vec<String> = nodes.with(|known| t.nodes.iter().map(|id| {
+                        known.iter().find(|n| n.id.0 == *id).map_or_else(|| id.clone(), |n| n.name.clone())
+                    }).collect());
+                    let token = t.clone();
                     view! {
                         <li data-testid="token-row">
                             <span class="token-name">{t.name}</span>
                             <span class="muted">{caps.join(", ")}" · "{places.join(", ")}</span>
                             <button class="link" data-testid="token-revoke"
-                                on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                                on:click=move |_| {
+                                    revoking.set(Some(token.clone()));
+                                    confirm_open.set(true);
+                                }>"Revoke"</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <Confirm open=confirm_open destructive=true
+                title=Signal::derive(move || revoking.get().map(|t| format!("Revoke {}?", t.name)).unwrap_or_default())
+                confirm_label="Revoke the token" on_confirm=revoke>
+                <p>"Scripts that use it stop working at their next request. This cannot be undone."</p>
+            </Confirm>
         </section>
     }
 }

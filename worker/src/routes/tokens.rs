@@ -1,8 +1,7 @@
 //! API tokens for scripts: created and revoked by a signed-in person, never wider than them.
 
-use domain::api::{TokenCreated, TokenInfo, TokenList};
-use domain::{CapabilitySet, Millis, Name, Needs, NodeId, Scope};
-use serde::Deserialize;
+use domain::api::{NewToken, TokenCreated, TokenInfo, TokenList};
+use domain::{Needs, Scope};
 use worker::{Request, Response};
 
 use super::commands::fresh_id;
@@ -17,15 +16,6 @@ use crate::token;
 
 /// The most nodes one token may name.
 const MAX_NODES: usize = 20;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateBody {
-    name: Name,
-    capabilities: CapabilitySet,
-    nodes: Vec<NodeId>,
-    expires_at: Option<Millis>,
-}
 
 fn info(row: tokens::Listed) -> Result<TokenInfo, ApiError> {
     fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
@@ -45,7 +35,7 @@ fn info(row: tokens::Listed) -> Result<TokenInfo, ApiError> {
 /// some nodes. Each capability must be one the caller holds at each node (R11); the secret is
 /// answered this once and stored only as its digest.
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: CreateBody = read_json(req).await?;
+    let body: NewToken = read_json(req).await?;
     if body.capabilities.is_empty() {
         return Err(ApiError::field(
             "capabilities",
