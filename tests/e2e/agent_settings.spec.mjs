@@ -116,6 +116,11 @@ test("an administrator sets an agent's hours, numbers, groups and routing; mista
   await expectAccessible(page, "agent settings");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, "nothing scrolls sideways at 375 px").toBeLessThanOrEqual(0);
+  // Kai's page, with a call schedule and business hours to show, fits a phone too.
+  await page.goto("/people/u_kai");
+  await expect(card.getByTestId("settings-business-monday").getByLabel("Monday: opens at")).toBeVisible();
+  const overflowKai = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflowKai, "nothing scrolls sideways at 375 px with hours shown").toBeLessThanOrEqual(0);
   await card.scrollIntoViewIfNeeded();
   await card.screenshot({ path: "tests/e2e/screenshots/agent-settings-phone.png" });
   await app.expectNoPageErrors();
