@@ -349,31 +349,32 @@ fn Invitation(
     let open = RwSignal::new(false);
     let id = user.id.0.clone();
     let email = user.email.clone();
-    let resend = {
-        let id = id.clone();
-        move |_| {
-            let id = id.clone();
-            let email = email.clone();
-            spawn_local(async move {
-                match api::resend_invitation(&id).await {
-                    Ok(()) => toast::done(format!(
-                        "A new link is on its way to {email}; the old one no longer works."
-                    )),
-                    Err(e) => toast::failed(needs_worker(e, "Sending an invitation")),
-                }
-                reload();
-            });
-        }
-    };
-    let revoke = move |()| {
-        let id = id.clone();
-        spawn_local(async move {
-            match api::revoke_invitation(&id).await {
-                Ok(()) => toast::done("The invitation is revoked."),
-                Err(e) => toast::failed(needs_worker(e, "Revoking an invitation")),
+    // Sending again and revoking: one write at a time, the buttons waiting while it runs.
+    let act = Action::new_local(move |revoke: &bool| {
+        let (revoke, id, email) = (*revoke, id.clone(), email.clone());
+        async move {
+            let outcome = if revoke {
+                api::revoke_invitation(&id).await
+            } else {
+                api::resend_invitation(&id).await
+            };
+            match (outcome, revoke) {
+                (Ok(()), true) => toast::done("The invitation is revoked."),
+                (Ok(()), false) => toast::done(format!(
+                    "A new link is on its way to {email}; the old one no longer works."
+                )),
+                (Err(e), true) => toast::failed(needs_worker(e, "Revoking an invitation")),
+                (Err(e), false) => toast::failed(needs_worker(e, "Sending an invitation")),
             }
             reload();
-        });
+        }
+    });
+    let busy = act.pending();
+    let resend = move |_| {
+        act.dispatch(false);
+    };
+    let revoke = move |()| {
+        act.dispatch(true);
     };
     let until = user
         .invitation_expires_at
@@ -385,8 +386,9 @@ fn Invitation(
             <p>{until}</p>
             {may.then(|| view! {
                 <div class="actions-row">
-                    <button class="secondary" data-testid="person-resend" on:click=resend>"Send again"</button>
-                    <button class="destructive" data-testid="person-revoke"
+                    <button class="secondary" data-testid="person-resend" on:click=resend
+                        disabled=move || busy.get()>"Send again"</button>
+                    <button class="destructive" data-testid="person-revoke" disabled=move || busy.get()
                         on:click=move |_| open.set(true)>"Revoke"</button>
                 </div>
             })}
@@ -765,12 +767,10 @@ fn Delete(user: domain::User) -> impl IntoView {
     let others = StoredValue::new(others);
     let id = user.id.0.clone();
     let name = user.name.clone();
-    let run = move |()| {
-        let id = id.clone();
-        let name = name.clone();
-        let navigate = navigate.clone();
-        let to = to.get_untracked();
-        spawn_local(async move {
+    // The deletion, with whoever takes over their work ("" for nobody).
+    let delete = Action::new_local(move |to: &String| {
+        let (id, name, to, navigate) = (id.clone(), name.clone(), to.clone(), navigate.clone());
+        async move {
             let reassign = (!to.is_empty()).then_some(to.as_str());
             match api::delete_person(&id, reassign).await {
                 Ok(()) => {
@@ -780,13 +780,18 @@ fn Delete(user: domain::User) -> impl IntoView {
                 }
                 Err(e) => toast::failed(needs_worker(e, "Deleting someone")),
             }
-        });
+        }
+    });
+    let busy = delete.pending();
+    let run = move |()| {
+        delete.dispatch(to.get_untracked());
     };
     view! {
         <section class="card panel wide danger" data-testid="person-delete">
             <h2>"Delete"</h2>
             <p class="muted">"Deleting frees their seat. Their numbers, leads and places in call routing can go to someone else first; their history keeps their name."</p>
-            <button class="destructive" data-testid="person-delete-open" on:click=move |_| open.set(true)>
+            <button class="destructive" data-testid="person-delete-open" disabled=move || busy.get()
+                on:click=move |_| open.set(true)>
                 {format!("Delete {}", user.name)}
             </button>
             <Confirm open=open title=format!("Delete {}?", user.name) confirm_label="Delete".to_owned()
