@@ -146,6 +146,9 @@ test("a person's page opens offline: a new name is queued and confirmed online; 
   await page.goto("/people/u_harper");
   await expect(page.getByTestId("person-name")).toHaveText("Harper Quinn");
   await expect(page.getByTestId("grant-row").first()).toBeVisible();
+  // Everything the page reads has been read (and kept) before the network goes.
+  await expect(page.getByTestId("access-line").first()).toBeVisible();
+  await expect(page.getByTestId("agent-settings")).toBeVisible();
 
   await context.setOffline(true);
   await page.reload();

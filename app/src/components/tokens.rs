@@ -29,14 +29,6 @@ fn by_subject() -> Vec<(&'static str, Vec<Capability>)> {
     groups
 }
 
-fn held_untracked(state: AppState) -> CapabilitySet {
-    state.me.with_untracked(|me| {
-        me.iter()
-            .flat_map(|m| &m.access)
-            .fold(CapabilitySet::EMPTY, |all, a| all.union(a.capabilities))
-    })
-}
-
 /// The token panel of the console.
 #[component]
 pub fn Tokens() -> impl IntoView {
@@ -59,11 +51,14 @@ pub fn Tokens() -> impl IntoView {
             .fold(CapabilitySet::EMPTY, |all, a| all.union(a.capabilities))
     };
 
-    // Seeing people is what most scripts want, when the person may.
-    let chosen = RwSignal::new(if held_untracked(state).contains(Capability::UsersView) {
-        CapabilitySet::EMPTY.with(Capability::UsersView)
-    } else {
-        CapabilitySet::EMPTY
+    // Seeing people is what most scripts want, when the person may: ticked once what they
+    // may do is known, unless they have ticked something themselves.
+    let chosen = RwSignal::new(CapabilitySet::EMPTY);
+    let touched = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !touched.get_untracked() && held().contains(Capability::UsersView) {
+            chosen.set(CapabilitySet::EMPTY.with(Capability::UsersView));
+        }
     });
 
     let reload = move || {
@@ -144,6 +139,7 @@ pub fn Tokens() -> impl IntoView {
         })
     };
     let toggle = move |capability: Capability| {
+        touched.set(true);
         chosen.update(|set| {
             *set = if set.contains(capability) {
                 set.without(capability)
