@@ -73,6 +73,26 @@ pub fn why_not_grant(
     }
 }
 
+/// Whether `access` gives `capability` over a person holding `roles`: at one of their nodes
+/// or above it (R1). Someone with no role yet (an invitation without one) is the agency's, so
+/// it is asked at the root.
+pub fn over_person(
+    access: &[AccessAt],
+    nodes: &[Node],
+    roles: &[domain::api::RoleAtNode],
+    capability: Capability,
+) -> bool {
+    if roles.is_empty() {
+        return nodes
+            .iter()
+            .find(|n| n.parent.is_none())
+            .is_some_and(|root| caps_at(access, nodes, &root.id).contains(capability));
+    }
+    roles
+        .iter()
+        .any(|g| caps_at(access, nodes, &NodeId(g.node_id.clone())).contains(capability))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +132,37 @@ mod tests {
         assert_eq!(why_not_grant(&access, &nodes, &at, small), None);
         let why = why_not_grant(&access, &nodes, &at, big).unwrap();
         assert!(why.contains("manage billing"), "{why}");
+    }
+
+    #[test]
+    fn over_a_person_is_at_their_nodes_or_at_the_root_when_they_have_none() {
+        let nodes = [
+            node("root", None),
+            node("east", Some("root")),
+            node("west", Some("root")),
+        ];
+        let access = [AccessAt {
+            node: NodeId("east".into()),
+            capabilities: CapabilitySet::of(&[Capability::UsersEdit]),
+        }];
+        let held_at = |id: &str| {
+            serde_json::from_value::<domain::api::RoleAtNode>(serde_json::json!({
+                "role": "Agent", "node": id, "node_id": id
+            }))
+            .unwrap()
+        };
+        let edit = Capability::UsersEdit;
+        assert!(over_person(&access, &nodes, &[held_at("east")], edit));
+        assert!(!over_person(&access, &nodes, &[held_at("west")], edit));
+        assert!(over_person(
+            &access,
+            &nodes,
+            &[held_at("west"), held_at("east")],
+            edit
+        ));
+        assert!(
+            !over_person(&access, &nodes, &[], edit),
+            "no role: asked at the root"
+        );
     }
 }

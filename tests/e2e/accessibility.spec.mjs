@@ -1,16 +1,7 @@
 // axe-core on every screen this console has, at a desktop's width and a phone's: no serious or
 // critical violation.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { ADMIN, Console } from "./pages/console.mjs";
-
-async function expectAccessible(page, screen) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(bad, `${screen} at ${page.viewportSize().width} px`).toEqual([]);
-}
+import { ADMIN, Console, expectAccessible } from "./pages/console.mjs";
 
 for (const width of [1280, 375]) {
   test(`the screens of the console are accessible at ${width} px`, async ({ page }) => {

@@ -2,36 +2,21 @@
 // business hours, receiving and tracking numbers, country, server, groups, routing, switches.
 // Mistakes show beside their field before anything is sent; the Worker's refusals in words.
 // An Agent sets their own status and availability from My account, and nothing else.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { ADMIN, Console } from "./pages/console.mjs";
+import { ADMIN, Console, apiAs, expectAccessible } from "./pages/console.mjs";
 
-const base = process.env.SWITCHBOARD_URL;
 const KAI = { email: "kai@brightline.example", password: ADMIN.password };
 
-async function api(who = ADMIN) {
-  const signIn = await fetch(`${base}/api/v1/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(who),
-  });
-  const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith("sb_session=")).split(";")[0];
-  return async (path) => {
-    const response = await fetch(`${base}/api/v1${path}`, { headers: { cookie } });
-    return response.json();
-  };
+// GET `path` as `who`, its body.
+async function reader(who) {
+  const call = await apiAs(who);
+  return async (path) => (await call(path)).body;
 }
 
-async function expectAccessible(page, screen) {
-  const results = await new AxeBuilder({ page }).include("[data-testid=agent-settings]").analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(bad, `${screen} at ${page.viewportSize().width} px`).toEqual([]);
-}
+const within = "[data-testid=agent-settings]";
 
 test("an administrator sets an agent's hours, numbers, groups and routing; mistakes show beside their field", async ({ page }) => {
-  const read = await api();
+  const read = await reader(ADMIN);
   const app = new Console(page);
   await app.open();
   await app.signIn(ADMIN.email, ADMIN.password);
@@ -111,9 +96,9 @@ test("an administrator sets an agent's hours, numbers, groups and routing; mista
   await expect(card.getByTestId("settings-error")).not.toContainText("R1");
   expect((await read("/users/u_casey")).user.settings.tracking_numbers).toEqual([]);
 
-  await expectAccessible(page, "agent settings");
+  await expectAccessible(page, "agent settings", within);
   await page.setViewportSize({ width: 375, height: 800 });
-  await expectAccessible(page, "agent settings");
+  await expectAccessible(page, "agent settings", within);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, "nothing scrolls sideways at 375 px").toBeLessThanOrEqual(0);
   // Kai's page, with a call schedule and business hours to show, fits a phone too.
@@ -143,9 +128,9 @@ test("an Agent sets their own status and availability from My account, and only 
   await card.getByTestId("settings-always").check();
   await card.getByTestId("settings-save").click();
   await expect(page.getByTestId("toast")).toContainText("The agent settings are saved.");
-  const { user } = await (await api(KAI))("/users/u_kai");
+  const { user } = await (await reader(KAI))("/users/u_kai");
   expect(user.settings.agent_status).toBe("Available");
   expect(user.settings.availability.kind).toBe("always");
-  await expectAccessible(page, "my agent settings");
+  await expectAccessible(page, "my agent settings", within);
   await app.expectNoPageErrors();
 });

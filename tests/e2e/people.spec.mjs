@@ -3,29 +3,11 @@
 // a person's page (roles changed, added and removed; invitation; state; name; delete).
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { ADMIN, Console } from "./pages/console.mjs";
+import { ADMIN, Console, apiAs } from "./pages/console.mjs";
 
 const base = process.env.SWITCHBOARD_URL;
 const CASEY = { email: "casey@brightline.example", password: ADMIN.password };
 const KAI = { email: "kai@brightline.example", password: ADMIN.password };
-
-async function adminApi() {
-  const signIn = await fetch(`${base}/api/v1/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(ADMIN),
-  });
-  const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith("sb_session=")).split(";")[0];
-  return async (path, { method = "GET", body } = {}) => {
-    const response = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { "content-type": "application/json", cookie },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
-}
 
 const names = (page) => page.getByTestId("user-row").locator(".who .name").allTextContents();
 
@@ -77,7 +59,7 @@ test("People: search finds roles, accounts and states; filters and sort live in 
 });
 
 test("People: choose several, suspend them after confirming, export the list", async ({ page }) => {
-  const api = await adminApi();
+  const api = await apiAs(ADMIN);
   const app = new Console(page);
   await app.open();
   await app.signIn(ADMIN.email, ADMIN.password);
@@ -129,7 +111,7 @@ test("People: choose several, suspend them after confirming, export the list", a
 });
 
 test("Add a person in steps, with the seat preview, and save and add another", async ({ page }) => {
-  const api = await adminApi();
+  const api = await apiAs(ADMIN);
   const run = Date.now();
   const first = { name: "Wren Steps", email: `wren${run}@brightline.example` };
   const second = { name: "Yael Again", email: `yael${run}@brightline.example` };
@@ -195,7 +177,7 @@ test("Add a person in steps, with the seat preview, and save and add another", a
 });
 
 test("A person's page: change, add and remove roles, send the invitation again, rename, delete", async ({ page }) => {
-  const api = await adminApi();
+  const api = await apiAs(ADMIN);
   const run = Date.now();
   const id = `u_e2e_page_${run}`;
   const made = await api("/users", {

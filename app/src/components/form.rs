@@ -21,6 +21,14 @@ impl FormErrors {
         }
     }
 
+    /// A message for the whole form, about no one field.
+    pub fn form(message: impl Into<String>) -> Self {
+        Self {
+            fields: Vec::new(),
+            form: Some(message.into()),
+        }
+    }
+
     /// The Worker's answer: each field's message beside its field, anything else for the form.
     pub fn from_api(error: ApiError) -> Self {
         match error {
@@ -32,10 +40,7 @@ impl FormErrors {
                     .collect(),
                 form: None,
             },
-            other => Self {
-                fields: Vec::new(),
-                form: Some(other.to_string()),
-            },
+            other => Self::form(other.to_string()),
         }
     }
 

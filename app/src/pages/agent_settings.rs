@@ -310,18 +310,12 @@ pub fn AgentSettingsCard(
             if let Some(settings) = &save.settings {
                 api::edit_settings(&save.user, settings)
                     .await
-                    .map_err(|e| FormErrors {
-                        fields: Vec::new(),
-                        form: Some(needs_worker(e, "Saving agent settings")),
-                    })?;
+                    .map_err(|e| FormErrors::form(needs_worker(e, "Saving agent settings")))?;
             }
             if let Some(switches) = &save.switches {
                 api::edit_person(&save.user, switches)
                     .await
-                    .map_err(|e| FormErrors {
-                        fields: Vec::new(),
-                        form: Some(needs_worker(e, "Changing the switches")),
-                    })?;
+                    .map_err(|e| FormErrors::form(needs_worker(e, "Changing the switches")))?;
             }
             Ok::<_, FormErrors>(())
         }
@@ -693,10 +687,7 @@ pub fn MySettings() -> impl IntoView {
             let detail = api::person(&me.id.0).await.ok()?;
             let nodes = api::nodes().await.map(|l| l.nodes).unwrap_or_default();
             let over_them = |cap: domain::Capability| {
-                detail.roles.iter().any(|g| {
-                    crate::reach::caps_at(&me.access, &nodes, &domain::NodeId(g.node_id.clone()))
-                        .contains(cap)
-                })
+                crate::reach::over_person(&me.access, &nodes, &detail.roles, cap)
             };
             let may = May {
                 manage: over_them(domain::Capability::UsersEdit),

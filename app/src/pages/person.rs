@@ -129,13 +129,7 @@ fn PersonView(loaded: Loaded, reload: impl Fn() + Copy + Send + Sync + 'static) 
         .map(|m| m.access)
         .unwrap_or_default();
     // Where the person holds a role, whether the signed-in one may do `cap` at one of them.
-    let may_at_theirs = |cap: Capability| {
-        detail.roles.is_empty() && reach::caps_at(&access, &nodes, &root(&nodes)).contains(cap)
-            || detail
-                .roles
-                .iter()
-                .any(|g| reach::caps_at(&access, &nodes, &NodeId(g.node_id.clone())).contains(cap))
-    };
+    let may_at_theirs = |cap: Capability| reach::over_person(&access, &nodes, &detail.roles, cap);
     let may_suspend = !me && may_at_theirs(Capability::UsersSuspend);
     let may_edit = may_at_theirs(Capability::UsersEdit);
     let may_delete = !me && may_at_theirs(Capability::UsersDelete);
@@ -179,14 +173,6 @@ fn PersonView(loaded: Loaded, reload: impl Fn() + Copy + Send + Sync + 'static) 
             </section>
         })}
     }
-}
-
-fn root(nodes: &[Node]) -> NodeId {
-    nodes
-        .iter()
-        .find(|n| n.parent.is_none())
-        .map(|n| n.id.clone())
-        .unwrap_or_else(|| NodeId(String::new()))
 }
 
 fn initials(name: &str) -> String {

@@ -1,4 +1,5 @@
 // Page object for the console: what a person sees and does, by data-testid.
+import AxeBuilder from "@axe-core/playwright";
 import { expect } from "@playwright/test";
 
 export class Console {
@@ -59,3 +60,35 @@ export class Console {
 }
 
 export const ADMIN = { email: "admin@brightline.example", password: "Switchboard-demo1" };
+
+// A client of the API signed in as `who`: `call(path, { method, body })` answers its status and
+// its body read as JSON.
+export async function apiAs(who) {
+  const base = process.env.SWITCHBOARD_URL;
+  const signIn = await fetch(`${base}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(who),
+  });
+  const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith("sb_session=")).split(";")[0];
+  return async (path, { method = "GET", body } = {}) => {
+    const response = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { "content-type": "application/json", cookie },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+// axe-core on the page (or only inside `within`, a selector): no serious or critical violation.
+export async function expectAccessible(page, screen, within) {
+  let axe = new AxeBuilder({ page });
+  if (within) axe = axe.include(within);
+  const results = await axe.analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(bad, `${screen} at ${page.viewportSize().width} px`).toEqual([]);
+}
