@@ -58,6 +58,11 @@ fn new_client_id() -> String {
         .unwrap_or_else(|| format!("c{}", js_sys_now()))
 }
 
+/// The time now, in milliseconds since 1970.
+pub fn now() -> domain::Millis {
+    js_sys_now() as domain::Millis
+}
+
 fn js_sys_now() -> u64 {
     web_sys::window()
         .and_then(|w| w.performance())

@@ -28,12 +28,12 @@ extern "C" {
 }
 
 fn user(id: &str, name: &str) -> UserSummary {
-    UserSummary {
-        id: UserId(id.into()),
-        name: name.into(),
-        email: format!("{id}@example.com"),
-        state: UserState::Active,
-        roles: vec![RoleAtNode {
+    UserSummary::new(
+        UserId(id.into()),
+        name,
+        &format!("{id}@example.com"),
+        UserState::Active,
+        vec![RoleAtNode {
             role: "Agent".into(),
             node: "Acme".into(),
             grant: "g1".into(),
@@ -42,7 +42,7 @@ fn user(id: &str, name: &str) -> UserSummary {
             starts_at: None,
             ends_at: None,
         }],
-    }
+    )
 }
 
 /// The signed-in person (`me`): Administrator of the whole agency.

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Millis;
 use crate::user::{UserId, UserState};
 
 /// Where the API lives, relative to the origin that serves the app.
@@ -219,9 +220,48 @@ pub struct UserSummary {
     pub email: String,
     pub state: UserState,
     pub roles: Vec<RoleAtNode>,
+    /// When they last signed in to this agency; `None` if they never have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sign_in_at: Option<Millis>,
+    /// For an invitation, when it expires and stops holding its seat (R21, R31).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_expires_at: Option<Millis>,
+    /// The dialer switch (R4): off, they place no calls and take no dialer seat.
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    pub calling_enabled: bool,
+    /// Platform support let in for a while (§11): never a seat.
+    #[serde(default, skip_serializing_if = "is_off")]
+    pub support: bool,
+}
+
+fn on() -> bool {
+    true
+}
+
+fn is_on(value: &bool) -> bool {
+    *value
+}
+
+fn is_off(value: &bool) -> bool {
+    !*value
 }
 
 impl UserSummary {
+    /// A row with only what every person has: the rest as a new person's.
+    pub fn new(id: UserId, name: &str, email: &str, state: UserState, roles: Vec<RoleAtNode>) -> Self {
+        UserSummary {
+            id,
+            name: name.to_owned(),
+            email: email.to_owned(),
+            state,
+            roles,
+            last_sign_in_at: None,
+            invitation_expires_at: None,
+            calling_enabled: true,
+            support: false,
+        }
+    }
+
     /// The order of the user list: by name regardless of case, then by id (as the Worker's
     /// `sort=name` answers it).
     pub fn list_order(a: &UserSummary, b: &UserSummary) -> std::cmp::Ordering {
@@ -252,6 +292,9 @@ pub struct UsersPage<Rows = Vec<UserSummary>> {
 pub struct UserDetail {
     pub user: crate::model::User,
     pub roles: Vec<RoleAtNode>,
+    /// When they last signed in to this agency; `None` if they never have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sign_in_at: Option<Millis>,
     /// For a deleted person, shown to those who may read the audit log: the entries by and
     /// about them, newest first (R24: their history keeps their name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -483,12 +526,8 @@ mod tests {
 
     #[test]
     fn the_list_sort_keeps_the_list_order() {
-        let row = |id: &str, name: &str| UserSummary {
-            id: UserId(id.into()),
-            name: name.into(),
-            email: String::new(),
-            state: UserState::Active,
-            roles: vec![],
+        let row = |id: &str, name: &str| {
+            UserSummary::new(UserId(id.into()), name, "", UserState::Active, vec![])
         };
         let mut rows = vec![
             row("u3", "bo"),
@@ -524,13 +563,13 @@ mod tests {
 
     #[test]
     fn user_states_travel_in_snake_case() {
-        let user = UserSummary {
-            id: UserId("u1".into()),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            state: UserState::NotificationOnly,
-            roles: vec![],
-        };
+        let user = UserSummary::new(
+            UserId("u1".into()),
+            "Ada",
+            "ada@example.com",
+            UserState::NotificationOnly,
+            vec![],
+        );
         let json = serde_json::to_value(&user).unwrap();
         assert_eq!(json["state"], "notification_only");
     }

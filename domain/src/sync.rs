@@ -116,6 +116,67 @@ pub struct Context {
     pub roles: Vec<CustomRole>,
 }
 
+impl Context {
+    /// The part of the agency that `rows` show, as a decision reads it: each row's person with
+    /// their switches and invitation, and the grants the row lists at nodes the context knows.
+    pub fn snapshot_of<'a>(&self, rows: impl Iterator<Item = &'a UserSummary>) -> Option<Snapshot> {
+        let known: std::collections::BTreeSet<&str> =
+            self.nodes.iter().map(|n| n.id.0.as_str()).collect();
+        let mut users = Vec::new();
+        let mut grants = Vec::new();
+        for row in rows {
+            let mut user = User::new(row.id.clone(), &row.email, &row.name, row.state);
+            user.invitation_expires_at = row.invitation_expires_at;
+            user.calling_enabled = row.calling_enabled;
+            user.support = row.support;
+            users.push(user);
+            for held in &row.roles {
+                let role = match &held.custom_role {
+                    Some(id) => RoleRef::Custom(CustomRoleId(id.clone())),
+                    None => match held.role.parse::<BuiltinRole>() {
+                        Ok(role) => RoleRef::Builtin(role),
+                        Err(_) => continue,
+                    },
+                };
+                if !known.contains(held.node_id.as_str()) {
+                    continue;
+                }
+                grants.push(Grant {
+                    id: held.grant.as_str().into(),
+                    user: row.id.clone(),
+                    role,
+                    node: held.node_id.as_str().into(),
+                    starts_at: held.starts_at,
+                    ends_at: held.ends_at,
+                });
+            }
+        }
+        Snapshot::build(
+            self.agency.clone(),
+            self.nodes.clone(),
+            users,
+            self.roles.clone(),
+            grants,
+        )
+        .ok()
+    }
+
+    /// Which of `rows` take a seat at `now` under the agency's plan (R31), by the grants the
+    /// rows show: the seat filter of the people list.
+    pub fn seat_holders<'a>(
+        &self,
+        rows: impl Iterator<Item = &'a UserSummary> + Clone,
+        now: Millis,
+    ) -> std::collections::BTreeSet<UserId> {
+        let Some(snapshot) = self.snapshot_of(rows.clone()) else {
+            return Default::default();
+        };
+        rows.filter(|row| snapshot.takes_seat(&row.id, now))
+            .map(|row| row.id.clone())
+            .collect()
+    }
+}
+
 /// Whose rows a change touches, as the change log records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Touched {
@@ -388,46 +449,12 @@ impl<C: Change> Replica<C> {
             .iter()
             .find(|n| n.parent.is_none())
             .map(|n| n.id.0.as_str());
-        let known: std::collections::BTreeSet<&str> =
-            context.nodes.iter().map(|n| n.id.0.as_str()).collect();
-        let involved = |row: &UserSummary| {
+        let involved = |row: &&UserSummary| {
             row.id == context.actor
                 || command.target_user() == Some(&row.id)
                 || row.roles.iter().any(|r| Some(r.node_id.as_str()) == top)
         };
-        let mut users = Vec::new();
-        let mut grants = Vec::new();
-        for row in rows.values().filter(|row| involved(row)) {
-            users.push(User::new(row.id.clone(), &row.email, &row.name, row.state));
-            for held in &row.roles {
-                let role = match &held.custom_role {
-                    Some(id) => RoleRef::Custom(CustomRoleId(id.clone())),
-                    None => match held.role.parse::<BuiltinRole>() {
-                        Ok(role) => RoleRef::Builtin(role),
-                        Err(_) => continue,
-                    },
-                };
-                if !known.contains(held.node_id.as_str()) {
-                    continue;
-                }
-                grants.push(Grant {
-                    id: held.grant.as_str().into(),
-                    user: row.id.clone(),
-                    role,
-                    node: held.node_id.as_str().into(),
-                    starts_at: held.starts_at,
-                    ends_at: held.ends_at,
-                });
-            }
-        }
-        Snapshot::build(
-            context.agency.clone(),
-            context.nodes.clone(),
-            users,
-            context.roles.clone(),
-            grants,
-        )
-        .ok()
+        context.snapshot_of(rows.values().filter(involved))
     }
 
     /// What the person sees at `now`: the rows with the pending mutations applied in order, each
@@ -603,13 +630,13 @@ mod tests {
 
     /// An Agent of the account, shown with that grant.
     fn row(id: &str, name: &str, state: UserState) -> UserSummary {
-        UserSummary {
-            id: UserId(id.into()),
-            name: name.into(),
-            email: format!("{id}@example.com"),
+        UserSummary::new(
+            UserId(id.into()),
+            name,
+            &format!("{id}@example.com"),
             state,
-            roles: vec![held("Agent", "n_acc", &format!("g_{id}"))],
-        }
+            vec![held("Agent", "n_acc", &format!("g_{id}"))],
+        )
     }
 
     /// The administrator of the whole agency: the client's person.
@@ -618,6 +645,45 @@ mod tests {
             roles: vec![held("Agency Administrator", "n_top", "g_admin")],
             ..row("admin", "Ada Admin", UserState::Active)
         }
+    }
+
+    /// R31 on the rows the device holds: who takes a seat, under a login plan and a dialer plan.
+    #[test]
+    fn seat_holders_follow_r31_on_the_rows() {
+        let mut expired = row("expired", "Ex Pired", UserState::Invited);
+        expired.invitation_expires_at = Some(NOW - 1);
+        let mut invited = row("invited", "In Vited", UserState::Invited);
+        invited.invitation_expires_at = Some(NOW + 1);
+        let mut support = row("support", "Sup Port", UserState::Active);
+        support.support = true;
+        let mut quiet = row("quiet", "Qui Et", UserState::Active);
+        quiet.calling_enabled = false;
+        let rows = vec![
+            admin(),
+            row("kai", "Kai", UserState::Active),
+            row("sus", "Sus Pended", UserState::Suspended),
+            row("note", "No Te", UserState::NotificationOnly),
+            expired,
+            invited,
+            support,
+            quiet,
+        ];
+        let names = |set: std::collections::BTreeSet<UserId>| {
+            set.into_iter().map(|u| u.0).collect::<Vec<_>>()
+        };
+        let mut login = context();
+        login.agency.plan = Plan::Team { seat_override: None };
+        assert_eq!(
+            names(login.seat_holders(rows.iter(), NOW)),
+            ["admin", "invited", "kai", "quiet", "sus"]
+        );
+        let mut dialer = context();
+        dialer.agency.plan = Plan::Seats { seats: 10 };
+        assert_eq!(
+            names(dialer.seat_holders(rows.iter(), NOW)),
+            ["admin", "invited", "kai", "sus"],
+            "on a dialer plan only those who may place calls count, the switch off frees one"
+        );
     }
 
     fn context() -> Context {

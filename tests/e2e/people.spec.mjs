@@ -53,6 +53,21 @@ test("People: search finds roles, accounts and states; filters and sort live in 
   await page.goto("/people?state=suspended");
   await expect(app.userRows().first()).toBeVisible();
   for (const state of await page.getByTestId("user-state").allTextContents()) expect(state).toBe("Suspended");
+  // The seat filter (R31): notification-only people take no seat, an administrator takes one.
+  await page.goto("/people?seat=no");
+  await expect(app.userRows().filter({ hasText: "Eli Novak" })).toBeVisible();
+  await expect(app.userRows().filter({ hasText: "Avery Adams" })).toHaveCount(0);
+  await page.goto("/people?seat=yes");
+  await expect(page.getByTestId("filter-seat")).toHaveValue("yes");
+  await expect(app.userRows().filter({ hasText: "Avery Adams" })).toBeVisible();
+  await expect(app.userRows().filter({ hasText: "Eli Novak" })).toHaveCount(0);
+  // Last sign-in: the person signed in now comes first; Blake never has; Eli never signs in.
+  await page.goto("/people?sort=signed-in");
+  await expect(app.userRows().first()).toContainText("Avery Adams");
+  await expect(app.userRows().first().getByTestId("last-sign-in")).toHaveText(/Just now|minute/);
+  await expect(app.userRows().filter({ hasText: "Blake Okafor" }).getByTestId("last-sign-in")).toHaveText("Never");
+  await expect(app.userRows().filter({ hasText: "Eli Novak" }).getByTestId("last-sign-in")).toHaveText("—");
+  await page.screenshot({ path: "tests/e2e/screenshots/people-signed-in.png" });
   await page.goto("/people?q=nobody-has-this-name");
   await expect(page.getByTestId("empty")).toContainText("Nobody matches");
   await app.expectNoPageErrors();

@@ -587,3 +587,29 @@ fn r10_a_pull_names_removals_inside_the_reach_only() {
     }
     panic!("every pull was a reset; the increment was never seen");
 }
+
+/// A sign-in is news to everyone's people list: it is the person's last sign-in on their row,
+/// in the list, on their page and in the next pull of a device that was up to date.
+#[test]
+fn a_sign_in_reaches_the_list_the_page_and_the_next_pull() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let mut replica = Replica::default();
+    pull_all(&admin, &mut replica);
+    let version = replica.version;
+
+    let before = now_ms();
+    sign_in("morgan@brightline.example", DEMO_PASSWORD);
+    let morgan = UserId("u_morgan".into());
+
+    pull_all(&admin, &mut replica);
+    assert!(replica.version > version, "the sign-in moved the agency's version on");
+    let pulled = replica.rows[&morgan].last_sign_in_at.expect("pulled with a sign-in");
+    assert!(pulled >= before && pulled <= now_ms(), "{pulled} is not this sign-in");
+
+    let listed = visible(&admin)[&morgan].last_sign_in_at;
+    let page = Call::new("GET", "/api/v1/users/u_morgan").cookie(&admin).send();
+    assert_eq!(page.status, 200, "{:?}", page.body);
+    let page: domain::api::UserDetail = serde_json::from_value(page.body).unwrap();
+    assert!(listed.is_some_and(|at| at >= pulled), "the list: {listed:?}");
+    assert!(page.last_sign_in_at.is_some_and(|at| at >= pulled), "the page");
+}

@@ -34,6 +34,8 @@ pub enum Sort {
     Email,
     EmailDesc,
     State,
+    /// The latest sign-in first, those who never signed in last.
+    SignedIn,
 }
 
 impl Sort {
@@ -43,6 +45,7 @@ impl Sort {
             "email" => Sort::Email,
             "-email" => Sort::EmailDesc,
             "state" => Sort::State,
+            "signed-in" => Sort::SignedIn,
             _ => Sort::Name,
         }
     }
@@ -54,6 +57,7 @@ impl Sort {
             Sort::Email => "email",
             Sort::EmailDesc => "-email",
             Sort::State => "state",
+            Sort::SignedIn => "signed-in",
         }
     }
 }
@@ -67,6 +71,8 @@ pub struct Filters {
     pub role: Option<String>,
     /// People with a grant at this node or under it.
     pub node: Option<NodeId>,
+    /// Those who take a seat (`Some(true)`) or those who do not (R31).
+    pub seat: Option<bool>,
 }
 
 /// The text a row is searched in: its name, address, state and every role and node, lowered
@@ -82,15 +88,24 @@ pub fn haystack(user: &UserSummary) -> String {
     text.to_lowercase()
 }
 
+/// What the filters need worked out from more than a row: the nodes under the account asked
+/// for, and who takes a seat.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Known<'a> {
+    pub under: Option<&'a HashSet<String>>,
+    pub seats: Option<&'a BTreeSet<UserId>>,
+}
+
 /// The positions in `users` of the rows that match, in the order asked for. Every word of the
 /// search must appear somewhere in the row.
 pub fn matching(
     users: &[UserSummary],
     hay: &[String],
     filters: &Filters,
-    under: Option<&HashSet<String>>,
+    known: Known<'_>,
     sort: Sort,
 ) -> Vec<usize> {
+    let Known { under, seats } = known;
     let words: Vec<String> = filters
         .q
         .split_whitespace()
@@ -106,6 +121,9 @@ pub fn matching(
                     .as_ref()
                     .is_none_or(|role| user.roles.iter().any(|g| &g.role == role))
                 && under.is_none_or(|under| user.roles.iter().any(|g| under.contains(&g.node_id)))
+                && filters
+                    .seat
+                    .is_none_or(|want| seats.is_some_and(|s| s.contains(&user.id)) == want)
         })
         .collect();
     match sort {
@@ -119,6 +137,9 @@ pub fn matching(
             }
         }
         Sort::State => found.sort_by_key(|&i| state_rank(users[i].state)),
+        Sort::SignedIn => {
+            found.sort_by_key(|&i| std::cmp::Reverse(users[i].last_sign_in_at.unwrap_or(i64::MIN)))
+        }
     }
     found
 }
@@ -204,6 +225,11 @@ pub fn People() -> impl IntoView {
                 .and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok()),
             role: q.get("role").filter(|r| !r.is_empty()),
             node: q.get("node").filter(|n| !n.is_empty()).map(NodeId),
+            seat: match q.get("seat").as_deref() {
+                Some("yes") => Some(true),
+                Some("no") => Some(false),
+                _ => None,
+            },
         })
     });
     let sort = Memo::new(move |_| query.with(|q| Sort::parse(&q.get("sort").unwrap_or_default())));
@@ -238,10 +264,32 @@ pub fn People() -> impl IntoView {
             .with(|f| f.node.clone())
             .map(|node| node_list.with(|nodes| subtree(nodes, &node)))
     });
+    // Who takes a seat is worked out only while the seat filter asks, from the rows and what
+    // the device knows of the agency (its plan, its custom roles).
+    let seats = Memo::new(move |_| {
+        filters.with(|f| f.seat.is_some()).then(|| {
+            let now = crate::state::now();
+            state.replica.with(|r| {
+                r.context.as_ref().map_or_else(Default::default, |context| {
+                    state.users.with(|users| context.seat_holders(users.iter(), now))
+                })
+            })
+        })
+    });
     let found = Memo::new(move |_| {
         state.users.with(|users| {
             hay.with(|hay| {
-                filters.with(|f| under.with(|u| matching(users, hay, f, u.as_ref(), sort.get())))
+                filters.with(|f| {
+                    under.with(|u| {
+                        seats.with(|s| {
+                            let known = Known {
+                                under: u.as_ref(),
+                                seats: s.as_ref(),
+                            };
+                            matching(users, hay, f, known, sort.get())
+                        })
+                    })
+                })
             })
         })
     });
@@ -374,6 +422,7 @@ pub fn People() -> impl IntoView {
     let set_state = set_param.clone();
     let set_role = set_param.clone();
     let set_node = set_param.clone();
+    let set_seat = set_param.clone();
     let set_sort = set_param.clone();
     let set_q = set_param;
     let all_selected = move || {
@@ -457,6 +506,16 @@ pub fn People() -> impl IntoView {
                     </select>
                 </label>
                 <label class="filter">
+                    <span>"Seat"</span>
+                    <select data-testid="filter-seat"
+                        prop:value=move || query.with(|q| q.get("seat").unwrap_or_default())
+                        on:change=move |ev| set_seat("seat", event_target_value(&ev))>
+                        <option value="">"Seat or not"</option>
+                        <option value="yes">"Takes a seat"</option>
+                        <option value="no">"Takes no seat"</option>
+                    </select>
+                </label>
+                <label class="filter">
                     <span>"Sort"</span>
                     <select data-testid="sort"
                         prop:value=move || sort.get().as_str()
@@ -466,6 +525,7 @@ pub fn People() -> impl IntoView {
                         <option value="email">"Address, A to Z"</option>
                         <option value="-email">"Address, Z to A"</option>
                         <option value="state">"State"</option>
+                        <option value="signed-in">"Last sign-in"</option>
                     </select>
                 </label>
             </div>
@@ -517,6 +577,7 @@ pub fn People() -> impl IntoView {
                             <span role="columnheader">"Name"</span>
                             <span role="columnheader" class="roles">"Roles"</span>
                             <span role="columnheader">"State"</span>
+                            <span role="columnheader" class="signed-in">"Last sign-in"</span>
                             <span role="columnheader"><span class="visually-hidden">"Actions"</span></span>
                         </div>
                     </div>
@@ -595,6 +656,12 @@ fn Row(
         .map(|g| format!("{} in {}", g.role, g.node))
         .collect::<Vec<_>>()
         .join(", ");
+    // Notification-only people never sign in: the column says nothing of them.
+    let signed_in = if user.state == UserState::NotificationOnly {
+        "—".to_owned()
+    } else {
+        crate::components::since(user.last_sign_in_at, crate::state::now())
+    };
     view! {
         <div class="row" role="row" aria-rowindex=at + 2 data-testid="user-row" class:waiting=waiting
             style:transform=format!("translateY({}px)", at as f64 * ROW_PX)>
@@ -615,6 +682,7 @@ fn Row(
                     <span class="waiting-note" data-testid="row-waiting">" · waiting to sync"</span>
                 })}
             </span>
+            <span role="cell" class="signed-in muted" data-testid="last-sign-in">{signed_in}</span>
             <span role="cell" class="actions">{action}</span>
         </div>
     }
@@ -651,12 +719,12 @@ mod tests {
     use domain::api::RoleAtNode;
 
     fn person(id: &str, name: &str, state: UserState, roles: &[(&str, &str, &str)]) -> UserSummary {
-        UserSummary {
-            id: UserId(id.into()),
-            name: name.into(),
-            email: format!("{id}@example.com"),
+        UserSummary::new(
+            UserId(id.into()),
+            name,
+            &format!("{id}@example.com"),
             state,
-            roles: roles
+            roles
                 .iter()
                 .map(|(role, node, node_id)| RoleAtNode {
                     role: (*role).into(),
@@ -668,7 +736,7 @@ mod tests {
                     ends_at: None,
                 })
                 .collect(),
-        }
+        )
     }
 
     fn node(id: &str, parent: Option<&str>) -> Node {
@@ -701,7 +769,11 @@ mod tests {
     fn found(filters: &Filters, under: Option<&HashSet<String>>, sort: Sort) -> Vec<String> {
         let users = people();
         let hay: Vec<String> = users.iter().map(haystack).collect();
-        matching(&users, &hay, filters, under, sort)
+        let known = Known {
+            under,
+            seats: None,
+        };
+        matching(&users, &hay, filters, known, sort)
             .into_iter()
             .map(|i| users[i].name.clone())
             .collect()
@@ -741,6 +813,43 @@ mod tests {
         };
         assert_eq!(found(&agents, None, Sort::Name), ["Bo"]);
         assert_eq!(found(&all, None, Sort::State), ["Ann", "Cy", "Bo"]);
+    }
+
+    /// R31: the seat filter keeps those the seat count counts, or the others.
+    #[test]
+    fn r31_the_seat_filter_keeps_who_takes_a_seat_or_who_does_not() {
+        let users = people();
+        let hay: Vec<String> = users.iter().map(haystack).collect();
+        let seats = BTreeSet::from([UserId("ann".into()), UserId("cy".into())]);
+        let names = |seat| {
+            let filters = Filters {
+                seat: Some(seat),
+                ..Filters::default()
+            };
+            let known = Known {
+                under: None,
+                seats: Some(&seats),
+            };
+            matching(&users, &hay, &filters, known, Sort::Name)
+                .into_iter()
+                .map(|i| users[i].name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(true), ["Ann", "Cy"]);
+        assert_eq!(names(false), ["Bo"]);
+    }
+
+    #[test]
+    fn the_latest_sign_in_comes_first_and_never_last() {
+        let mut users = people();
+        users[0].last_sign_in_at = Some(100);
+        users[2].last_sign_in_at = Some(300);
+        let hay: Vec<String> = users.iter().map(haystack).collect();
+        let order: Vec<&str> = matching(&users, &hay, &Filters::default(), Known::default(), Sort::SignedIn)
+            .into_iter()
+            .map(|i| users[i].name.as_str())
+            .collect();
+        assert_eq!(order, ["Cy", "Ann", "Bo"]);
     }
 
     #[test]

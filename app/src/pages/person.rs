@@ -155,7 +155,7 @@ fn PersonView(loaded: Loaded, reload: impl Fn() + Copy + Send + Sync + 'static) 
         {(!deleted).then(|| view! {
             <div class="person-grid">
                 <Profile user=user.clone() may_edit=may_edit reload=reload />
-                <StateCard user=user.clone() may=may_suspend me=me reload=reload />
+                <StateCard user=user.clone() last_sign_in_at=detail.last_sign_in_at may=may_suspend me=me reload=reload />
                 <Invitation user=user.clone() may=may_invite reload=reload />
                 <Roles user=user.id.clone() roles=detail.roles.clone() nodes=nodes.clone()
                     catalogue=roles.clone() reload=reload />
@@ -258,6 +258,8 @@ pub(crate) fn needs_worker(error: ApiError, doing: &str) -> String {
 #[component]
 fn StateCard(
     user: domain::User,
+    /// When they last signed in, if ever.
+    last_sign_in_at: Option<i64>,
     may: bool,
     me: bool,
     reload: impl Fn() + Copy + Send + Sync + 'static,
@@ -303,6 +305,22 @@ fn StateCard(
         <section class="card panel" data-testid="person-state-card">
             <h2>"State"</h2>
             <p>{about}</p>
+            {(user.state != UserState::NotificationOnly).then(|| view! {
+                <p class="muted small" data-testid="person-last-sign-in">
+                    {match last_sign_in_at {
+                        Some(at) => {
+                            let ago = crate::components::since(Some(at), crate::state::now());
+                            let when = crate::components::local_time(at);
+                            if ago.ends_with("ago") || ago == "Yesterday" || ago == "Just now" {
+                                format!("Last signed in {}, on {when}.", ago.to_lowercase())
+                            } else {
+                                format!("Last signed in on {when}.")
+                            }
+                        }
+                        None => "Has never signed in.".to_owned(),
+                    }}
+                </p>
+            })}
             {(!label.is_empty() && may).then(|| view! {
                 <button class=if label == "Suspend" { "destructive" } else { "secondary" }
                     data-testid="person-suspend" on:click=move |_| open.set(true)>{label}</button>

@@ -243,6 +243,7 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
             &UserDetail {
                 user: user.clone(),
                 roles: Vec::new(),
+                last_sign_in_at: None,
                 history,
             },
         );
@@ -259,11 +260,13 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
         .map(|g| role_at_node(&snapshot, g))
         .collect();
     roles.sort_by(RoleAtNode::list_order);
+    let last_sign_in_at = users::last_sign_in(&ctx.db, &actor.agency_id, id).await?;
     json(
         200,
         &UserDetail {
             user: user.clone(),
             roles,
+            last_sign_in_at,
             history: Vec::new(),
         },
     )

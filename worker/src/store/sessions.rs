@@ -98,7 +98,7 @@ pub struct Origin {
     pub address: String,
 }
 
-/// Opens a session.
+/// Opens a session: a sign-in to the agency.
 pub async fn create(
     db: &Db,
     digest: &str,
@@ -121,6 +121,21 @@ pub async fn create(
             origin.address.as_str().into(),
         ],
     )?];
+    // The sign-in shows in the people list as the person's last sign-in; the agency's version
+    // moves on and the change log names them, so devices pull their row again.
+    statements.push(db.statement(
+        "UPDATE users SET last_sign_in_at = ?3 WHERE id = ?1 AND agency_id = ?2",
+        &[user.0.as_str().into(), agency_id.into(), millis(now)],
+    )?);
+    statements.push(db.statement(
+        "UPDATE agencies SET version = version + 1 WHERE id = ?1",
+        &[agency_id.into()],
+    )?);
+    statements.push(db.statement(
+        "INSERT INTO changes (agency_id, version, user_id, lost_at)
+         SELECT ?1, version, ?2, '' FROM agencies WHERE id = ?1",
+        &[agency_id.into(), user.0.as_str().into()],
+    )?);
     statements.extend(also);
     db.batch(statements).await?;
     Ok(())

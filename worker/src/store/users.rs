@@ -46,6 +46,27 @@ pub enum Shape {
     Invitation,
 }
 
+/// What a summary says of a person besides their name, address, state and roles, as
+/// `domain::api::UserSummary` reads it: all of it is on the person's `users` row.
+const PERSON_FACTS: &str = "',\"last_sign_in_at\":' || coalesce(page.last_sign_in_at, 'null')
+    || ',\"invitation_expires_at\":' || coalesce(page.invitation_expires_at, 'null')
+    || ',\"calling_enabled\":' || iif(page.calling_enabled, 'true', 'false')
+    || ',\"support\":' || iif(page.support, 'true', 'false')";
+
+/// When a member last signed in to their agency, if they ever have.
+pub async fn last_sign_in(db: &Db, agency: &str, user: &str) -> Result<Option<i64>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        last_sign_in_at: Option<i64>,
+    }
+    let row: Option<Row> = db
+        .prepare("SELECT last_sign_in_at FROM users WHERE id = ?1 AND agency_id = ?2")
+        .bind(&[user.into(), agency.into()])?
+        .first()
+        .await?;
+    Ok(row.and_then(|r| r.last_sign_in_at))
+}
+
 /// One page of the people holding a grant inside `reach` (the nodes where the caller has
 /// `users.view`, R1, R10), with those grants, as the JSON document of a
 /// `domain::api::UsersPage` (`{"users": [...], "next": ...}`) that SQL writes whole. Reads the
@@ -295,11 +316,13 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         Shape::Summary if everywhere => {
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
+             || {facts}
              || ',\"roles\":' || page.roles_json || '}'"
         }
         Shape::Summary => {
             "'{\"id\":' || json_quote(page.id) || ',\"name\":' || json_quote(page.name)
              || ',\"email\":' || json_quote(page.email) || ',\"state\":' || json_quote(page.state)
+             || {facts}
              || ',\"roles\":' || (
                  SELECT json_group_array(json_extract(page.roles_json, '$[' || r.key || ']'))
                  FROM json_each(page.role_nodes) r
@@ -311,7 +334,8 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
              || ',\"email\":' || json_quote(page.email)
              || ',\"expires_at\":' || json_quote(page.invitation_expires_at) || '}'"
         }
-    };
+    }
+    .replace("{facts}", PERSON_FACTS);
     let sql = format!(
         "WITH {head}{within}{reach_nodes}{seen_cte},
          -- The page's people as their place in `users` and their sort key only: what is
