@@ -65,6 +65,10 @@ mod tests {
         assert_eq!(since(Some(now - 5 * 3_600_000), now), "5 hours ago");
         assert_eq!(since(Some(now - 30 * 3_600_000), now), "Yesterday");
         assert_eq!(since(Some(now - 3 * 86_400_000), now), "3 days ago");
-        assert_eq!(since(Some(now + 9_000), now), "Just now", "a clock ahead is not the future");
+        assert_eq!(
+            since(Some(now + 9_000), now),
+            "Just now",
+            "a clock ahead is not the future"
+        );
     }
 }

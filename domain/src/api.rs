@@ -248,7 +248,13 @@ fn is_off(value: &bool) -> bool {
 
 impl UserSummary {
     /// A row with only what every person has: the rest as a new person's.
-    pub fn new(id: UserId, name: &str, email: &str, state: UserState, roles: Vec<RoleAtNode>) -> Self {
+    pub fn new(
+        id: UserId,
+        name: &str,
+        email: &str,
+        state: UserState,
+        roles: Vec<RoleAtNode>,
+    ) -> Self {
         UserSummary {
             id,
             name: name.to_owned(),

@@ -672,7 +672,9 @@ mod tests {
             set.into_iter().map(|u| u.0).collect::<Vec<_>>()
         };
         let mut login = context();
-        login.agency.plan = Plan::Team { seat_override: None };
+        login.agency.plan = Plan::Team {
+            seat_override: None,
+        };
         assert_eq!(
             names(login.seat_holders(rows.iter(), NOW)),
             ["admin", "invited", "kai", "quiet", "sus"]

@@ -602,14 +602,30 @@ fn a_sign_in_reaches_the_list_the_page_and_the_next_pull() {
     let morgan = UserId("u_morgan".into());
 
     pull_all(&admin, &mut replica);
-    assert!(replica.version > version, "the sign-in moved the agency's version on");
-    let pulled = replica.rows[&morgan].last_sign_in_at.expect("pulled with a sign-in");
-    assert!(pulled >= before && pulled <= now_ms(), "{pulled} is not this sign-in");
+    assert!(
+        replica.version > version,
+        "the sign-in moved the agency's version on"
+    );
+    let pulled = replica.rows[&morgan]
+        .last_sign_in_at
+        .expect("pulled with a sign-in");
+    assert!(
+        pulled >= before && pulled <= now_ms(),
+        "{pulled} is not this sign-in"
+    );
 
     let listed = visible(&admin)[&morgan].last_sign_in_at;
-    let page = Call::new("GET", "/api/v1/users/u_morgan").cookie(&admin).send();
+    let page = Call::new("GET", "/api/v1/users/u_morgan")
+        .cookie(&admin)
+        .send();
     assert_eq!(page.status, 200, "{:?}", page.body);
     let page: domain::api::UserDetail = serde_json::from_value(page.body).unwrap();
-    assert!(listed.is_some_and(|at| at >= pulled), "the list: {listed:?}");
-    assert!(page.last_sign_in_at.is_some_and(|at| at >= pulled), "the page");
+    assert!(
+        listed.is_some_and(|at| at >= pulled),
+        "the list: {listed:?}"
+    );
+    assert!(
+        page.last_sign_in_at.is_some_and(|at| at >= pulled),
+        "the page"
+    );
 }

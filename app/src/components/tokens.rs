@@ -4,9 +4,8 @@
 //! disabled here first, with the reason.
 
 use domain::api::{NewToken, TokenCreated, TokenInfo};
-use domain::{Capability, CapabilitySet, Name, Node, NodeId};
+use domain::{Capability, CapabilitySet, Name, NodeId};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::dialog::Confirm;
@@ -33,13 +32,27 @@ fn by_subject() -> Vec<(&'static str, Vec<Capability>)> {
 #[component]
 pub fn Tokens() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let tokens = RwSignal::new(Vec::<TokenInfo>::new());
-    let nodes = RwSignal::new(Vec::<Node>::new());
+    // Reads: the person's tokens and the accounts, each a resource of its own.
+    let token_list = LocalResource::new(api::tokens);
+    let node_list = LocalResource::new(api::nodes);
+    let tokens = Signal::derive(move || {
+        token_list
+            .get()
+            .and_then(Result::ok)
+            .map(|l| l.tokens)
+            .unwrap_or_default()
+    });
+    let nodes = Signal::derive(move || {
+        node_list
+            .get()
+            .and_then(Result::ok)
+            .map(|l| l.nodes)
+            .unwrap_or_default()
+    });
     let name = RwSignal::new(String::new());
     let places = RwSignal::new(Vec::<NodeId>::new());
     let created = RwSignal::new(None::<TokenCreated>);
     let errors = RwSignal::new(FormErrors::default());
-    let busy = RwSignal::new(false);
     let revoking = RwSignal::new(None::<TokenInfo>);
     let confirm_open = RwSignal::new(false);
 
@@ -61,18 +74,42 @@ pub fn Tokens() -> impl IntoView {
         }
     });
 
-    let reload = move || {
-        spawn_local(async move {
-            match api::tokens().await {
-                Ok(list) => tokens.set(list.tokens),
+    Effect::new(move |_| {
+        if let Some(Err(e)) = token_list.get() {
+            errors.set(FormErrors::from_api(e));
+        }
+    });
+
+    // Writes: making a token and revoking one, each an Action.
+    let creating = Action::new_local(move |request: &NewToken| {
+        let request = request.clone();
+        async move {
+            match api::create_token(&request).await {
+                Ok(made) => {
+                    created.set(Some(made));
+                    name.set(String::new());
+                    token_list.refetch();
+                }
                 Err(e) => errors.set(FormErrors::from_api(e)),
             }
-        })
-    };
-    reload();
-    spawn_local(async move {
-        if let Ok(list) = api::nodes().await {
-            nodes.set(list.nodes);
+        }
+    });
+    let busy = creating.pending();
+    let revoking_one = Action::new_local(move |token: &TokenInfo| {
+        let token = token.clone();
+        async move {
+            match api::revoke_token(&token.id).await {
+                Ok(()) => {
+                    created.update(|c| {
+                        if c.as_ref().is_some_and(|c| c.token.id == token.id) {
+                            *c = None;
+                        }
+                    });
+                    toast::done(format!("The token {} no longer works.", token.name));
+                    token_list.refetch();
+                }
+                Err(e) => toast::failed(words(e)),
+            }
         }
     });
 
@@ -105,38 +142,14 @@ pub fn Tokens() -> impl IntoView {
             nodes: at,
             expires_at: None,
         };
-        busy.set(true);
         errors.set(FormErrors::default());
-        spawn_local(async move {
-            match api::create_token(&request).await {
-                Ok(made) => {
-                    created.set(Some(made));
-                    name.set(String::new());
-                    reload();
-                }
-                Err(e) => errors.set(FormErrors::from_api(e)),
-            }
-            busy.set(false);
-        });
+        creating.dispatch(request);
     };
     let revoke = move |()| {
         let Some(token) = revoking.get_untracked() else {
             return;
         };
-        spawn_local(async move {
-            match api::revoke_token(&token.id).await {
-                Ok(()) => {
-                    created.update(|c| {
-                        if c.as_ref().is_some_and(|c| c.token.id == token.id) {
-                            *c = None;
-                        }
-                    });
-                    toast::done(format!("The token {} no longer works.", token.name));
-                    reload();
-                }
-                Err(e) => toast::failed(words(e)),
-            }
-        })
+        revoking_one.dispatch(token);
     };
     let toggle = move |capability: Capability| {
         touched.set(true);

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
 use crate::api;
@@ -31,8 +30,21 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let errors = RwSignal::new(FormErrors::default());
-    let busy = RwSignal::new(false);
     let token = StoredValue::new(token);
+    // The request is one Action: while it runs the button waits, so it is sent once.
+    let sending = Action::new_local(move |(): &()| async move {
+        match api::accept_invitation(&token.get_value(), &password.get_untracked()).await {
+            Ok(me) => {
+                forget_link();
+                state.adopt(me).await;
+                state.started.set(true);
+                on_done.run(());
+                state.sync_now().await;
+            }
+            Err(e) => errors.set(FormErrors::from_api(e)),
+        }
+    });
+    let busy = sending.pending();
     // Which agency invites, and whether this address has an account already (then its
     // password is asked for, not a new one).
     let preview =
@@ -65,21 +77,8 @@ pub fn Accept(token: String, #[prop(into)] on_done: Callback<()>) -> impl IntoVi
         {
             return;
         }
-        busy.set(true);
         errors.set(FormErrors::default());
-        spawn_local(async move {
-            match api::accept_invitation(&token.get_value(), &password.get_untracked()).await {
-                Ok(me) => {
-                    forget_link();
-                    state.adopt(me).await;
-                    state.started.set(true);
-                    on_done.run(());
-                    state.sync_now().await;
-                }
-                Err(e) => errors.set(FormErrors::from_api(e)),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(());
     };
 
     view! {

@@ -2,7 +2,6 @@
 //! they work in.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
 use crate::api::{self, ApiError};
@@ -52,7 +51,14 @@ pub fn Forgot(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let errors = RwSignal::new(FormErrors::default());
     let sent = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // The request is one Action: while it runs the button waits, so it is sent once.
+    let sending = Action::new_local(move |(): &()| async move {
+        match api::forgot_password(&email.get_untracked()).await {
+            Ok(notice) => sent.set(Some(notice.detail)),
+            Err(e) => errors.set(FormErrors::from_api(e)),
+        }
+    });
+    let busy = sending.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         // Checked here first, as the Worker will: most mistakes show before anything is sent.
@@ -60,15 +66,8 @@ pub fn Forgot(#[prop(into)] on_back: Callback<()>) -> impl IntoView {
             errors.set(FormErrors::field("email", e.to_string()));
             return;
         }
-        busy.set(true);
         errors.set(FormErrors::default());
-        spawn_local(async move {
-            match api::forgot_password(&email.get_untracked()).await {
-                Ok(notice) => sent.set(Some(notice.detail)),
-                Err(e) => errors.set(FormErrors::from_api(e)),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(());
     };
     view! {
         <main class="sign-in">
@@ -127,8 +126,15 @@ pub fn Reset(token: String, #[prop(into)] on_done: Callback<Option<String>>) -> 
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let errors = RwSignal::new(FormErrors::default());
-    let busy = RwSignal::new(false);
     let token = StoredValue::new(token);
+    // The request is one Action: while it runs the button waits, so it is sent once.
+    let sending = Action::new_local(move |(): &()| async move {
+        match api::reset_password(&token.get_value(), &password.get_untracked()).await {
+            Ok(notice) => on_done.run(Some(notice.detail)),
+            Err(e) => errors.set(FormErrors::from_api(e)),
+        }
+    });
+    let busy = sending.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !check_new_password(
@@ -139,14 +145,7 @@ pub fn Reset(token: String, #[prop(into)] on_done: Callback<Option<String>>) -> 
         ) {
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::reset_password(&token.get_value(), &password.get_untracked()).await {
-                Ok(notice) => on_done.run(Some(notice.detail)),
-                Err(e) => errors.set(FormErrors::from_api(e)),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(());
     };
     view! {
         <main class="sign-in">
@@ -173,20 +172,23 @@ pub fn Reset(token: String, #[prop(into)] on_done: Callback<Option<String>>) -> 
 pub fn ChooseAgency() -> impl IntoView {
     let state = expect_context::<AppState>();
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // The request is one Action: while it runs the button waits, so it is sent once.
+    let sending = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            if let Err(e) = state.switch_agency(id).await {
+                error.set(Some(words(e)));
+            }
+        }
+    });
+    let busy = sending.pending();
     let current = move || state.me.get().map(|me| me.agency.id).unwrap_or_default();
     let choose = move |id: String| {
         if id == current() {
             state.choosing.set(Vec::new());
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            if let Err(e) = state.switch_agency(id).await {
-                error.set(Some(words(e)));
-            }
-            busy.set(false);
-        });
+        sending.dispatch(id);
     };
     view! {
         <main class="sign-in">
@@ -229,19 +231,20 @@ pub fn AgencySwitcher() -> impl IntoView {
     let state = expect_context::<AppState>();
     let agencies = LocalResource::new(api::my_agencies);
     let current = move || state.me.get().map(|me| me.agency.id).unwrap_or_default();
+    let navigate = leptos_router::hooks::use_navigate();
+    let switching = Action::new_local(move |id: &String| {
+        let (id, navigate) = (id.clone(), navigate.clone());
+        async move {
+            if state.switch_agency(id).await.is_ok() {
+                // The new agency's home: what the person may use there.
+                navigate("/", Default::default());
+            }
+        }
+    });
     let switch = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
-        if id == current() {
-            return;
-        }
-        if state.may_forget_pending("Switch") {
-            let navigate = leptos_router::hooks::use_navigate();
-            spawn_local(async move {
-                if state.switch_agency(id).await.is_ok() {
-                    // The new agency's home: what the person may use there.
-                    navigate("/", Default::default());
-                }
-            });
+        if id != current() && state.may_forget_pending("Switch") {
+            switching.dispatch(id);
         }
     };
     move || {
@@ -253,6 +256,7 @@ pub fn AgencySwitcher() -> impl IntoView {
         (list.len() > 1).then(|| {
             view! {
                 <select class="agency-switch" aria-label="Switch agency" on:change=switch
+                    prop:disabled=move || switching.pending().get()
                     data-testid="agency-switch">
                     {list
                         .into_iter()
@@ -275,7 +279,19 @@ pub fn ChangePassword() -> impl IntoView {
     let repeat = RwSignal::new(String::new());
     let errors = RwSignal::new(FormErrors::default());
     let done = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // The request is one Action: while it runs the button waits, so it is sent once.
+    let sending = Action::new_local(move |(): &()| async move {
+        match api::change_password(&current.get_untracked(), &password.get_untracked()).await {
+            Ok(notice) => {
+                for field in [current, password, repeat] {
+                    field.set(String::new());
+                }
+                done.set(Some(notice.detail));
+            }
+            Err(e) => errors.set(FormErrors::from_api(e)),
+        }
+    });
+    let busy = sending.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         done.set(None);
@@ -287,19 +303,7 @@ pub fn ChangePassword() -> impl IntoView {
         ) {
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::change_password(&current.get_untracked(), &password.get_untracked()).await {
-                Ok(notice) => {
-                    for field in [current, password, repeat] {
-                        field.set(String::new());
-                    }
-                    done.set(Some(notice.detail));
-                }
-                Err(e) => errors.set(FormErrors::from_api(e)),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(());
     };
     view! {
         <section class="card panel" data-testid="change-password">
@@ -336,7 +340,17 @@ pub fn ChangeAddress() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FormErrors::default());
     let done = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // The request is one Action: while it runs the button waits, so it is sent once.
+    let sending = Action::new_local(move |(): &()| async move {
+        match api::change_email(&email.get_untracked(), &password.get_untracked()).await {
+            Ok(notice) => {
+                password.set(String::new());
+                done.set(Some(notice.detail));
+            }
+            Err(e) => errors.set(FormErrors::from_api(e)),
+        }
+    });
+    let busy = sending.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         done.set(None);
@@ -344,18 +358,8 @@ pub fn ChangeAddress() -> impl IntoView {
             errors.set(FormErrors::field("email", e.to_string()));
             return;
         }
-        busy.set(true);
         errors.set(FormErrors::default());
-        spawn_local(async move {
-            match api::change_email(&email.get_untracked(), &password.get_untracked()).await {
-                Ok(notice) => {
-                    password.set(String::new());
-                    done.set(Some(notice.detail));
-                }
-                Err(e) => errors.set(FormErrors::from_api(e)),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(());
     };
     view! {
         <section class="card panel" data-testid="change-address">

@@ -112,7 +112,6 @@ pub fn AddPerson() -> impl IntoView {
     let errors = RwSignal::new(FormErrors::default());
     let ids = RwSignal::new((fresh_id("u"), fresh_id("g")));
     let preview = RwSignal::new(None::<Result<SeatPreview, String>>);
-    let saving = RwSignal::new(false);
 
     let access = move || state.me.get().map(|m| m.access).unwrap_or_default();
     let why_not_node = Callback::new(move |node: NodeId| {
@@ -222,105 +221,105 @@ pub fn AddPerson() -> impl IntoView {
         step.set(Step::ALL[at.saturating_sub(1)]);
     };
 
-    let save = move |again: bool| {
+    // Saving is one Action: a second click while it runs sends nothing, and the buttons wait.
+    let saving = Action::new_local(move |(command, again): &(Command, bool)| {
+        let (command, again) = (command.clone(), *again);
+        let extra: Vec<NodeId> = places.get_untracked().into_iter().skip(1).collect();
+        let chosen_role = role.get_untracked();
         let navigate = navigate.clone();
-        move |_| {
-            let Some(command) = command() else {
-                errors.set(FormErrors {
-                    fields: vec![],
-                    form: Some("Something is missing; go back through the steps.".into()),
-                });
-                return;
+        async move {
+            let outcome = match command {
+                Command::Invite {
+                    user,
+                    grant,
+                    email,
+                    name,
+                    role,
+                    node,
+                } => api::invite(&NewPerson {
+                    id: Some(user.clone()),
+                    grant: Some(grant),
+                    email,
+                    name,
+                    role,
+                    node,
+                })
+                .await
+                .map(|_| user),
+                Command::AddNotificationUser {
+                    user,
+                    grant,
+                    email,
+                    name,
+                    node,
+                } => api::add_notification_person(&NewNotificationPerson {
+                    id: Some(user.clone()),
+                    grant: Some(grant),
+                    email,
+                    name,
+                    node,
+                })
+                .await
+                .map(|_| user),
+                _ => Err(ApiError::Unexpected("no such step".into())),
             };
-            let extra: Vec<NodeId> = places.get_untracked().into_iter().skip(1).collect();
-            let chosen_role = role.get_untracked();
-            let navigate = navigate.clone();
-            saving.set(true);
-            spawn_local(async move {
-                let outcome = match command {
-                    Command::Invite {
-                        user,
-                        grant,
-                        email,
-                        name,
-                        role,
-                        node,
-                    } => api::invite(&NewPerson {
-                        id: Some(user.clone()),
-                        grant: Some(grant),
-                        email,
-                        name,
-                        role,
-                        node,
-                    })
-                    .await
-                    .map(|_| user),
-                    Command::AddNotificationUser {
-                        user,
-                        grant,
-                        email,
-                        name,
-                        node,
-                    } => api::add_notification_person(&NewNotificationPerson {
-                        id: Some(user.clone()),
-                        grant: Some(grant),
-                        email,
-                        name,
-                        node,
-                    })
-                    .await
-                    .map(|_| user),
-                    _ => Err(ApiError::Unexpected("no such step".into())),
-                };
-                let user = match outcome {
-                    Ok(user) => user,
-                    Err(e) => {
-                        saving.set(false);
-                        errors.set(FormErrors::from_api(e));
-                        return;
-                    }
-                };
-                // The same role in each further place.
-                let mut failed = Vec::new();
-                if let (Some(role), false) = (chosen_role, notify_only.get_untracked()) {
-                    for node in extra {
-                        let grant = NewGrant {
-                            id: None,
-                            role: role.role.clone(),
-                            node: node.clone(),
-                            starts_at: None,
-                            ends_at: None,
-                        };
-                        if let Err(e) = api::grant(&user.0, &grant).await {
-                            failed.push(words(e));
-                        }
+            let user = match outcome {
+                Ok(user) => user,
+                Err(e) => {
+                    errors.set(FormErrors::from_api(e));
+                    return;
+                }
+            };
+            // The same role in each further place.
+            let mut failed = Vec::new();
+            if let (Some(role), false) = (chosen_role, notify_only.get_untracked()) {
+                for node in extra {
+                    let grant = NewGrant {
+                        id: None,
+                        role: role.role.clone(),
+                        node: node.clone(),
+                        starts_at: None,
+                        ends_at: None,
+                    };
+                    if let Err(e) = api::grant(&user.0, &grant).await {
+                        failed.push(words(e));
                     }
                 }
-                saving.set(false);
-                let who = name.get_untracked();
-                if failed.is_empty() {
-                    toast::done(if notify_only.get_untracked() {
-                        format!("{who} is added and will receive notifications.")
-                    } else {
-                        format!("{who} is invited; the link is on its way.")
-                    });
+            }
+            let who = name.get_untracked();
+            if failed.is_empty() {
+                toast::done(if notify_only.get_untracked() {
+                    format!("{who} is added and will receive notifications.")
                 } else {
-                    toast::failed(format!(
-                        "{who} is added, but not everywhere: {}",
-                        failed.join(" ")
-                    ));
-                }
-                state.sync_now().await;
-                if again {
-                    name.set(String::new());
-                    email.set(String::new());
-                    ids.set((fresh_id("u"), fresh_id("g")));
-                    errors.set(FormErrors::default());
-                    step.set(Step::Who);
-                } else {
-                    navigate(&format!("/people/{}", user.0), Default::default());
-                }
-            });
+                    format!("{who} is invited; the link is on its way.")
+                });
+            } else {
+                toast::failed(format!(
+                    "{who} is added, but not everywhere: {}",
+                    failed.join(" ")
+                ));
+            }
+            state.sync_now().await;
+            if again {
+                name.set(String::new());
+                email.set(String::new());
+                ids.set((fresh_id("u"), fresh_id("g")));
+                errors.set(FormErrors::default());
+                step.set(Step::Who);
+            } else {
+                navigate(&format!("/people/{}", user.0), Default::default());
+            }
+        }
+    });
+    let save = move |again: bool| {
+        move |_| match command() {
+            Some(command) => {
+                saving.dispatch((command, again));
+            }
+            None => errors.set(FormErrors {
+                fields: vec![],
+                form: Some("Something is missing; go back through the steps.".into()),
+            }),
         }
     };
     let save_once = save(false);
@@ -437,9 +436,9 @@ pub fn AddPerson() -> impl IntoView {
                     </Show>
                     <Show when=move || step.get() != Step::Review
                         fallback=move || view! {
-                            <button type="button" data-testid="add-save" prop:disabled=saving on:click=save_once.clone()>"Save"</button>
+                            <button type="button" data-testid="add-save" prop:disabled=move || saving.pending().get() on:click=save_once>"Save"</button>
                             <button type="button" class="secondary" data-testid="add-save-another"
-                                prop:disabled=saving on:click=save_again.clone()>"Save and add another"</button>
+                                prop:disabled=move || saving.pending().get() on:click=save_again>"Save and add another"</button>
                         }>
                         <button type="button" data-testid="step-next" on:click=next>"Next"</button>
                     </Show>

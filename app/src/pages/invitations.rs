@@ -3,7 +3,6 @@
 
 use domain::api::InvitationLine;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::local_time;
@@ -17,9 +16,9 @@ pub fn Invitations() -> impl IntoView {
     let said = RwSignal::new(None::<(bool, String)>);
     // The invitation whose revocation waits for a second click.
     let confirming = RwSignal::new(None::<String>);
-    let act = move |line: InvitationLine, revoke: bool| {
-        confirming.set(None);
-        spawn_local(async move {
+    let acting = Action::new_local(move |(line, revoke): &(InvitationLine, bool)| {
+        let (line, revoke) = (line.clone(), *revoke);
+        async move {
             let outcome = if revoke {
                 api::revoke_invitation(&line.id.0).await
             } else {
@@ -37,7 +36,11 @@ pub fn Invitations() -> impl IntoView {
                 Err(e) => (false, words(e)),
             }));
             list.refetch();
-        });
+        }
+    });
+    let act = move |line: InvitationLine, revoke: bool| {
+        confirming.set(None);
+        acting.dispatch((line, revoke));
     };
     view! {
         <main class="page">
@@ -89,6 +92,7 @@ pub fn Invitations() -> impl IntoView {
                                     </span>
                                     <span class="actions">
                                         <button class="small" data-testid="invitation-resend"
+                                            prop:disabled=move || acting.pending().get()
                                             on:click=move |_| act(resend.clone(), false)>
                                             "Send again"
                                         </button>

@@ -8,7 +8,6 @@ use domain::api::UserSummary;
 use domain::sync::OfflineCommand;
 use domain::{Capability, Node, NodeId, UserId, UserState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -271,7 +270,9 @@ pub fn People() -> impl IntoView {
             let now = crate::state::now();
             state.replica.with(|r| {
                 r.context.as_ref().map_or_else(Default::default, |context| {
-                    state.users.with(|users| context.seat_holders(users.iter(), now))
+                    state
+                        .users
+                        .with(|users| context.seat_holders(users.iter(), now))
                 })
             })
         })
@@ -338,10 +339,11 @@ pub fn People() -> impl IntoView {
             _ => "Suspend".to_owned(),
         })
     });
-    let run = move |()| {
-        let commands = asked.get_untracked();
-        let n = commands.len();
-        spawn_local(async move {
+    // Each change is decided on the device and queued (so it works offline), in one Action.
+    let changing = Action::new_local(move |commands: &Vec<(OfflineCommand, String)>| {
+        let commands = commands.clone();
+        async move {
+            let n = commands.len();
             for (command, _) in commands {
                 state.change(command).await;
             }
@@ -350,7 +352,10 @@ pub fn People() -> impl IntoView {
                 1 => "Done. The change is saved and syncing.".to_owned(),
                 n => format!("{n} changes saved and syncing."),
             });
-        });
+        }
+    });
+    let run = move |()| {
+        changing.dispatch(asked.get_untracked());
     };
     let suspend_selected = move |_| {
         let chosen = selected.get_untracked();
@@ -539,7 +544,7 @@ pub fn People() -> impl IntoView {
                 </span>
                 <Show when=may_suspend>
                     <button class="secondary small" data-testid="bulk-suspend"
-                        prop:disabled=move || selected.with(|s| s.is_empty())
+                        prop:disabled=move || selected.with(|s| s.is_empty()) || changing.pending().get()
                         on:click=suspend_selected>"Suspend"</button>
                 </Show>
                 <button class="secondary small" data-testid="export" on:click=export>
@@ -769,10 +774,7 @@ mod tests {
     fn found(filters: &Filters, under: Option<&HashSet<String>>, sort: Sort) -> Vec<String> {
         let users = people();
         let hay: Vec<String> = users.iter().map(haystack).collect();
-        let known = Known {
-            under,
-            seats: None,
-        };
+        let known = Known { under, seats: None };
         matching(&users, &hay, filters, known, sort)
             .into_iter()
             .map(|i| users[i].name.clone())
@@ -845,10 +847,16 @@ mod tests {
         users[0].last_sign_in_at = Some(100);
         users[2].last_sign_in_at = Some(300);
         let hay: Vec<String> = users.iter().map(haystack).collect();
-        let order: Vec<&str> = matching(&users, &hay, &Filters::default(), Known::default(), Sort::SignedIn)
-            .into_iter()
-            .map(|i| users[i].name.as_str())
-            .collect();
+        let order: Vec<&str> = matching(
+            &users,
+            &hay,
+            &Filters::default(),
+            Known::default(),
+            Sort::SignedIn,
+        )
+        .into_iter()
+        .map(|i| users[i].name.as_str())
+        .collect();
         assert_eq!(order, ["Cy", "Ann", "Bo"]);
     }
 

@@ -5,7 +5,6 @@ use domain::api::{NewGrant, RoleAtNode, RoleChange, RoleInfo, UserDetail};
 use domain::sync::OfflineCommand;
 use domain::{Capability, Name, Node, NodeId, RoleRef, UserId, UserState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -194,24 +193,27 @@ fn Profile(
     let name = RwSignal::new(user.name.clone());
     let error = RwSignal::new(None::<String>);
     let id = user.id.clone();
+    let saving = Action::new_local(move |command: &OfflineCommand| {
+        let command = command.clone();
+        async move {
+            state.change(command).await;
+            let refused = state.replica.with_untracked(|r| !r.refused.is_empty());
+            if !refused {
+                toast::done("The name is saved.");
+            }
+            reload();
+        }
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match Name::parse(&name.get_untracked()) {
             Err(e) => error.set(Some(sentence(&e.to_string()))),
             Ok(parsed) => {
                 error.set(None);
-                let command = OfflineCommand::EditProfile {
+                saving.dispatch(OfflineCommand::EditProfile {
                     user: id.clone(),
                     name: Some(parsed),
                     email: None,
-                };
-                spawn_local(async move {
-                    state.change(command).await;
-                    let refused = state.replica.with_untracked(|r| !r.refused.is_empty());
-                    if !refused {
-                        toast::done("The name is saved.");
-                    }
-                    reload();
                 });
             }
         }
@@ -230,7 +232,8 @@ fn Profile(
                         {move || error.get().map(|e| view! {
                             <span class="field-error" role="alert" data-testid="person-name-error">{e}</span>
                         })}
-                        <button type="submit" data-testid="person-name-save">"Save name"</button>
+                        <button type="submit" data-testid="person-name-save"
+                            prop:disabled=move || saving.pending().get()>"Save name"</button>
                     </form>
                 }.into_any()
             } else {
@@ -285,13 +288,17 @@ fn StateCard(
     };
     let name = user.name.clone();
     let title = format!("{label} {name}?");
+    let changing = Action::new_local(move |command: &OfflineCommand| {
+        let command = command.clone();
+        async move {
+            state.change(command).await;
+            toast::done("Saved. The change is syncing.");
+            reload();
+        }
+    });
     let run = move |()| {
         if let Some(command) = command.clone() {
-            spawn_local(async move {
-                state.change(command).await;
-                toast::done("Saved. The change is syncing.");
-                reload();
-            });
+            changing.dispatch(command);
         }
     };
     let about = match user.state {
@@ -323,7 +330,8 @@ fn StateCard(
             })}
             {(!label.is_empty() && may).then(|| view! {
                 <button class=if label == "Suspend" { "destructive" } else { "secondary" }
-                    data-testid="person-suspend" on:click=move |_| open.set(true)>{label}</button>
+                    data-testid="person-suspend" prop:disabled=move || changing.pending().get()
+                    on:click=move |_| open.set(true)>{label}</button>
             })}
             {(!label.is_empty() && !may).then(|| view! {
                 <p class="muted small" data-testid="person-suspend-why">{if me {
@@ -450,6 +458,30 @@ fn Roles(
         })
     };
 
+    // The role of one grant changed in place (R13: a promotion or demotion in one step). The
+    // select goes back to the role they still have if the Worker refuses.
+    let changing = Action::new_local(
+        move |(grant, role, select, before): &(
+            String,
+            RoleRef,
+            web_sys::HtmlSelectElement,
+            String,
+        )| {
+            let (grant, role, select, before) =
+                (grant.clone(), role.clone(), select.clone(), before.clone());
+            async move {
+                match api::change_role(&grant, &RoleChange { role }).await {
+                    Ok(_) => toast::done("The role is changed."),
+                    Err(e) => {
+                        select.set_value(&before);
+                        toast::failed(needs_worker(e, "Changing a role"));
+                    }
+                }
+                reload();
+                state.sync_now().await;
+            }
+        },
+    );
     let rows = roles
         .iter()
         .map(|grant| {
@@ -470,19 +502,7 @@ fn Roles(
                 }) else {
                     return;
                 };
-                let grant_id = grant_id.clone();
-                spawn_local(async move {
-                    match api::change_role(&grant_id, &RoleChange { role }).await {
-                        Ok(_) => toast::done("The role is changed."),
-                        Err(e) => {
-                            // The list shows the role they still have.
-                            select.set_value(&before);
-                            toast::failed(needs_worker(e, "Changing a role"));
-                        }
-                    }
-                    reload();
-                    state.sync_now().await;
-                });
+                changing.dispatch((grant_id.clone(), role, select, before));
             };
             let options = catalogue.with_value(|c| {
                 c.iter()
@@ -507,7 +527,8 @@ fn Roles(
                     <span class="grant-node"><strong>{grant.node.clone()}</strong></span>
                     {match may_change.clone() {
                         None => view! {
-                            <select aria-label=label data-testid="grant-role" on:change=change>{options}</select>
+                            <select aria-label=label data-testid="grant-role" on:change=change
+                                prop:disabled=move || changing.pending().get()>{options}</select>
                             <button class="link" data-testid="grant-remove"
                                 on:click=move |_| { removing.set(Some(g.clone())); remove_open.set(true); }>
                                 "Remove"
@@ -523,16 +544,20 @@ fn Roles(
         })
         .collect_view();
 
+    let removal = Action::new_local(move |grant: &RoleAtNode| {
+        let grant = grant.clone();
+        async move {
+            match api::revoke_grant(&grant.grant).await {
+                Ok(()) => toast::done(format!("{} in {} is removed.", grant.role, grant.node)),
+                Err(e) => toast::failed(needs_worker(e, "Removing a role")),
+            }
+            reload();
+            state.sync_now().await;
+        }
+    });
     let remove = move |()| {
         if let Some(grant) = removing.get_untracked() {
-            spawn_local(async move {
-                match api::revoke_grant(&grant.grant).await {
-                    Ok(()) => toast::done(format!("{} in {} is removed.", grant.role, grant.node)),
-                    Err(e) => toast::failed(needs_worker(e, "Removing a role")),
-                }
-                reload();
-                state.sync_now().await;
-            });
+            removal.dispatch(grant);
         }
     };
     let remove_title = Signal::derive(move || {
@@ -550,6 +575,29 @@ fn Roles(
     } = expect_context::<RoleDraft>();
     let add_error = RwSignal::new(None::<String>);
     let user_id = user.clone();
+    let granting = Action::new_local(move |(role, node): &(RoleInfo, NodeId)| {
+        let (user, role, node) = (user_id.clone(), role.clone(), node.clone());
+        async move {
+            let grant = NewGrant {
+                id: None,
+                role: role.role.clone(),
+                node,
+                starts_at: None,
+                ends_at: None,
+            };
+            match api::grant(&user.0, &grant).await {
+                Ok(_) => {
+                    toast::done(format!("{} is added.", role.name));
+                    adding.set(false);
+                    new_role.set(String::new());
+                    new_node.set(Vec::new());
+                    reload();
+                    state.sync_now().await;
+                }
+                Err(e) => add_error.set(Some(needs_worker(e, "Adding a role"))),
+            }
+        }
+    });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(role) = catalogue.with_value(|c| {
@@ -569,27 +617,7 @@ fn Roles(
             return;
         }
         add_error.set(None);
-        let user = user_id.clone();
-        spawn_local(async move {
-            let grant = NewGrant {
-                id: None,
-                role: role.role.clone(),
-                node,
-                starts_at: None,
-                ends_at: None,
-            };
-            match api::grant(&user.0, &grant).await {
-                Ok(_) => {
-                    toast::done(format!("{} is added.", role.name));
-                    adding.set(false);
-                    new_role.set(String::new());
-                    new_node.set(Vec::new());
-                    reload();
-                    state.sync_now().await;
-                }
-                Err(e) => add_error.set(Some(needs_worker(e, "Adding a role"))),
-            }
-        });
+        granting.dispatch((role, node));
     };
     let nodes_signal = Signal::derive(move || nodes_sv.get_value());
     let why_not_node = Callback::new(move |node: NodeId| {
@@ -616,7 +644,7 @@ fn Roles(
                 </Show>
             })}
             <Show when=move || adding.get()>
-                <form class="add-grant" on:submit=add.clone() novalidate data-testid="grant-add-form">
+                <form class="add-grant" on:submit=add novalidate data-testid="grant-add-form">
                     <label>"Role"
                         <select bind:value=new_role data-testid="grant-add-role">
                             <option value="">"Choose a role"</option>
@@ -631,7 +659,8 @@ fn Roles(
                         <p class="error" role="alert" data-testid="grant-add-error">{e}</p>
                     })}
                     <div class="actions-row">
-                        <button type="submit" data-testid="grant-add-save">"Add the role"</button>
+                        <button type="submit" data-testid="grant-add-save"
+                            prop:disabled=move || granting.pending().get()>"Add the role"</button>
                         <button type="button" class="secondary"
                             on:click=move |_| adding.set(false)>"Cancel"</button>
                     </div>

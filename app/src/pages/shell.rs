@@ -187,16 +187,33 @@ fn TwoFactor() -> impl IntoView {
     let setup = RwSignal::new(None::<domain::api::TotpSetup>);
     let code = RwSignal::new(String::new());
     let said = RwSignal::new(None::<(bool, String)>);
-    let start = move |_| {
-        spawn_local(async move {
-            match api::totp_setup().await {
-                Ok(s) => {
-                    said.set(None);
-                    setup.set(Some(s));
+    let starting = Action::new_local(move |(): &()| async move {
+        match api::totp_setup().await {
+            Ok(s) => {
+                said.set(None);
+                setup.set(Some(s));
+            }
+            Err(e) => said.set(Some((false, words(e)))),
+        }
+    });
+    let confirming = Action::new_local(move |typed: &String| {
+        let typed = typed.clone();
+        async move {
+            match api::totp_confirm(&typed).await {
+                Ok(()) => {
+                    setup.set(None);
+                    said.set(Some((
+                        true,
+                        "Two-factor sign-in is on. Each sign-in now asks for a code from your app."
+                            .into(),
+                    )));
                 }
                 Err(e) => said.set(Some((false, words(e)))),
             }
-        });
+        }
+    });
+    let start = move |_| {
+        starting.dispatch(());
     };
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -212,19 +229,7 @@ fn TwoFactor() -> impl IntoView {
             )));
             return;
         }
-        spawn_local(async move {
-            match api::totp_confirm(&typed).await {
-                Ok(()) => {
-                    setup.set(None);
-                    said.set(Some((
-                        true,
-                        "Two-factor sign-in is on. Each sign-in now asks for a code from your app."
-                            .into(),
-                    )));
-                }
-                Err(e) => said.set(Some((false, words(e)))),
-            }
-        });
+        confirming.dispatch(typed);
     };
     // The key in groups of four, as authenticator apps show it.
     let grouped = move || {
@@ -245,7 +250,8 @@ fn TwoFactor() -> impl IntoView {
             <p class="muted">"A code from an authenticator app on your phone, asked at each sign-in, in every agency you belong to."</p>
             {move || match grouped() {
                 None => view! {
-                    <button class="secondary" data-testid="totp-start" on:click=start>"Set up two-factor sign-in"</button>
+                    <button class="secondary" data-testid="totp-start" on:click=start
+                        prop:disabled=move || starting.pending().get()>"Set up two-factor sign-in"</button>
                 }.into_any(),
                 Some(key) => view! {
                     <form on:submit=confirm novalidate>
@@ -258,7 +264,8 @@ fn TwoFactor() -> impl IntoView {
                             <input type="text" inputmode="numeric" autocomplete="one-time-code"
                                 bind:value=code data-testid="totp-code" />
                         </label>
-                        <button type="submit" data-testid="totp-confirm">"Turn on"</button>
+                        <button type="submit" data-testid="totp-confirm"
+                            prop:disabled=move || confirming.pending().get()>"Turn on"</button>
                     </form>
                 }.into_any(),
             }}
@@ -274,13 +281,17 @@ fn TwoFactor() -> impl IntoView {
 fn Sessions() -> impl IntoView {
     let sessions = LocalResource::new(api::my_sessions);
     let error = RwSignal::new(None::<String>);
-    let end = move |id: String| {
-        spawn_local(async move {
+    let ending = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
             match api::end_session(&id).await {
                 Ok(()) => sessions.refetch(),
                 Err(e) => error.set(Some(words(e))),
             }
-        });
+        }
+    });
+    let end = move |id: String| {
+        ending.dispatch(id);
     };
     view! {
         <section class="card panel" data-testid="sessions">

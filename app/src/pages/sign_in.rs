@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
 use crate::api::{self, ApiError};
@@ -19,36 +18,36 @@ pub fn SignIn(
     let errors = RwSignal::new(FormErrors::default());
     // Shown once the Worker says this person signs in with an authenticator code too.
     let code = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // The request is one Action: while it runs the button waits, so it is sent once.
+    let sending = Action::new_local(move |(): &()| async move {
+        let typed = code.get_untracked().filter(|c| !c.trim().is_empty());
+        match api::sign_in(&email.get_untracked(), &password.get_untracked(), typed).await {
+            Ok(me) => {
+                password.set(String::new());
+                notice.set(None);
+                // Someone in several agencies chooses one (signed in to the last used).
+                state.choosing.set(me.agencies.clone());
+                state.adopt(me).await;
+                state.sync_now().await;
+            }
+            Err(ApiError::CodeRequired) => {
+                if code.get_untracked().is_some() {
+                    errors.set(FormErrors::field(
+                        "code",
+                        ApiError::CodeRequired.to_string(),
+                    ));
+                }
+                code.set(Some(String::new()));
+            }
+            Err(other) => errors.set(FormErrors::from_api(other)),
+        }
+    });
+    let busy = sending.pending();
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
         errors.set(FormErrors::default());
-        spawn_local(async move {
-            let typed = code.get_untracked().filter(|c| !c.trim().is_empty());
-            match api::sign_in(&email.get_untracked(), &password.get_untracked(), typed).await {
-                Ok(me) => {
-                    password.set(String::new());
-                    notice.set(None);
-                    // Someone in several agencies chooses one (signed in to the last used).
-                    state.choosing.set(me.agencies.clone());
-                    state.adopt(me).await;
-                    state.sync_now().await;
-                }
-                Err(ApiError::CodeRequired) => {
-                    if code.get_untracked().is_some() {
-                        errors.set(FormErrors::field(
-                            "code",
-                            ApiError::CodeRequired.to_string(),
-                        ));
-                    }
-                    code.set(Some(String::new()));
-                }
-                Err(other) => errors.set(FormErrors::from_api(other)),
-            }
-            busy.set(false);
-        });
+        sending.dispatch(());
     };
 
     view! {
