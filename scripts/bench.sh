@@ -12,7 +12,7 @@
 #   console: the first load's WASM and JS (brotli) beside the 300 KB budget; the demo agency's
 #           People list painted after signing in with an empty cache, at full speed and with the
 #           CPU slowed 4x, beside the sign-in request alone; a keystroke in the People search at
-#           10,000 people beside one frame.
+#           10,000 people beside one frame; and what each screen costs of the WASM.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 source "$ROOT/scripts/db.sh"
@@ -59,3 +59,6 @@ SWITCHBOARD_URL="http://127.0.0.1:$port" node "$ROOT/bench/sync.mjs"
 
 say "console: first load, the demo list painted with an empty cache, a search keystroke at 10,000"
 SWITCHBOARD_URL="http://127.0.0.1:$port" node "$ROOT/bench/console.mjs"
+
+say "console: what each screen costs in the WASM, from the names the compiler leaves before wasm-opt"
+node "$ROOT/bench/screens.mjs" "$ROOT/target/wasm32-unknown-unknown/release/switchboard-app.wasm" "$ROOT"/dist/*.wasm

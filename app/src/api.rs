@@ -1,9 +1,9 @@
 //! The app's one door to the Worker's API.
 
 use domain::api::{
-    API_BASE, AcceptInvitation, AgencyView, AuditPage, ChangeEmail, ChangePassword, CommandOutcome,
-    ForgotPassword, InvitationList, InvitationPreview, LinkToken, Me, MyAgencies, MySessions,
-    NewGrant, NewNotificationPerson, NewPerson, NewToken, NodeList, Notice, PersonEdit, Problem,
+    API_BASE, AcceptInvitation, AgencyView, AuditPage, ChangeEmail, ChangePassword, ForgotPassword,
+    InvitationList, InvitationPreview, LinkToken, Me, MyAgencies, MySessions, NewGrant,
+    NewNotificationPerson, NewPerson, NewToken, NodeList, Notice, PersonEdit, Problem,
     ResetPassword, RoleChange, RoleList, SignInRequest, SwitchAgency, TokenCreated, TokenList,
     TotpCode, TotpSetup, UserAccess, UserDetail,
 };
@@ -79,6 +79,22 @@ async fn with_body<T: DeserializeOwned>(
     body: &impl serde::Serialize,
 ) -> Result<T, ApiError> {
     read(send(with_credentials(method(&url(path))).json(body)).await?).await
+}
+
+/// `method path` with a JSON body, for a change: its answer (the events it wrote, a
+/// `domain::api::CommandOutcome`) is not read, since the change comes back through sync, and
+/// leaving it unread keeps the events' decoder out of the app.
+async fn write(
+    method: fn(&str) -> RequestBuilder,
+    path: &str,
+    body: &impl serde::Serialize,
+) -> Result<(), ApiError> {
+    let response = send(with_credentials(method(&url(path))).json(body)).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read(response).await
+    }
 }
 
 /// `method path` without a body, for what answers only with its status.
@@ -263,25 +279,23 @@ pub async fn seat_preview(command: &Command) -> Result<SeatPreview, ApiError> {
 }
 
 /// Invites a person.
-pub async fn invite(person: &NewPerson) -> Result<CommandOutcome, ApiError> {
-    with_body(Request::post, "/users", person).await
+pub async fn invite(person: &NewPerson) -> Result<(), ApiError> {
+    write(Request::post, "/users", person).await
 }
 
 /// Adds someone who only receives notifications.
-pub async fn add_notification_person(
-    person: &NewNotificationPerson,
-) -> Result<CommandOutcome, ApiError> {
-    with_body(Request::post, "/notification-users", person).await
+pub async fn add_notification_person(person: &NewNotificationPerson) -> Result<(), ApiError> {
+    write(Request::post, "/notification-users", person).await
 }
 
 /// Gives a person a role at a node.
-pub async fn grant(user: &str, grant: &NewGrant) -> Result<CommandOutcome, ApiError> {
-    with_body(Request::post, &format!("/users/{user}/grants"), grant).await
+pub async fn grant(user: &str, grant: &NewGrant) -> Result<(), ApiError> {
+    write(Request::post, &format!("/users/{user}/grants"), grant).await
 }
 
 /// Replaces a grant's role (R13).
-pub async fn change_role(grant: &str, change: &RoleChange) -> Result<CommandOutcome, ApiError> {
-    with_body(Request::patch, &format!("/grants/{grant}"), change).await
+pub async fn change_role(grant: &str, change: &RoleChange) -> Result<(), ApiError> {
+    write(Request::patch, &format!("/grants/{grant}"), change).await
 }
 
 /// Takes a grant away.
@@ -290,16 +304,13 @@ pub async fn revoke_grant(grant: &str) -> Result<(), ApiError> {
 }
 
 /// Changes a person's name, address or switches.
-pub async fn edit_person(user: &str, edit: &PersonEdit) -> Result<CommandOutcome, ApiError> {
-    with_body(Request::patch, &format!("/users/{user}"), edit).await
+pub async fn edit_person(user: &str, edit: &PersonEdit) -> Result<(), ApiError> {
+    write(Request::patch, &format!("/users/{user}"), edit).await
 }
 
 /// Replaces a person's agent settings, whole.
-pub async fn edit_settings(
-    user: &str,
-    settings: &domain::AgentSettings,
-) -> Result<CommandOutcome, ApiError> {
-    with_body(Request::put, &format!("/users/{user}/settings"), settings).await
+pub async fn edit_settings(user: &str, settings: &domain::AgentSettings) -> Result<(), ApiError> {
+    write(Request::put, &format!("/users/{user}/settings"), settings).await
 }
 
 /// Deletes a person, handing their work to `reassign_to` first (R24).

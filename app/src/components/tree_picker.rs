@@ -96,7 +96,7 @@ pub fn TreePicker(
                             }
                         };
                         view! {
-                            <li style:padding-left=format!("{}rem", depth as f64 * 1.2) class:unavailable=unavailable>
+                            <li style:padding-left=format!("{}px", depth * 19) class:unavailable=unavailable>
                                 <label>
                                     <input type=kind name="tree-picker" prop:checked=checked
                                         disabled=unavailable

@@ -294,7 +294,7 @@ struct Save {
 pub fn AgentSettingsCard(
     user: User,
     may: May,
-    reload: impl Fn() + Copy + Send + Sync + 'static,
+    #[prop(into)] reload: Callback<()>,
 ) -> impl IntoView {
     let draft = Draft::new(&user);
     let errors = RwSignal::new(FormErrors::default());
@@ -324,7 +324,7 @@ pub fn AgentSettingsCard(
         Some(Ok(())) => {
             errors.set(FormErrors::default());
             toast::done("The agent settings are saved.");
-            reload();
+            reload.run(());
         }
         Some(Err(e)) => errors.set(e),
         None => {}

@@ -591,7 +591,7 @@ pub fn People() -> impl IntoView {
                             let el: web_sys::Element = event_target(&ev);
                             scroll_top.set(f64::from(el.scroll_top()));
                         }>
-                        <div class="spacer-rows" style:height=move || format!("{}px", found.with(Vec::len) as f64 * ROW_PX)>
+                        <div class="spacer-rows" style:height=move || format!("{}px", found.with(Vec::len) * ROW_PX as usize)>
                             <For each=visible key=|(at, user, waiting)| (*at, user.clone(), *waiting) let((at, user, waiting))>
                                 <Row at=at user=user waiting=waiting selected=selected ask=ask />
                             </For>
@@ -669,7 +669,7 @@ fn Row(
     };
     view! {
         <div class="row" role="row" aria-rowindex=at + 2 data-testid="user-row" class:waiting=waiting
-            style:transform=format!("translateY({}px)", at as f64 * ROW_PX)>
+            style:transform=format!("translateY({}px)", at * ROW_PX as usize)>
             <span role="cell" class="pick">
                 <input type="checkbox" aria-label=format!("Choose {}", user.name)
                     data-testid="row-select" prop:checked=chosen on:change=toggle />
