@@ -247,6 +247,21 @@ pub async fn nodes() -> Result<NodeList, ApiError> {
     kept("/nodes").await
 }
 
+/// Makes an account, group, subgroup or location.
+pub async fn create_node(node: &domain::api::NewNode) -> Result<(), ApiError> {
+    write(Request::post, "/nodes", node).await
+}
+
+/// Renames a node, moves it, or both.
+pub async fn edit_node(node: &str, edit: &domain::api::NodeEdit) -> Result<(), ApiError> {
+    write(Request::patch, &format!("/nodes/{node}"), edit).await
+}
+
+/// Deletes an empty node; the roles held there go with it.
+pub async fn delete_node(node: &str) -> Result<(), ApiError> {
+    done(Request::delete, &format!("/nodes/{node}")).await
+}
+
 /// The built-in roles and the agency's own, kept for offline.
 pub async fn roles() -> Result<RoleList, ApiError> {
     kept("/roles").await

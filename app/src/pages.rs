@@ -2,6 +2,7 @@
 
 pub mod accept;
 pub mod account;
+pub mod accounts;
 pub mod add_person;
 pub mod agent_settings;
 pub mod app;

@@ -327,6 +327,28 @@ pub struct NodeList {
     pub nodes: Vec<crate::model::Node>,
 }
 
+/// `POST /api/v1/nodes`: a new account, group, subgroup or location under `parent`. The id
+/// is the client's choice (so that sending twice makes one), or the Worker's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewNode {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::model::NodeId>,
+    pub parent: crate::model::NodeId,
+    pub kind: crate::model::NodeKind,
+    pub name: crate::input::Name,
+}
+
+/// `PATCH /api/v1/nodes/{id}`: a new name, a new parent, or both at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<crate::input::Name>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<crate::model::NodeId>,
+}
+
 /// One tracking number and the person its calls go to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NumberLine {

@@ -107,7 +107,10 @@ pub fn AddPerson() -> impl IntoView {
     let role = RwSignal::new(None::<RoleInfo>);
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
-    let places = RwSignal::new(Vec::<NodeId>::new());
+    // Opened from an account's page, the person goes there unless another place is chosen.
+    let from = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("node").filter(|n| !n.is_empty()).map(NodeId));
+    let places = RwSignal::new(from.into_iter().collect::<Vec<NodeId>>());
     let notify_only = RwSignal::new(false);
     let errors = RwSignal::new(FormErrors::default());
     let ids = RwSignal::new((fresh_id("u"), fresh_id("g")));

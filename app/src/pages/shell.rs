@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::toast::{ToastRegion, Toasts};
 use crate::components::{local_time, sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
+use crate::pages::accounts::{AccountPage, Accounts};
 use crate::pages::add_person::AddPerson;
 use crate::pages::agent_settings::MySettings;
 use crate::pages::invitations::Invitations;
@@ -42,6 +43,12 @@ pub fn Shell() -> impl IntoView {
                 } />
                 <Route path=path!("/people/:id") view=Person />
                 <Route path=path!("/invitations") view=Invitations />
+                <Route path=path!("/accounts") view=|| view! {
+                    <Allowed capability=domain::Capability::UsersView doing="see the accounts"><Accounts /></Allowed>
+                } />
+                <Route path=path!("/accounts/:id") view=|| view! {
+                    <Allowed capability=domain::Capability::UsersView doing="see the accounts"><AccountPage /></Allowed>
+                } />
                 <Route path=path!("/account") view=MyAccount />
             </Routes>
             </div>
@@ -59,15 +66,17 @@ fn Allowed(
     children: ChildrenFn,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let known = move || {
+    // Memos: a fresher `me` that says the same rebuilds nothing (a form being typed in stays).
+    let known = Memo::new(move |_| {
         state
             .me
             .with(|me| me.as_ref().is_some_and(|me| !me.access.is_empty()))
-    };
+    });
+    let may = Memo::new(move |_| state.may_anywhere(capability));
     move || {
-        if !known() {
+        if !known.get() {
             view! { <main class="splash"><p>"Opening Switchboard…"</p></main> }.into_any()
-        } else if state.may_anywhere(capability) {
+        } else if may.get() {
             children().into_any()
         } else {
             view! {
@@ -141,6 +150,9 @@ fn SideNav() -> impl IntoView {
             </Show>
             <Show when=adds_people>
                 <A href="/invitations" attr:data-testid="nav-invitations">"Invitations"</A>
+            </Show>
+            <Show when=sees_people>
+                <A href="/accounts" attr:data-testid="nav-accounts">"Accounts"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
         </nav>

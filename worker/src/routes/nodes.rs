@@ -1,8 +1,7 @@
 //! The account tree: agency, accounts, groups, subgroups and locations (R15).
 
-use domain::api::NodeList;
-use domain::{Command, Name, Needs, Node, NodeId, NodeKind};
-use serde::Deserialize;
+use domain::api::{NewNode, NodeEdit, NodeList};
+use domain::{Command, Needs, Node, NodeId};
 use worker::{Request, Response};
 
 use super::commands::{answer_all, given_or_fresh};
@@ -30,18 +29,9 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     json(200, &NodeList { nodes })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateBody {
-    id: Option<NodeId>,
-    parent: NodeId,
-    kind: NodeKind,
-    name: Name,
-}
-
 /// `POST /api/v1/nodes`: a new account, group, subgroup or location.
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: CreateBody = read_json(req).await?;
+    let body: NewNode = read_json(req).await?;
     let command = Command::CreateNode {
         node: given_or_fresh(body.id, "n", NodeId)?,
         parent: body.parent,
@@ -51,16 +41,9 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     answer_all(req, ctx, &[command], 201).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EditBody {
-    name: Option<Name>,
-    parent: Option<NodeId>,
-}
-
 /// `PATCH /api/v1/nodes/{id}`: renames or moves a node, or both, together.
 pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let body: EditBody = read_json(req).await?;
+    let body: NodeEdit = read_json(req).await?;
     let node = NodeId(id.to_owned());
     let mut commands = Vec::new();
     if let Some(name) = body.name {
