@@ -129,3 +129,23 @@ test("A Manager sees their part of the tree and reads why they may not change it
   await expectAccessible(page, "an account's page");
   await app.expectNoPageErrors();
 });
+
+test("Offline, the tree opens with the last data it had, and a change says it needs a connection", async ({ page, context }) => {
+  const app = new Console(page);
+  await app.open();
+  await app.signIn(ADMIN.email, ADMIN.password);
+  await expect(app.userRows().first()).toBeVisible();
+  await page.goto("/accounts");
+  await expect(page.getByTestId("tree-row")).toHaveCount(9);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("tree-row")).toHaveCount(9);
+  await expect(row(page, "Harbor Dental").getByTestId("node-people")).toContainText("in all");
+  await row(page, "Summit Realty").getByRole("link", { name: "Summit Realty" }).click();
+  await page.getByTestId("node-name-input").fill("Summit Realty Group");
+  await page.getByTestId("node-name-save").click();
+  await expect(page.getByTestId("node-name-error")).toContainText("needs a connection");
+  await expect(page.getByTestId("node-name")).toHaveText("Summit Realty");
+  await context.setOffline(false);
+});
