@@ -262,6 +262,21 @@ pub async fn delete_node(node: &str) -> Result<(), ApiError> {
     done(Request::delete, &format!("/nodes/{node}")).await
 }
 
+/// Defines a custom role.
+pub async fn create_role(role: &domain::api::RoleDefinition) -> Result<(), ApiError> {
+    write(Request::post, "/roles", role).await
+}
+
+/// Renames a custom role and replaces what it allows, for everyone who holds it (R20).
+pub async fn edit_role(id: &str, role: &domain::api::RoleDefinition) -> Result<(), ApiError> {
+    write(Request::put, &format!("/roles/{id}"), role).await
+}
+
+/// Deletes a custom role nobody holds.
+pub async fn delete_role(id: &str) -> Result<(), ApiError> {
+    done(Request::delete, &format!("/roles/{id}")).await
+}
+
 /// The built-in roles and the agency's own, kept for offline.
 pub async fn roles() -> Result<RoleList, ApiError> {
     kept("/roles").await

@@ -9,5 +9,6 @@ pub mod app;
 pub mod invitations;
 pub mod people;
 pub mod person;
+pub mod roles;
 pub mod shell;
 pub mod sign_in;

@@ -321,6 +321,18 @@ pub struct RoleInfo {
     pub capabilities: crate::access::CapabilitySet,
 }
 
+/// `POST /api/v1/roles` and `PUT /api/v1/roles/{id}`: a custom role's name and what it allows
+/// (R20). On a create the id is the client's choice (so that sending twice makes one), or the
+/// Worker's; on an edit it is the path's, and any here is ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDefinition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::model::CustomRoleId>,
+    pub name: crate::input::Name,
+    pub capabilities: crate::access::CapabilitySet,
+}
+
 /// `GET /api/v1/nodes`: the part of the account tree the caller works in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeList {

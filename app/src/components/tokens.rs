@@ -17,7 +17,7 @@ use crate::reach;
 use crate::state::AppState;
 
 /// The capabilities in order, grouped by their subject.
-fn by_subject() -> Vec<(&'static str, Vec<Capability>)> {
+pub(crate) fn by_subject() -> Vec<(&'static str, Vec<Capability>)> {
     let mut groups: Vec<(&'static str, Vec<Capability>)> = Vec::new();
     for &c in Capability::ALL {
         match groups.last_mut() {

@@ -72,20 +72,21 @@ pub fn shown(order: &[(Node, usize)], filter: &str) -> Vec<usize> {
     if filter.is_empty() {
         return (0..order.len()).collect();
     }
-    let nodes: Vec<Node> = order.iter().map(|(n, _)| n.clone()).collect();
+    let parent: HashMap<&NodeId, &NodeId> = order
+        .iter()
+        .filter_map(|(n, _)| n.parent.as_ref().map(|p| (&n.id, p)))
+        .collect();
     let mut keep: HashSet<&NodeId> = HashSet::new();
     for (node, _) in order {
         if node.name.to_lowercase().contains(&filter) {
-            keep.insert(&node.id);
-            keep.extend(reach::ancestors(&nodes, &node.id).into_iter().map(|id| {
-                // The ancestors borrow `nodes`; find the same id in `order` to keep.
-                &order
-                    .iter()
-                    .find(|(n, _)| &n.id == id)
-                    .expect("an ancestor")
-                    .0
-                    .id
-            }));
+            // The node and the nodes above it, up to one already kept.
+            let mut at = Some(&node.id);
+            while let Some(id) = at {
+                if !keep.insert(id) {
+                    break;
+                }
+                at = parent.get(id).copied();
+            }
         }
     }
     (0..order.len())

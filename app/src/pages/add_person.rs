@@ -56,7 +56,7 @@ fn fresh_id(prefix: &str) -> String {
 }
 
 /// What a role lets someone do, in a line.
-fn describe(role: &RoleInfo) -> String {
+pub(crate) fn describe(role: &RoleInfo) -> String {
     match &role.role {
         RoleRef::Builtin(b) => b.summary().to_owned(),
         RoleRef::Custom(_) => {

@@ -38,36 +38,60 @@ pub fn App() -> impl IntoView {
         }
     };
 
-    // Only signing in or out changes the page: a fresher `me` must not rebuild it.
+    // Which page is shown, as a Memo: only a change of page rebuilds it. A fresher `me`, or
+    // start-up finishing while the console is already on screen, must not (it would throw away
+    // what the person was doing: a form typed in, a row chosen).
     let signed_in = Memo::new(move |_| state.me.with(Option::is_some));
     let choosing = Memo::new(move |_| state.choosing.with(|c| c.len() > 1));
-    move || match (screen.get(), signed_in.get(), state.started.get()) {
-        (Screen::Accept(token), _, _) => {
+    let shown = Memo::new(
+        move |_| match (screen.get(), signed_in.get(), state.started.get()) {
+            (Screen::Console, true, _) if choosing.get() => Shown::Choose,
+            (Screen::Console, true, _) => Shown::Console,
+            (Screen::Console, false, true) => Shown::SignIn,
+            (Screen::Console, false, false) => Shown::Splash,
+            (other, _, _) => Shown::Link(other),
+        },
+    );
+    move || match shown.get() {
+        Shown::Link(Screen::Accept(token)) => {
             view! { <Accept token=token on_done=move || screen.set(Screen::Console) /> }.into_any()
         }
-        (Screen::Reset(token), _, _) => {
+        Shown::Link(Screen::Reset(token)) => {
             view! { <Reset token=token on_done=to_console /> }.into_any()
         }
-        (Screen::ConfirmAddress(token), _, _) => {
+        Shown::Link(Screen::ConfirmAddress(token)) => {
             view! { <ConfirmAddress token=token on_done=to_console /> }.into_any()
         }
-        (Screen::Forgot, _, _) => view! { <Forgot on_back=move || to_console(None) /> }.into_any(),
-        (Screen::Console, true, _) if choosing.get() => view! { <ChooseAgency /> }.into_any(),
-        (Screen::Console, true, _) => view! { <Shell /> }.into_any(),
-        (Screen::Console, false, true) => view! {
+        Shown::Link(Screen::Forgot) => {
+            view! { <Forgot on_back=move || to_console(None) /> }.into_any()
+        }
+        Shown::Choose => view! { <ChooseAgency /> }.into_any(),
+        Shown::Console | Shown::Link(Screen::Console) => view! { <Shell /> }.into_any(),
+        Shown::SignIn => view! {
             <SignIn notice=notice on_forgot=move || {
                 go("/forgot");
                 screen.set(Screen::Forgot);
             } />
         }
         .into_any(),
-        (Screen::Console, false, false) => view! {
+        Shown::Splash => view! {
             <main class="splash" data-testid="splash">
                 <p>"Opening Switchboard…"</p>
             </main>
         }
         .into_any(),
     }
+}
+
+/// The page on screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Shown {
+    /// A page a link opened.
+    Link(Screen),
+    Choose,
+    Console,
+    SignIn,
+    Splash,
 }
 
 /// What the console shows before (or instead of) the signed-in pages.

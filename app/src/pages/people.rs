@@ -636,25 +636,31 @@ fn Row(
             })
         }
     };
-    let action = (!state.is_me(&user.id) && state.may_anywhere(Capability::UsersSuspend))
-        .then(|| match user.state {
-            UserState::Active => Some(("Suspend", OfflineCommand::Suspend { user: id.clone() })),
-            UserState::Suspended => {
-                Some(("Unsuspend", OfflineCommand::Unsuspend { user: id.clone() }))
+    // Drawn again when what the person may do changes (a demotion arrives with a sync).
+    let action = {
+        let (id, name, user_state) = (id.clone(), user.name.clone(), user.state);
+        move || {
+            let command = match user_state {
+                UserState::Active => ("Suspend", OfflineCommand::Suspend { user: id.clone() }),
+                UserState::Suspended => {
+                    ("Unsuspend", OfflineCommand::Unsuspend { user: id.clone() })
+                }
+                _ => return None,
+            };
+            if state.is_me(&id) || !state.may_anywhere(Capability::UsersSuspend) {
+                return None;
             }
-            _ => None,
-        })
-        .flatten()
-        .map(|(label, command)| {
-            let name = user.name.clone();
+            let (label, command) = command;
+            let name = name.clone();
             let aria = format!("{label} {name}");
-            view! {
+            Some(view! {
                 <button class="secondary small" data-testid="row-action" aria-label=aria
                     on:click=move |_| ask(vec![(command.clone(), name.clone())])>
                     {label}
                 </button>
-            }
-        });
+            })
+        }
+    };
     let roles = user
         .roles
         .iter()

@@ -412,7 +412,7 @@ fn Invitation(
     })
 }
 
-fn role_ref_of(grant: &RoleAtNode) -> RoleRef {
+pub(crate) fn role_ref_of(grant: &RoleAtNode) -> RoleRef {
     match &grant.custom_role {
         Some(id) => RoleRef::Custom(domain::CustomRoleId(id.clone())),
         None => domain::BuiltinRole::ALL
@@ -425,7 +425,7 @@ fn role_ref_of(grant: &RoleAtNode) -> RoleRef {
     }
 }
 
-fn role_key(role: &RoleRef) -> String {
+pub(crate) fn role_key(role: &RoleRef) -> String {
     match role {
         RoleRef::Builtin(b) => format!("builtin:{}", b.name()),
         RoleRef::Custom(id) => format!("custom:{}", id.0),

@@ -16,6 +16,7 @@ use crate::pages::agent_settings::MySettings;
 use crate::pages::invitations::Invitations;
 use crate::pages::people::People;
 use crate::pages::person::Person;
+use crate::pages::roles::Roles;
 use crate::state::AppState;
 
 /// The screens of a signed-in person.
@@ -45,6 +46,9 @@ pub fn Shell() -> impl IntoView {
                 <Route path=path!("/invitations") view=Invitations />
                 <Route path=path!("/accounts") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the accounts"><Accounts /></Allowed>
+                } />
+                <Route path=path!("/roles") view=|| view! {
+                    <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed>
                 } />
                 <Route path=path!("/accounts/:id") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the accounts"><AccountPage /></Allowed>
@@ -153,6 +157,7 @@ fn SideNav() -> impl IntoView {
             </Show>
             <Show when=sees_people>
                 <A href="/accounts" attr:data-testid="nav-accounts">"Accounts"</A>
+                <A href="/roles" attr:data-testid="nav-roles">"Roles"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
         </nav>

@@ -1,8 +1,7 @@
 //! Roles: the built-in ones and the agency's own (custom) roles.
 
-use domain::api::{RoleInfo, RoleList};
-use domain::{BuiltinRole, CapabilitySet, Command, CustomRoleId, Name, Needs, RoleRef};
-use serde::Deserialize;
+use domain::api::{RoleDefinition, RoleInfo, RoleList};
+use domain::{BuiltinRole, Command, CustomRoleId, Needs, RoleRef};
 use worker::{Request, Response};
 
 use super::commands::{answer, given_or_fresh};
@@ -39,17 +38,9 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     json(200, &RoleList { roles })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RoleBody {
-    id: Option<CustomRoleId>,
-    name: Name,
-    capabilities: CapabilitySet,
-}
-
 /// `POST /api/v1/roles`: defines a custom role.
 pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: RoleBody = read_json(req).await?;
+    let body: RoleDefinition = read_json(req).await?;
     let command = Command::DefineRole {
         role: given_or_fresh(body.id, "r", CustomRoleId)?,
         name: body.name,
@@ -60,7 +51,7 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
 
 /// `PUT /api/v1/roles/{id}`: renames a custom role and replaces its capabilities.
 pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let body: RoleBody = read_json(req).await?;
+    let body: RoleDefinition = read_json(req).await?;
     let command = Command::EditRole {
         role: CustomRoleId(id.to_owned()),
         name: body.name,
