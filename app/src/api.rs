@@ -277,6 +277,17 @@ pub async fn delete_role(id: &str) -> Result<(), ApiError> {
     done(Request::delete, &format!("/roles/{id}")).await
 }
 
+/// The tracking numbers and the people they ring through to, kept for offline.
+pub async fn numbers() -> Result<domain::api::NumberList, ApiError> {
+    kept("/numbers").await
+}
+
+/// Sends a number's calls to a person: it leaves whoever had it (one destination each).
+pub async fn assign_number(number: &str, user: &domain::UserId) -> Result<(), ApiError> {
+    let body = domain::api::NumberAssignment { user: user.clone() };
+    write(Request::put, &format!("/numbers/{number}"), &body).await
+}
+
 /// The built-in roles and the agency's own, kept for offline.
 pub async fn roles() -> Result<RoleList, ApiError> {
     kept("/roles").await

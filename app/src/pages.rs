@@ -7,6 +7,7 @@ pub mod add_person;
 pub mod agent_settings;
 pub mod app;
 pub mod invitations;
+pub mod numbers;
 pub mod people;
 pub mod person;
 pub mod roles;

@@ -369,6 +369,13 @@ pub struct NumberLine {
     pub user_name: String,
 }
 
+/// `PUT /api/v1/numbers/{number}`: the person whose calls the number rings through to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberAssignment {
+    pub user: UserId,
+}
+
 /// `GET /api/v1/numbers`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NumberList {

@@ -248,6 +248,48 @@ const NORTHWIND: Agency = Agency {
 
 /// After the users of a seed: each address becomes one person (migration 0013), who has the
 /// password of their first membership and uses the agency of it first.
+/// The demo's tracking numbers, each ringing through to one person (§7).
+const DEMO_NUMBERS: &[(&str, &str, &[&str])] = &[
+    (
+        "ag_brightline",
+        "u_morgan",
+        &["+14155550101", "+14155550102"],
+    ),
+    ("ag_brightline", "u_lee", &["+14155550103"]),
+    ("ag_brightline", "u_harper", &["+14155550104"]),
+    ("ag_brightline", "u_jordan", &["+13125550105"]),
+];
+
+/// The statements that give the demo's people their numbers, in their settings and in the
+/// index of numbers.
+fn demo_numbers(sql: &mut String) {
+    for (agency, user, numbers) in DEMO_NUMBERS {
+        let settings = domain::AgentSettings {
+            tracking_numbers: numbers
+                .iter()
+                .map(|n| domain::E164::parse(n).expect("a demo number is E.164"))
+                .collect(),
+            ..domain::AgentSettings::default()
+        };
+        let json = serde_json::to_string(&settings).expect("settings serialize");
+        let _ = writeln!(
+            sql,
+            "UPDATE users SET settings = {} WHERE id = {};",
+            sql_text(&json),
+            sql_text(user)
+        );
+        for number in *numbers {
+            let _ = writeln!(
+                sql,
+                "INSERT INTO numbers (agency_id, number, user_id) VALUES ({}, {}, {});",
+                sql_text(agency),
+                sql_text(number),
+                sql_text(user)
+            );
+        }
+    }
+}
+
 const PEOPLE_SQL: &str = "
 INSERT INTO people (id, email, password_hash, last_agency_id, created_at)
 SELECT 'p_' || id, email, password_hash, agency_id, created_at FROM users
@@ -338,6 +380,7 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
             sql_text(agency.id)
         );
     }
+    demo_numbers(&mut sql);
     sql.push_str(PEOPLE_SQL);
     Ok(sql)
 }

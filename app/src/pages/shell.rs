@@ -14,6 +14,7 @@ use crate::pages::accounts::{AccountPage, Accounts};
 use crate::pages::add_person::AddPerson;
 use crate::pages::agent_settings::MySettings;
 use crate::pages::invitations::Invitations;
+use crate::pages::numbers::Numbers;
 use crate::pages::people::People;
 use crate::pages::person::Person;
 use crate::pages::roles::Roles;
@@ -46,6 +47,9 @@ pub fn Shell() -> impl IntoView {
                 <Route path=path!("/invitations") view=Invitations />
                 <Route path=path!("/accounts") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the accounts"><Accounts /></Allowed>
+                } />
+                <Route path=path!("/numbers") view=|| view! {
+                    <Allowed capability=domain::Capability::NumbersView doing="see the phone numbers"><Numbers /></Allowed>
                 } />
                 <Route path=path!("/roles") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed>
@@ -158,6 +162,9 @@ fn SideNav() -> impl IntoView {
             <Show when=sees_people>
                 <A href="/accounts" attr:data-testid="nav-accounts">"Accounts"</A>
                 <A href="/roles" attr:data-testid="nav-roles">"Roles"</A>
+            </Show>
+            <Show when=move || state.may_anywhere(domain::Capability::NumbersView)>
+                <A href="/numbers" attr:data-testid="nav-numbers">"Phone numbers"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
         </nav>

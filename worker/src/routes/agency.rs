@@ -1,7 +1,7 @@
 //! The agency: plan and seats, agent statuses and groups, two-factor requirement, ownership,
 //! support access and tracking numbers.
 
-use domain::api::{AgencyView, NumberLine, NumberList};
+use domain::api::{AgencyView, NumberAssignment, NumberLine, NumberList};
 use domain::{Capability, Command, E164, Email, GrantId, Millis, Name, Needs, Plan, UserId};
 use serde::Deserialize;
 use worker::{Request, Response};
@@ -141,18 +141,12 @@ pub async fn numbers(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     json(200, &NumberList { numbers })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AssignBody {
-    user: UserId,
-}
-
 /// `PUT /api/v1/numbers/{number}`: sends the number's calls to another person: it leaves its
 /// current person's settings and joins the new one's, decided and written together (a number
 /// has one destination, §7).
 pub async fn assign(req: &mut Request, ctx: &Ctx, number: &str) -> Result<Response, ApiError> {
     let number = E164::parse(number).map_err(|e| ApiError::field("number", e.to_string()))?;
-    let body: AssignBody = read_json(req).await?;
+    let body: NumberAssignment = read_json(req).await?;
     let mut needs = Needs::default();
     needs.users.insert(body.user.clone());
     needs.numbers.insert(number.as_str().to_owned());
