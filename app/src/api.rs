@@ -288,6 +288,16 @@ pub async fn assign_number(number: &str, user: &domain::UserId) -> Result<(), Ap
     write(Request::put, &format!("/numbers/{number}"), &body).await
 }
 
+/// Moves the agency to another plan (R30).
+pub async fn change_plan(plan: domain::Plan) -> Result<(), ApiError> {
+    write(
+        Request::put,
+        "/agency/plan",
+        &domain::api::PlanChange { plan },
+    )
+    .await
+}
+
 /// The built-in roles and the agency's own, kept for offline.
 pub async fn roles() -> Result<RoleList, ApiError> {
     kept("/roles").await

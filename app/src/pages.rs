@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod numbers;
 pub mod people;
 pub mod person;
+pub mod plan;
 pub mod roles;
 pub mod shell;
 pub mod sign_in;

@@ -397,6 +397,13 @@ pub struct AgencyView {
     pub require_two_factor: bool,
 }
 
+/// `PUT /api/v1/agency/plan`: the plan the agency moves to (R30).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanChange {
+    pub plan: crate::model::Plan,
+}
+
 /// `POST /api/v1/tokens`: a token for scripts, narrowed to some capabilities at some nodes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

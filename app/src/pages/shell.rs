@@ -17,6 +17,7 @@ use crate::pages::invitations::Invitations;
 use crate::pages::numbers::Numbers;
 use crate::pages::people::People;
 use crate::pages::person::Person;
+use crate::pages::plan::PlanAndSeats;
 use crate::pages::roles::Roles;
 use crate::state::AppState;
 
@@ -50,6 +51,9 @@ pub fn Shell() -> impl IntoView {
                 } />
                 <Route path=path!("/numbers") view=|| view! {
                     <Allowed capability=domain::Capability::NumbersView doing="see the phone numbers"><Numbers /></Allowed>
+                } />
+                <Route path=path!("/plan") view=|| view! {
+                    <Allowed capability=domain::Capability::BillingView doing="see the plan and its seats"><PlanAndSeats /></Allowed>
                 } />
                 <Route path=path!("/roles") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed>
@@ -165,6 +169,9 @@ fn SideNav() -> impl IntoView {
             </Show>
             <Show when=move || state.may_anywhere(domain::Capability::NumbersView)>
                 <A href="/numbers" attr:data-testid="nav-numbers">"Phone numbers"</A>
+            </Show>
+            <Show when=move || state.may_anywhere(domain::Capability::BillingView)>
+                <A href="/plan" attr:data-testid="nav-plan">"Plan and seats"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
         </nav>

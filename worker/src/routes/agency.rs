@@ -1,8 +1,8 @@
 //! The agency: plan and seats, agent statuses and groups, two-factor requirement, ownership,
 //! support access and tracking numbers.
 
-use domain::api::{AgencyView, NumberAssignment, NumberLine, NumberList};
-use domain::{Capability, Command, E164, Email, GrantId, Millis, Name, Needs, Plan, UserId};
+use domain::api::{AgencyView, NumberAssignment, NumberLine, NumberList, PlanChange};
+use domain::{Capability, Command, E164, Email, GrantId, Millis, Name, Needs, UserId};
 use serde::Deserialize;
 use worker::{Request, Response};
 
@@ -63,15 +63,9 @@ pub async fn configure(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiErro
     answer(req, ctx, command, 200).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlanBody {
-    plan: Plan,
-}
-
 /// `PUT /api/v1/agency/plan`: changes the plan (R30).
 pub async fn change_plan(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: PlanBody = read_json(req).await?;
+    let body: PlanChange = read_json(req).await?;
     answer(req, ctx, Command::ChangePlan { plan: body.plan }, 200).await
 }
 
