@@ -658,7 +658,7 @@ mod tests {
         support.support = true;
         let mut quiet = row("quiet", "Qui Et", UserState::Active);
         quiet.calling_enabled = false;
-        let rows = vec![
+        let rows = [
             admin(),
             row("kai", "Kai", UserState::Active),
             row("sus", "Sus Pended", UserState::Suspended),
