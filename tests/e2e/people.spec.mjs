@@ -61,12 +61,16 @@ test("People: search finds roles, accounts and states; filters and sort live in 
   await expect(page.getByTestId("filter-seat")).toHaveValue("yes");
   await expect(app.userRows().filter({ hasText: "Avery Adams" })).toBeVisible();
   await expect(app.userRows().filter({ hasText: "Eli Novak" })).toHaveCount(0);
-  // Last sign-in: the person signed in now comes first; Blake never has; Eli never signs in.
+  // Last sign-in: the person signed in now comes first, those who never have come last;
+  // Parker (invited) never has, and Eli (notifications only) never signs in.
   await page.goto("/people?sort=signed-in");
   await expect(app.userRows().first()).toContainText("Avery Adams");
   await expect(app.userRows().first().getByTestId("last-sign-in")).toHaveText(/Just now|minute/);
-  await expect(app.userRows().filter({ hasText: "Blake Okafor" }).getByTestId("last-sign-in")).toHaveText("Never");
+  await expect(app.userRows().filter({ hasText: "Parker Ellis" }).getByTestId("last-sign-in")).toHaveText("Never");
   await expect(app.userRows().filter({ hasText: "Eli Novak" }).getByTestId("last-sign-in")).toHaveText("—");
+  const seen = await page.getByTestId("last-sign-in").allTextContents();
+  const firstNever = seen.findIndex((t) => t === "Never" || t === "—");
+  expect(seen.slice(firstNever).every((t) => t === "Never" || t === "—"), seen.join(", ")).toBe(true);
   await page.screenshot({ path: "tests/e2e/screenshots/people-signed-in.png" });
   await page.goto("/people?q=nobody-has-this-name");
   await expect(page.getByTestId("empty")).toContainText("Nobody matches");
