@@ -3,7 +3,9 @@
 // names the compiler leaves in the WASM before wasm-opt strips them. Code the screens share
 // (Leptos, serde, `domain`, the app's state and API) is listed on its own lines, so the table
 // adds up to the whole. Each line's share of the code is also given as its share of the
-// shipped file, brotli: an estimate, since compression does not divide exactly.
+// shipped file, brotli: an estimate, since compression does not divide exactly. A screen's
+// line is a floor: Leptos's generic code made for a screen's view types is named after
+// Leptos (the names the compiler keeps drop the type arguments), so it counts there.
 //
 //   node bench/screens.mjs target/wasm32-unknown-unknown/release/switchboard-app.wasm dist/*.wasm
 import { readFileSync } from "node:fs";
