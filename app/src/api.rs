@@ -324,6 +324,11 @@ pub async fn history(id: &str) -> Result<AuditPage, ApiError> {
     kept(&format!("/audit?about={id}&limit=50")).await
 }
 
+/// A page of the audit log: `path` is `/audit?…` with the filters and the cursor.
+pub async fn audit(path: &str) -> Result<AuditPage, ApiError> {
+    get(path).await
+}
+
 /// What a change would do to seats and cost, before it is made.
 pub async fn seat_preview(command: &Command) -> Result<SeatPreview, ApiError> {
     with_body(Request::post, "/agency/seat-preview", command).await

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod add_person;
 pub mod agent_settings;
 pub mod app;
+pub mod audit;
 pub mod invitations;
 pub mod numbers;
 pub mod people;

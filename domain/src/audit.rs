@@ -66,6 +66,32 @@ pub struct AuditEntry {
     pub after: Option<Subject>,
 }
 
+/// Every action the audit log records, as its entries name them: one per kind of event, and the
+/// address change a person confirms by mail.
+pub const ACTIONS: &[&str] = &[
+    "user_added",
+    "profile_changed",
+    "switches_changed",
+    "settings_changed",
+    "state_changed",
+    "invitation_issued",
+    "granted",
+    "revoked",
+    "role_changed",
+    "reassigned",
+    "node_created",
+    "node_renamed",
+    "node_moved",
+    "node_deleted",
+    "role_defined",
+    "role_edited",
+    "role_deleted",
+    "plan_changed",
+    "owner_changed",
+    "agency_configured",
+    "email_changed",
+];
+
 fn action_name(event: &Event) -> &'static str {
     match event {
         Event::UserAdded { .. } => "user_added",

@@ -13,6 +13,7 @@ use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words
 use crate::pages::accounts::{AccountPage, Accounts};
 use crate::pages::add_person::AddPerson;
 use crate::pages::agent_settings::MySettings;
+use crate::pages::audit::Audit;
 use crate::pages::invitations::Invitations;
 use crate::pages::numbers::Numbers;
 use crate::pages::people::People;
@@ -54,6 +55,9 @@ pub fn Shell() -> impl IntoView {
                 } />
                 <Route path=path!("/plan") view=|| view! {
                     <Allowed capability=domain::Capability::BillingView doing="see the plan and its seats"><PlanAndSeats /></Allowed>
+                } />
+                <Route path=path!("/audit") view=|| view! {
+                    <Allowed capability=domain::Capability::SettingsEdit doing="read the audit log"><Audit /></Allowed>
                 } />
                 <Route path=path!("/roles") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed>
@@ -172,6 +176,9 @@ fn SideNav() -> impl IntoView {
             </Show>
             <Show when=move || state.may_anywhere(domain::Capability::BillingView)>
                 <A href="/plan" attr:data-testid="nav-plan">"Plan and seats"</A>
+            </Show>
+            <Show when=move || state.may_anywhere(domain::Capability::SettingsEdit)>
+                <A href="/audit" attr:data-testid="nav-audit">"Audit log"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
         </nav>
