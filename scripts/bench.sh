@@ -2,8 +2,9 @@
 # Runs every benchmark and prints each figure beside its reference, measured in the same run.
 #   access: `can` against Cedar and casbin on 10,000 users, and the snapshot build.
 #   load:   the Worker under `wrangler dev` with agencies of 1,000 and 10,000 users: a page of
-#           users, one user and a grant change beside the Worker's no-op route (at most 30 s,
-#           loopback only), with D1 round trips and rows read per request.
+#           users, one user, a grant change, and the audit log's newest page and the next of
+#           100,000 entries, beside the Worker's no-op route (at most 30 s, loopback only), with
+#           D1 round trips and rows read per request.
 #   addresses: sign-in, the forgotten-password mail and an invitation for an address that has
 #           an account and one that has none, interleaved: the medians side by side.
 #   sync:   in headless Chromium, the first sync of 10,000 people into IndexedDB until the list
@@ -40,6 +41,17 @@ d1_migrate "$state_dir" >/dev/null
 seed="$(mktemp --suffix=.sql)"
 cargo run --quiet --release -p xtask -- seed-large ag_large1k 1000 100 5000 >"$seed"
 cargo run --quiet --release -p xtask -- seed-large ag_large10k 10000 1000 50000 >>"$seed"
+# 100,000 audit entries for the larger agency, a second apart, for the audit log's pages.
+cat >>"$seed" <<'SQL'
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+INSERT INTO audit_log (agency_id, at, actor_id, action, target, before, after, actor_name, target_name)
+SELECT 'ag_large10k', 1700000000000 + i * 1000, 'ag_large10k_u0', 'email_changed',
+       'ag_large10k_u' || (1 + i % 9999),
+       json_object('kind', 'address', 'email', 'before' || i || '@ag-large10k.example'),
+       json_object('kind', 'address', 'email', 'after' || i || '@ag-large10k.example'),
+       'Person 0', 'Person ' || (1 + i % 9999)
+FROM n;
+SQL
 (cd worker && wrangler d1 execute DB --local --persist-to "$state_dir" --file "$seed" >/dev/null)
 rm -f "$seed"
 d1_seed_demo "$state_dir"

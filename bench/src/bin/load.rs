@@ -197,6 +197,10 @@ fn main() {
     .collect();
     let mut floor = Sample::new();
     let floor_client = Client::sign_in(&base, "person0@ag-large1k.example");
+    // The audit log of the larger agency (100,000 entries, seeded by `scripts/bench.sh`): its
+    // newest page, and the page after it by the cursor the first one gave.
+    let (mut audit_first, mut audit_next) = (Sample::new(), Sample::new());
+    let auditor = Client::sign_in(&base, "person0@ag-large10k.example");
     // Warm up: the first request after seeding counts the agency once (the kept counts).
     for a in &agencies {
         let mut scratch = Sample::new();
@@ -211,6 +215,17 @@ fn main() {
     let mut round = 0u64;
     while started.elapsed() < BUDGET && round < 2_000 {
         floor_client.time(&mut floor, "GET", "/api/v1/dev/noop", None, 200);
+        let first = auditor.time(&mut audit_first, "GET", "/api/v1/audit?limit=50", None, 200);
+        let cursor = first["next"]
+            .as_str()
+            .expect("100,000 entries have a next page");
+        auditor.time(
+            &mut audit_next,
+            "GET",
+            &format!("/api/v1/audit?limit=50&after={cursor}"),
+            None,
+            200,
+        );
         for a in agencies.iter_mut() {
             let user = format!("{}_u{}", a.id, 1 + (round * 37) % 999);
             a.client
@@ -286,6 +301,8 @@ fn main() {
         );
     };
     line("no-op route (the floor)", &floor);
+    line("audit log, newest 50 of 100,000", &audit_first);
+    line("  … the next 50, by its cursor", &audit_next);
     for a in &agencies {
         line(&format!("page of 50 users, {}", a.label), &a.page);
         line(&format!("  … compressed (gzip), {}", a.label), &a.page_gzip);

@@ -94,42 +94,51 @@ async fn select(
             reason: "The audit log is for administrators of the agency".into(),
         });
     }
-    let text = |name: &str| {
-        params
-            .get(name)
-            .map_or(JsValue::NULL, |v| v.as_str().into())
+    // Only the filters asked for are written into the statement, each with its own parameter:
+    // then SQLite walks `audit_by_seq` from the cursor and reads about a page of rows, where a
+    // statement with every filter optional (`?2 IS NULL OR …`) read all of the agency's.
+    let mut conditions = vec!["agency_id = ?1".to_owned()];
+    let mut values: Vec<JsValue> = vec![actor.agency_id.as_str().into()];
+    let mut add = |sql: &str, value: JsValue| {
+        values.push(value);
+        conditions.push(sql.replace('?', &format!("?{}", values.len())));
     };
-    let number = |v: Option<i64>| v.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64));
-    let mut rows: Vec<Row> = ctx
-        .db
-        .prepare(format!(
-            "SELECT {COLUMNS} FROM audit_log
-             WHERE agency_id = ?1
-               AND (?2 IS NULL OR actor_id = ?2)
-               AND (?3 IS NULL OR target = ?3)
-               AND (?4 IS NULL OR action = ?4)
-               AND (?5 IS NULL OR at >= ?5)
-               AND (?6 IS NULL OR at < ?6)
-               AND (?7 IS NULL OR seq < ?7)
-               AND (?9 IS NULL OR target = ?9
-                    OR json_extract(after, '$.grant.user') = ?9
-                    OR json_extract(before, '$.grant.user') = ?9)
-             ORDER BY seq DESC LIMIT ?8"
-        ))
-        .bind(&[
-            actor.agency_id.as_str().into(),
-            text("actor"),
-            text("target"),
-            text("action"),
-            number(since),
-            number(until),
-            number(before_seq),
-            JsValue::from_f64(f64::from(limit) + 1.0),
-            text("about"),
-        ])?
-        .all()
-        .await?
-        .results()?;
+    for (name, column) in [
+        ("actor", "actor_id"),
+        ("target", "target"),
+        ("action", "action"),
+    ] {
+        if let Some(v) = params.get(name) {
+            add(&format!("{column} = ?"), v.as_str().into());
+        }
+    }
+    if let Some(since) = since {
+        add("at >= ?", JsValue::from_f64(since as f64));
+    }
+    if let Some(until) = until {
+        add("at < ?", JsValue::from_f64(until as f64));
+    }
+    if let Some(seq) = before_seq {
+        add("seq < ?", JsValue::from_f64(seq as f64));
+    }
+    if let Some(about) = params.get("about") {
+        // About a person: entries that target them, and those about their grants.
+        add(
+            "(target = ? OR json_extract(after, '$.grant.user') = target_of_grant \
+              OR json_extract(before, '$.grant.user') = target_of_grant)",
+            about.as_str().into(),
+        );
+        let n = values.len();
+        let last = conditions.last_mut().expect("just added");
+        *last = last.replace("target_of_grant", &format!("?{n}"));
+    }
+    values.push(JsValue::from_f64(f64::from(limit) + 1.0));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT ?{}",
+        conditions.join(" AND "),
+        values.len()
+    );
+    let mut rows: Vec<Row> = ctx.db.prepare(sql).bind(&values)?.all().await?.results()?;
     let next = if rows.len() > limit as usize {
         rows.truncate(limit as usize);
         rows.last().map(|r| encode_cursor(&r.seq))
