@@ -288,6 +288,25 @@ pub async fn assign_number(number: &str, user: &domain::UserId) -> Result<(), Ap
     write(Request::put, &format!("/numbers/{number}"), &body).await
 }
 
+/// Changes the agency's lists, or whether two-factor sign-in is required.
+pub async fn configure_agency(edit: &domain::api::AgencySettingsEdit) -> Result<(), ApiError> {
+    write(Request::patch, "/agency", edit).await
+}
+
+/// Hands the agency to another member.
+pub async fn transfer_ownership(to: &domain::UserId) -> Result<(), ApiError> {
+    let body = domain::api::OwnershipTransfer {
+        to: to.clone(),
+        grant: None,
+    };
+    write(Request::post, "/agency/owner", &body).await
+}
+
+/// Lets platform support in until a time, for a reason.
+pub async fn grant_support(access: &domain::api::SupportAccess) -> Result<(), ApiError> {
+    write(Request::post, "/support-access", access).await
+}
+
 /// Moves the agency to another plan (R30).
 pub async fn change_plan(plan: domain::Plan) -> Result<(), ApiError> {
     write(

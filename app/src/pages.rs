@@ -13,5 +13,6 @@ pub mod people;
 pub mod person;
 pub mod plan;
 pub mod roles;
+pub mod security;
 pub mod shell;
 pub mod sign_in;

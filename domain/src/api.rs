@@ -397,6 +397,43 @@ pub struct AgencyView {
     pub require_two_factor: bool,
 }
 
+/// `PATCH /api/v1/agency`: the agency's lists and whether two-factor sign-in is required;
+/// what is left out stays as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencySettingsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_statuses: Option<Vec<crate::input::Name>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_groups: Option<Vec<crate::input::Name>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_two_factor: Option<bool>,
+}
+
+/// `POST /api/v1/agency/owner`: the member the owner hands the agency to, and (optionally)
+/// the id of the Agency Administrator grant they receive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnershipTransfer {
+    pub to: UserId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<crate::model::GrantId>,
+}
+
+/// `POST /api/v1/support-access`: platform support let in as Administrator until a time
+/// (at most 30 days), for a stated reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportAccess {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<crate::model::GrantId>,
+    pub email: crate::email::Email,
+    pub reason: crate::input::Name,
+    pub until: Millis,
+}
+
 /// `PUT /api/v1/agency/plan`: the plan the agency moves to (R30).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -20,6 +20,7 @@ use crate::pages::people::People;
 use crate::pages::person::Person;
 use crate::pages::plan::PlanAndSeats;
 use crate::pages::roles::Roles;
+use crate::pages::security::Security;
 use crate::state::AppState;
 
 /// The screens of a signed-in person.
@@ -58,6 +59,9 @@ pub fn Shell() -> impl IntoView {
                 } />
                 <Route path=path!("/audit") view=|| view! {
                     <Allowed capability=domain::Capability::SettingsEdit doing="read the audit log"><Audit /></Allowed>
+                } />
+                <Route path=path!("/security") view=|| view! {
+                    <Allowed capability=domain::Capability::SettingsEdit doing="change the agency's security"><Security /></Allowed>
                 } />
                 <Route path=path!("/roles") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed>
@@ -179,6 +183,7 @@ fn SideNav() -> impl IntoView {
             </Show>
             <Show when=move || state.may_anywhere(domain::Capability::SettingsEdit)>
                 <A href="/audit" attr:data-testid="nav-audit">"Audit log"</A>
+                <A href="/security" attr:data-testid="nav-security">"Security"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
         </nav>

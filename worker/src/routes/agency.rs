@@ -1,9 +1,11 @@
 //! The agency: plan and seats, agent statuses and groups, two-factor requirement, ownership,
 //! support access and tracking numbers.
 
-use domain::api::{AgencyView, NumberAssignment, NumberLine, NumberList, PlanChange};
-use domain::{Capability, Command, E164, Email, GrantId, Millis, Name, Needs, UserId};
-use serde::Deserialize;
+use domain::api::{
+    AgencySettingsEdit, AgencyView, NumberAssignment, NumberLine, NumberList, OwnershipTransfer,
+    PlanChange, SupportAccess,
+};
+use domain::{Capability, Command, E164, GrantId, Needs, UserId};
 use worker::{Request, Response};
 
 use super::commands::{answer, answer_all, given_or_fresh};
@@ -36,18 +38,10 @@ pub async fn get(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     )
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigureBody {
-    agent_statuses: Option<Vec<Name>>,
-    agent_groups: Option<Vec<Name>>,
-    require_two_factor: Option<bool>,
-}
-
 /// `PATCH /api/v1/agency`: agent statuses, agent groups, required two-factor sign-in.
 pub async fn configure(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let actor = authenticate(req, ctx).await?;
-    let body: ConfigureBody = read_json(req).await?;
+    let body: AgencySettingsEdit = read_json(req).await?;
     if body.require_two_factor == Some(true) && actor.totp_enabled == 0 {
         return Err(ApiError::Conflict(
             "Turn on two-factor sign-in for yourself first, so that requiring it cannot lock \
@@ -80,16 +74,9 @@ pub async fn preview(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
     json(200, &preview)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OwnerBody {
-    to: UserId,
-    grant: Option<GrantId>,
-}
-
 /// `POST /api/v1/agency/owner`: the owner hands the agency to another member.
 pub async fn transfer(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: OwnerBody = read_json(req).await?;
+    let body: OwnershipTransfer = read_json(req).await?;
     let command = Command::TransferOwnership {
         to: body.to,
         grant: given_or_fresh(body.grant, "g", GrantId)?,
@@ -97,19 +84,9 @@ pub async fn transfer(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError
     answer(req, ctx, command, 200).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SupportBody {
-    id: Option<UserId>,
-    grant: Option<GrantId>,
-    email: Email,
-    reason: Name,
-    until: Millis,
-}
-
 /// `POST /api/v1/support-access`: lets platform support in, until a time, for a reason.
 pub async fn support(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let body: SupportBody = read_json(req).await?;
+    let body: SupportAccess = read_json(req).await?;
     let command = Command::GrantSupportAccess {
         user: given_or_fresh(body.id, "u", UserId)?,
         grant: given_or_fresh(body.grant, "g", GrantId)?,
