@@ -48,6 +48,9 @@ pub struct AppState {
     /// A sync is running; another request for one waits for it and runs after.
     busy: StoredValue<bool>,
     again: StoredValue<bool>,
+    /// Raised at every sign-out: a sync that began before it writes nothing after it (it
+    /// would put the person's data back, and them on screen, once they had left).
+    epoch: StoredValue<u64>,
 }
 
 /// A fresh id for this browser's client (random, 122 bits).
@@ -80,6 +83,7 @@ impl AppState {
             progress: RwSignal::new(None),
             choosing: RwSignal::new(Vec::new()),
             busy: StoredValue::new(false),
+            epoch: StoredValue::new(0),
             again: StoredValue::new(false),
         }
     }
@@ -240,6 +244,9 @@ impl AppState {
     }
 
     async fn sync_once(self) {
+        let epoch = self.epoch.get_value();
+        // Whether the person who started this sync is still the one signed in.
+        let current = move || self.epoch.get_value() == epoch;
         self.sync.set(Sync::Loading);
         let Ok(store) = Store::open(DB_NAME).await else {
             self.sync.set(Sync::Failed(
@@ -248,7 +255,11 @@ impl AppState {
             return;
         };
         // Who the person is now, with their capabilities: a demotion shows at the next sync.
-        match api::me().await {
+        let answer = api::me().await;
+        if !current() {
+            return;
+        }
+        match answer {
             Ok(me) => {
                 if self.me.get_untracked().as_ref() != Some(&me) {
                     let _ = store.save_me(&me).await;
@@ -271,7 +282,11 @@ impl AppState {
             return;
         }
         if let Some(request) = self.replica.with_untracked(Replica::push_request) {
-            match api::push(&request).await {
+            let answer = api::push(&request).await;
+            if !current() {
+                return;
+            }
+            match answer {
                 Ok(response) => {
                     self.replica.update(|r| r.on_push(&response));
                     let replica = self.replica.get_untracked();
@@ -303,7 +318,12 @@ impl AppState {
                 Some(next) => api::pull(&query(Some(next))),
                 None => Err(ApiError::Unexpected("no next page".into())),
             };
-            let response: PullResponse = match head.body().await {
+            let body = head.body().await;
+            if !current() {
+                self.progress.set(None);
+                return;
+            }
+            let response: PullResponse = match body {
                 Ok(response) => response,
                 Err(error) => {
                     self.progress.set(None);
@@ -336,6 +356,9 @@ impl AppState {
                     self.progress.set(None);
                     self.show();
                     after_paint().await;
+                    if !current() {
+                        return;
+                    }
                     let saving = self
                         .replica
                         .with_untracked(|r| store.begin_pull(r, reset, &changed, &removed));
@@ -356,6 +379,7 @@ impl AppState {
     }
 
     async fn forget(self) {
+        self.epoch.update_value(|e| *e += 1);
         if let Ok(store) = Store::open(DB_NAME).await {
             let _ = store.clear().await;
         }

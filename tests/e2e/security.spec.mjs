@@ -5,7 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, Console, apiAs, expectAccessible } from "./pages/console.mjs";
 
-const BLAKE = { email: "blake@brightline.example", password: ADMIN.password };
+const DANA = { email: "dana@brightline.example", password: ADMIN.password };
 const CASEY = { email: "casey@brightline.example", password: ADMIN.password };
 const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -48,18 +48,21 @@ test("Security: two-factor, support access granted and ended, ownership handed o
   const helpers = (await api("/users?q=help@switchboard")).body.users;
   expect(helpers.every((u) => u.roles.length === 0)).toBe(true);
 
-  // Ownership: handed to Blake after typing the agency's name; Blake hands it back.
-  await page.getByTestId("owner-to").selectOption({ label: "Blake Okafor" });
+  // Ownership: handed to Dana after typing the agency's name; Dana hands it back.
+  await page.getByTestId("owner-to").selectOption({ label: "Dana Whitfield" });
   await page.getByTestId("owner-transfer").click();
   const dialog = page.locator("dialog[open]");
   await expect(dialog.getByTestId("dialog-confirm")).toBeDisabled();
   await dialog.getByTestId("dialog-type").fill("Brightline Media");
   await dialog.getByTestId("dialog-confirm").click();
   await expect(page.getByTestId("toasts")).toContainText("The agency has a new owner");
-  expect((await api("/agency")).body.owner).toBe("u_blake");
-  const blake = await apiAs(BLAKE);
-  expect((await blake("/agency/owner", { method: "POST", body: { to: "u_avery" } })).status).toBe(200);
+  expect((await api("/agency")).body.owner).toBe("u_dana");
+  const dana = await apiAs(DANA);
+  expect((await dana("/agency/owner", { method: "POST", body: { to: "u_avery" } })).status).toBe(200);
   expect((await api("/agency")).body.owner).toBe("u_avery");
+  // The demo as it was: Dana's Agency Administrator role, which came with the agency, goes.
+  const given = (await api("/users/u_dana")).body.roles.find((r) => r.role === "Agency Administrator");
+  expect((await api(`/grants/${given.grant}`, { method: "DELETE" })).status).toBe(200);
   await app.expectNoPageErrors();
 });
 
