@@ -9,6 +9,16 @@ pub mod toast;
 pub mod tokens;
 pub mod tree_picker;
 
+/// A fresh id for something this browser creates (`u_…`, `n_…`), so that saving twice makes
+/// it once: the Worker takes the client's id.
+pub fn fresh_id(prefix: &str) -> String {
+    let uuid = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_default();
+    format!("{prefix}_{}", uuid.replace('-', ""))
+}
+
 /// A moment as the browser writes it for this person (their language and time zone).
 pub fn local_time(millis: i64) -> String {
     let date = web_sys::js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));

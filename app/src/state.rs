@@ -397,6 +397,15 @@ impl AppState {
         }
     }
 
+    /// What the signed-in person may do where, as a Memo: a fresher `me` that gives the same
+    /// access notifies nobody, so a screen reading it is not drawn again (typing stays).
+    pub fn access(self) -> Memo<Vec<domain::explain::AccessAt>> {
+        Memo::new(move |_| {
+            self.me
+                .with(|m| m.as_ref().map(|m| m.access.clone()).unwrap_or_default())
+        })
+    }
+
     /// Whether the signed-in person has `capability` at some node, as the Worker last said;
     /// read in a view, the view follows it (a demotion takes the buttons away at once).
     pub fn may_anywhere(self, capability: domain::Capability) -> bool {

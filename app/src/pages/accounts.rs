@@ -150,15 +150,6 @@ fn kind_label(kind: NodeKind) -> &'static str {
     }
 }
 
-/// A fresh id for a node this browser makes, so that saving twice makes one.
-fn fresh_node_id() -> NodeId {
-    let uuid = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_default();
-    NodeId(format!("n_{}", uuid.replace('-', "")))
-}
-
 /// Why the person may not move `node` under `to`, in words, as `domain` will decide it: they
 /// need to delete where it is and to create where it goes (R15), and a node cannot go inside
 /// itself.
@@ -198,12 +189,7 @@ pub fn Accounts() -> impl IntoView {
     let count = Memo::new(move |_| nodes.with(|n| state.users.with(|u| counts(n, u))));
     let filter = RwSignal::new(String::new());
     let visible = Memo::new(move |_| order.with(|o| filter.with(|f| shown(o, f))));
-    // A Memo: a fresher `me` that gives the same access redraws nothing (typing stays).
-    let access = Memo::new(move |_| {
-        state
-            .me
-            .with(|m| m.as_ref().map(|m| m.access.clone()).unwrap_or_default())
-    });
+    let access = state.access();
     let access = move || access.get();
 
     // Moving by drag: the node picked up, then where it is dropped, confirmed first.
@@ -341,12 +327,7 @@ pub fn AccountPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let node = Memo::new(move |_| nodes.with(|all| all.iter().find(|n| n.id == id.get()).cloned()));
-    // A Memo: a fresher `me` that gives the same access redraws nothing (typing stays).
-    let access = Memo::new(move |_| {
-        state
-            .me
-            .with(|m| m.as_ref().map(|m| m.access.clone()).unwrap_or_default())
-    });
+    let access = state.access();
     let access = move || access.get();
     let why = move |capability: Capability, at: &NodeId| {
         nodes.with(|all| reach::why_not(&access(), all, at, capability))
@@ -512,7 +493,7 @@ fn AddUnder(
             Ok(parsed) => {
                 error.set(None);
                 making.dispatch(NewNode {
-                    id: Some(fresh_node_id()),
+                    id: Some(NodeId(crate::components::fresh_id("n"))),
                     parent: parent.clone(),
                     kind: kind.get_untracked(),
                     name: parsed,
@@ -564,12 +545,7 @@ fn MoveNode(
     let state = expect_context::<AppState>();
     let chosen = RwSignal::new(Vec::<NodeId>::new());
     let error = RwSignal::new(None::<String>);
-    // A Memo: a fresher `me` that gives the same access redraws nothing (typing stays).
-    let access = Memo::new(move |_| {
-        state
-            .me
-            .with(|m| m.as_ref().map(|m| m.access.clone()).unwrap_or_default())
-    });
+    let access = state.access();
     let access = move || access.get();
     let id = node.id.clone();
     let top = node.parent.is_none();

@@ -13,6 +13,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{self, ApiError};
 use crate::components::form::sentence;
 use crate::components::form::{Field, FormErrors};
+use crate::components::fresh_id;
 use crate::components::toast;
 use crate::components::tree_picker::TreePicker;
 use crate::pages::account::words;
@@ -44,15 +45,6 @@ impl Step {
     fn index(self) -> usize {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
-}
-
-/// A fresh id for something this browser creates, so that saving twice adds it once.
-fn fresh_id(prefix: &str) -> String {
-    let uuid = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_default();
-    format!("{prefix}_{}", uuid.replace('-', ""))
 }
 
 /// What a role lets someone do, in a line.

@@ -69,11 +69,7 @@ pub fn Numbers() -> impl IntoView {
             .map(|l| l.nodes)
             .unwrap_or_default()
     });
-    let access = Memo::new(move |_| {
-        state
-            .me
-            .with(|m| m.as_ref().map(|m| m.access.clone()).unwrap_or_default())
-    });
+    let access = state.access();
     let may_assign = move || state.may_anywhere(Capability::NumbersAssign);
     let search = RwSignal::new(String::new());
     let found = Memo::new(move |_| {

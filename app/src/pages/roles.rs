@@ -66,15 +66,6 @@ struct Draft {
     capabilities: CapabilitySet,
 }
 
-/// A fresh id for a role this browser makes, so that saving twice makes one.
-fn fresh_role_id() -> CustomRoleId {
-    let uuid = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_default();
-    CustomRoleId(format!("r_{}", uuid.replace('-', "")))
-}
-
 /// The Roles screen.
 #[component]
 pub fn Roles() -> impl IntoView {
@@ -89,11 +80,7 @@ pub fn Roles() -> impl IntoView {
     });
     // What the person may do across the agency: a role can allow only that (R11), and shaping
     // roles needs changing roles at the top (R20).
-    let access = Memo::new(move |_| {
-        state
-            .me
-            .with(|m| m.as_ref().map(|m| m.access.clone()).unwrap_or_default())
-    });
+    let access = state.access();
     let at_top = Memo::new(move |_| {
         node_list.with(|l| {
             let nodes = l
@@ -458,7 +445,9 @@ fn Editor(
             saving.dispatch((
                 editing.clone(),
                 RoleDefinition {
-                    id: editing.clone().or_else(|| Some(fresh_role_id())),
+                    id: editing
+                        .clone()
+                        .or_else(|| Some(CustomRoleId(crate::components::fresh_id("r")))),
                     name: parsed,
                     capabilities: caps,
                 },
