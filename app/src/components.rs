@@ -19,6 +19,26 @@ pub fn fresh_id(prefix: &str) -> String {
     format!("{prefix}_{}", uuid.replace('-', ""))
 }
 
+/// What a read gave, picked out: empty while it loads, or when it failed (the screen reads
+/// which from the resource itself).
+pub fn loaded<T, U>(
+    resource: leptos::prelude::LocalResource<Result<T, crate::api::ApiError>>,
+    pick: fn(T) -> U,
+) -> leptos::prelude::Signal<U>
+where
+    T: Clone + 'static,
+    U: Default + Clone + Send + Sync + 'static,
+{
+    use leptos::prelude::*;
+    Signal::derive(move || {
+        resource
+            .get()
+            .and_then(Result::ok)
+            .map(pick)
+            .unwrap_or_default()
+    })
+}
+
 /// A moment as the browser writes it for this person (their language and time zone).
 pub fn local_time(millis: i64) -> String {
     let date = web_sys::js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));

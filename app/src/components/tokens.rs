@@ -35,20 +35,8 @@ pub fn Tokens() -> impl IntoView {
     // Reads: the person's tokens and the accounts, each a resource of its own.
     let token_list = LocalResource::new(api::tokens);
     let node_list = LocalResource::new(api::nodes);
-    let tokens = Signal::derive(move || {
-        token_list
-            .get()
-            .and_then(Result::ok)
-            .map(|l| l.tokens)
-            .unwrap_or_default()
-    });
-    let nodes = Signal::derive(move || {
-        node_list
-            .get()
-            .and_then(Result::ok)
-            .map(|l| l.nodes)
-            .unwrap_or_default()
-    });
+    let tokens = crate::components::loaded(token_list, |l| l.tokens);
+    let nodes = crate::components::loaded(node_list, |l| l.nodes);
     let name = RwSignal::new(String::new());
     let places = RwSignal::new(Vec::<NodeId>::new());
     let created = RwSignal::new(None::<TokenCreated>);

@@ -174,17 +174,24 @@ fn why_not_move(
         .or_else(|| reach::why_not(access, nodes, to, Capability::AccountsCreate))
 }
 
+/// Moves `node` under `to` on the Worker, and says so: from the tree (by drag) and from the
+/// node's page alike.
+async fn move_node(node: &NodeId, to: NodeId) -> Result<(), crate::api::ApiError> {
+    let edit = NodeEdit {
+        name: None,
+        parent: Some(to),
+    };
+    api::edit_node(&node.0, &edit).await?;
+    toast::done("Moved. Everyone with a role above it now reaches it there.");
+    Ok(())
+}
+
 /// The Accounts screen: the tree.
 #[component]
 pub fn Accounts() -> impl IntoView {
     let state = expect_context::<AppState>();
     let list = LocalResource::new(api::nodes);
-    let nodes = Signal::derive(move || {
-        list.get()
-            .and_then(Result::ok)
-            .map(|l| l.nodes)
-            .unwrap_or_default()
-    });
+    let nodes = crate::components::loaded(list, |l| l.nodes);
     let order = Memo::new(move |_| nodes.with(|n| in_tree_order(n)));
     let count = Memo::new(move |_| nodes.with(|n| state.users.with(|u| counts(n, u))));
     let filter = RwSignal::new(String::new());
@@ -199,13 +206,8 @@ pub fn Accounts() -> impl IntoView {
     let moving = Action::new_local(move |(node, to): &(NodeId, NodeId)| {
         let (node, to) = (node.clone(), to.clone());
         async move {
-            let edit = NodeEdit {
-                name: None,
-                parent: Some(to),
-            };
-            match api::edit_node(&node.0, &edit).await {
+            match move_node(&node, to).await {
                 Ok(()) => {
-                    toast::done("Moved. Everyone with a role above it now reaches it there.");
                     list.refetch();
                     state.sync_now().await;
                 }
@@ -320,12 +322,7 @@ pub fn AccountPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| NodeId(params.with(|p| p.get("id").unwrap_or_default())));
     let list = LocalResource::new(api::nodes);
-    let nodes = Signal::derive(move || {
-        list.get()
-            .and_then(Result::ok)
-            .map(|l| l.nodes)
-            .unwrap_or_default()
-    });
+    let nodes = crate::components::loaded(list, |l| l.nodes);
     let node = Memo::new(move |_| nodes.with(|all| all.iter().find(|n| n.id == id.get()).cloned()));
     let access = state.access();
     let access = move || access.get();
@@ -556,13 +553,8 @@ fn MoveNode(
     let moving = Action::new_local(move |to: &NodeId| {
         let (node, to) = (id.clone(), to.clone());
         async move {
-            let edit = NodeEdit {
-                name: None,
-                parent: Some(to),
-            };
-            match api::edit_node(&node.0, &edit).await {
+            match move_node(&node, to).await {
                 Ok(()) => {
-                    toast::done("Moved. Everyone with a role above it now reaches it there.");
                     chosen.set(Vec::new());
                     reload();
                     state.sync_now().await;

@@ -56,19 +56,8 @@ pub fn Numbers() -> impl IntoView {
     let state = expect_context::<AppState>();
     let list = LocalResource::new(api::numbers);
     let node_list = LocalResource::new(api::nodes);
-    let numbers = Signal::derive(move || {
-        list.get()
-            .and_then(Result::ok)
-            .map(|l| l.numbers)
-            .unwrap_or_default()
-    });
-    let nodes = Signal::derive(move || {
-        node_list
-            .get()
-            .and_then(Result::ok)
-            .map(|l| l.nodes)
-            .unwrap_or_default()
-    });
+    let numbers = crate::components::loaded(list, |l| l.numbers);
+    let nodes = crate::components::loaded(node_list, |l| l.nodes);
     let access = state.access();
     let may_assign = move || state.may_anywhere(Capability::NumbersAssign);
     let search = RwSignal::new(String::new());

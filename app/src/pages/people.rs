@@ -206,13 +206,7 @@ pub fn People() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let nodes = LocalResource::new(api::nodes);
-    let node_list = Signal::derive(move || {
-        nodes
-            .get()
-            .and_then(Result::ok)
-            .map(|l| l.nodes)
-            .unwrap_or_default()
-    });
+    let node_list = crate::components::loaded(nodes, |l| l.nodes);
 
     // The search box answers each keystroke at once; the URL follows it.
     let search = RwSignal::new(query.with_untracked(|q| q.get("q").unwrap_or_default()));

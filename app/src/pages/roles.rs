@@ -72,12 +72,7 @@ pub fn Roles() -> impl IntoView {
     let state = expect_context::<AppState>();
     let list = LocalResource::new(api::roles);
     let node_list = LocalResource::new(api::nodes);
-    let roles = Signal::derive(move || {
-        list.get()
-            .and_then(Result::ok)
-            .map(|l| l.roles)
-            .unwrap_or_default()
-    });
+    let roles = crate::components::loaded(list, |l| l.roles);
     // What the person may do across the agency: a role can allow only that (R11), and shaping
     // roles needs changing roles at the top (R20).
     let access = state.access();
