@@ -52,6 +52,8 @@ capabilities! {
     CallsListen => "calls.listen", "listen to calls",
     CallsAnnotate => "calls.annotate", "note, tag and score calls",
     CallsMake => "calls.make", "make calls",
+    CampaignsView => "campaigns.view", "see campaigns and who dials on them",
+    CampaignsManage => "campaigns.manage", "create and change campaigns",
     TagsManage => "tags.manage", "manage tags",
     MessagesView => "messages.view", "read messages",
     MessagesViewOwn => "messages.view.own", "read their own messages",
@@ -78,6 +80,7 @@ impl Capability {
             "numbers" => "Phone numbers",
             "callflows" => "Call flows",
             "calls" => "Calls",
+            "campaigns" => "Campaigns",
             "tags" => "Tags",
             "messages" => "Messages",
             "leads" => "Leads",
@@ -322,6 +325,8 @@ impl BuiltinRole {
                 UsersRoles,
                 UsersSuspend,
                 UsersDelete,
+                CampaignsView,
+                CampaignsManage,
             ])
             .union(reporting),
             BuiltinRole::Reporting => reporting,
@@ -338,9 +343,12 @@ impl BuiltinRole {
                 MessagesReply,
             ]),
             BuiltinRole::Billing => CapabilitySet::of(&[BillingView, BillingManage]),
-            BuiltinRole::Supervisor => {
-                agent.union(CapabilitySet::of(&[CallsViewAll, CallsListen, ReportsView]))
-            }
+            BuiltinRole::Supervisor => agent.union(CapabilitySet::of(&[
+                CallsViewAll,
+                CallsListen,
+                ReportsView,
+                CampaignsView,
+            ])),
             BuiltinRole::Agent => agent,
             BuiltinRole::MessagingAgent => CapabilitySet::of(&[MessagesView, MessagesReply]),
             BuiltinRole::Viewer => CapabilitySet::of(&[
@@ -349,6 +357,7 @@ impl BuiltinRole {
                 NumbersView,
                 CallflowsView,
                 CallsViewAll,
+                CampaignsView,
                 LeadsViewAll,
                 ReportsView,
                 BillingView,

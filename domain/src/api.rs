@@ -232,6 +232,9 @@ pub struct UserSummary {
     /// Platform support let in for a while (§11): never a seat.
     #[serde(default, skip_serializing_if = "is_off")]
     pub support: bool,
+    /// The agent groups they are in (§7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agent_groups: Vec<String>,
 }
 
 fn on() -> bool {
@@ -265,6 +268,7 @@ impl UserSummary {
             invitation_expires_at: None,
             calling_enabled: true,
             support: false,
+            agent_groups: Vec::new(),
         }
     }
 
@@ -408,6 +412,48 @@ pub struct AgencySettingsEdit {
     pub agent_groups: Option<Vec<crate::input::Name>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_two_factor: Option<bool>,
+}
+
+/// `GET /api/v1/campaigns`: the campaigns at nodes where the caller may see campaigns, by
+/// name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignList {
+    pub campaigns: Vec<crate::model::Campaign>,
+}
+
+/// `POST /api/v1/campaigns` and `PUT /api/v1/campaigns/{id}`: a campaign as its editor
+/// sends it. A new campaign may name its own id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignDraft {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::model::CampaignId>,
+    pub name: crate::input::Name,
+    pub node: crate::model::NodeId,
+    #[serde(default)]
+    pub agent_groups: Vec<crate::input::Name>,
+}
+
+/// The most people one request puts in or takes out of an agent group.
+pub const MAX_GROUP_CHANGE: usize = 500;
+
+/// `POST /api/v1/agent-groups/members`: people to put in one agent group and to take out of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupMembers {
+    pub group: crate::input::Name,
+    #[serde(default)]
+    pub add: Vec<UserId>,
+    #[serde(default)]
+    pub remove: Vec<UserId>,
+}
+
+/// `GET /api/v1/campaigns/{id}/dialers`: everyone in the campaign's groups, and whether each
+/// dials on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialerList {
+    pub campaign: crate::model::Campaign,
+    pub dialers: Vec<crate::campaign::Dialer>,
 }
 
 /// `POST /api/v1/agency/owner`: the member the owner hands the agency to, and (optionally)

@@ -45,6 +45,9 @@ pub enum Subject {
     Address {
         email: String,
     },
+    Campaign {
+        campaign: crate::model::Campaign,
+    },
 }
 
 /// One line of the audit log.
@@ -89,6 +92,8 @@ pub const ACTIONS: &[&str] = &[
     "plan_changed",
     "owner_changed",
     "agency_configured",
+    "campaign_saved",
+    "campaign_deleted",
     "email_changed",
 ];
 
@@ -114,6 +119,8 @@ fn action_name(event: &Event) -> &'static str {
         Event::PlanChanged { .. } => "plan_changed",
         Event::OwnerChanged { .. } => "owner_changed",
         Event::AgencyConfigured { .. } => "agency_configured",
+        Event::CampaignSaved { .. } => "campaign_saved",
+        Event::CampaignDeleted { .. } => "campaign_deleted",
     }
 }
 
@@ -148,6 +155,14 @@ fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
                 .custom_roles()
                 .find(|r| r.id == *id)
                 .map(|r| Subject::Role { role: r.clone() }),
+        )
+    };
+    let campaign = |id: &crate::model::CampaignId| {
+        (
+            id.0.clone(),
+            snapshot.campaign(id).map(|c| Subject::Campaign {
+                campaign: c.clone(),
+            }),
         )
     };
     match event {
@@ -195,6 +210,8 @@ fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
                 user: snapshot.agency().owner.clone(),
             }),
         ),
+        Event::CampaignSaved { campaign: c } => campaign(&c.id),
+        Event::CampaignDeleted { campaign: c } => campaign(c),
     }
 }
 
@@ -207,6 +224,7 @@ fn name_of(snapshot: &Snapshot, subject: &Subject) -> Option<String> {
         Subject::Grant { grant } => person(&grant.user),
         Subject::Node { node } => Some(node.name.clone()),
         Subject::Role { role } => Some(role.name.clone()),
+        Subject::Campaign { campaign } => Some(campaign.name.clone()),
         Subject::Owner { user } => person(user),
         Subject::Reassignment { from, .. } => person(from),
         Subject::Plan { .. } | Subject::Settings { .. } | Subject::Address { .. } => None,

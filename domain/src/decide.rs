@@ -13,8 +13,8 @@ use crate::agent::AgentSettings;
 use crate::email::Email;
 use crate::input::Name;
 use crate::model::{
-    CustomRole, CustomRoleId, DAY, Grant, GrantId, Millis, Node, NodeId, NodeKind, Plan, RoleRef,
-    User,
+    Campaign, CampaignId, CustomRole, CustomRoleId, DAY, Grant, GrantId, Millis, Node, NodeId,
+    NodeKind, Plan, RoleRef, User,
 };
 use crate::snapshot::Snapshot;
 use crate::sync::OfflineCommand;
@@ -173,6 +173,16 @@ pub enum Command {
         reason: Name,
         until: Millis,
     },
+    /// Create a campaign, or change one: its name, its node and its agent groups.
+    SaveCampaign {
+        campaign: CampaignId,
+        name: Name,
+        node: NodeId,
+        agent_groups: Vec<Name>,
+    },
+    DeleteCampaign {
+        campaign: CampaignId,
+    },
 }
 
 /// A change to apply, as decided.
@@ -252,6 +262,12 @@ pub enum Event {
     },
     OwnerChanged {
         to: UserId,
+    },
+    CampaignSaved {
+        campaign: Campaign,
+    },
+    CampaignDeleted {
+        campaign: CampaignId,
     },
 }
 
@@ -343,7 +359,7 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-fn refuse<T>(rule: Rule, reason: impl Into<String>) -> Result<T, Refusal> {
+pub(crate) fn refuse<T>(rule: Rule, reason: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal {
         rule,
         reason: reason.into(),
@@ -392,10 +408,10 @@ pub fn decide_offline(
     Ok(events)
 }
 
-struct Decider<'a> {
-    s: &'a Snapshot,
-    actor: &'a UserId,
-    now: Millis,
+pub(crate) struct Decider<'a> {
+    pub(crate) s: &'a Snapshot,
+    pub(crate) actor: &'a UserId,
+    pub(crate) now: Millis,
 }
 
 impl Decider<'_> {
@@ -417,7 +433,7 @@ impl Decider<'_> {
         }
     }
 
-    fn node(&self, id: &NodeId) -> Result<&Node, Refusal> {
+    pub(crate) fn node(&self, id: &NodeId) -> Result<&Node, Refusal> {
         match self.s.node(id) {
             Some(node) => Ok(node),
             None => refuse(Rule::R2, format!("There is no account or location {id}")),
@@ -441,7 +457,12 @@ impl Decider<'_> {
         }
     }
 
-    fn need(&self, capability: Capability, node: &NodeId, rule: Rule) -> Result<(), Refusal> {
+    pub(crate) fn need(
+        &self,
+        capability: Capability,
+        node: &NodeId,
+        rule: Rule,
+    ) -> Result<(), Refusal> {
         if self.caps(node).contains(capability) {
             return Ok(());
         }
@@ -1191,6 +1212,15 @@ impl Decider<'_> {
                 }
                 // R15, and the Administrator preset: deleting needs the right above the node.
                 self.need(Capability::AccountsDelete, parent, Rule::R15)?;
+                if let Some(campaign) = crate::campaign::at_node(self.s, node) {
+                    return refuse(
+                        Rule::Conflict,
+                        format!(
+                            "The campaign {} is in {}; move it or delete it first",
+                            campaign.name, deleting.name
+                        ),
+                    );
+                }
                 let mut events = revocations(self.s.grants().filter(|g| g.node == *node));
                 events.push(Event::NodeDeleted { node: node.clone() });
                 Ok(events)
@@ -1293,11 +1323,14 @@ impl Decider<'_> {
                     }
                     Ok(out)
                 };
-                Ok(vec![Event::AgencyConfigured {
+                let configured = Event::AgencyConfigured {
                     agent_statuses: list(agent_statuses, &agency.agent_statuses, "Agent status")?,
                     agent_groups: list(agent_groups, &agency.agent_groups, "Agent group")?,
                     require_two_factor: require_two_factor.unwrap_or(agency.require_two_factor),
-                }])
+                };
+                let mut events = self.off_the_lists(&configured);
+                events.insert(0, configured);
+                Ok(events)
             }
             Command::TransferOwnership { to, grant } => {
                 if self.s.agency().owner != *self.actor {
@@ -1392,6 +1425,13 @@ impl Decider<'_> {
                 });
                 Ok(events)
             }
+            Command::SaveCampaign {
+                campaign,
+                name,
+                node,
+                agent_groups,
+            } => self.save_campaign(campaign, name, node, agent_groups),
+            Command::DeleteCampaign { campaign } => self.delete_campaign(campaign),
         }
     }
 
@@ -1496,6 +1536,7 @@ impl Command {
             }
             Command::CreateNode { node, .. } => vec![("node", node.0.as_str())],
             Command::DefineRole { role, .. } => vec![("role", role.0.as_str())],
+            Command::SaveCampaign { campaign, .. } => vec![("campaign", campaign.0.as_str())],
             _ => Vec::new(),
         }
     }
@@ -1669,6 +1710,12 @@ impl Snapshot {
                 self.agency.require_two_factor = *require_two_factor;
             }
             Event::OwnerChanged { to } => self.agency.owner = to.clone(),
+            Event::CampaignSaved { campaign } => {
+                self.campaigns.insert(campaign.id.clone(), campaign.clone());
+            }
+            Event::CampaignDeleted { campaign } => {
+                self.campaigns.remove(campaign);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ pub mod access;
 pub mod agent;
 pub mod api;
 pub mod audit;
+pub mod campaign;
 pub mod decide;
 pub mod email;
 pub mod explain;
@@ -29,8 +30,8 @@ pub use email::{Email, EmailError};
 pub use explain::{AccessAt, Explanation, Missing, Record, RecordKind};
 pub use input::{E164, Name, Password};
 pub use model::{
-    Agency, CustomRole, CustomRoleId, DAY, Grant, GrantId, HOUR, Millis, Node, NodeId, NodeKind,
-    Plan, RoleRef, User,
+    Agency, Campaign, CampaignId, CustomRole, CustomRoleId, DAY, Grant, GrantId, HOUR, Millis,
+    Node, NodeId, NodeKind, Plan, RoleRef, User,
 };
 pub use needs::Needs;
 pub use scope::Scope;

@@ -49,6 +49,10 @@ text_id!(
     /// A custom role of an agency.
     CustomRoleId
 );
+text_id!(
+    /// A dialer campaign of an agency.
+    CampaignId
+);
 
 /// What a node of the account tree stands for. Kinds are labels: any kind may sit under any
 /// other but the agency, which is always and only the root.
@@ -119,6 +123,17 @@ impl Grant {
     pub fn is_active(&self, now: Millis) -> bool {
         self.starts_at.is_none_or(|start| start <= now) && self.ends_at.is_none_or(|end| now < end)
     }
+}
+
+/// A dialer campaign (§7): it lives at one node and dials with every member of its agent
+/// groups, so a team is assigned as a unit rather than by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub id: CampaignId,
+    pub name: String,
+    pub node: NodeId,
+    /// Names from the agency's list of agent groups.
+    pub agent_groups: Vec<String>,
 }
 
 /// A person of the agency.

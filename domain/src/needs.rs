@@ -36,6 +36,13 @@ pub struct Needs {
     pub numbers: BTreeSet<String>,
     /// Whether every custom role is needed (role names are unique across the agency).
     pub all_roles: bool,
+    /// Whether the agency's campaigns are needed (they are few, and loaded whole).
+    #[serde(default)]
+    pub campaigns: bool,
+    /// Whether everyone with an agent status or in an agent group is needed (a list
+    /// shrinks, and they come off it).
+    #[serde(default)]
+    pub listed: bool,
     /// Whether the agency-wide counts (seats, administrators) are needed.
     pub counts: bool,
 }
@@ -52,6 +59,8 @@ impl Needs {
         self.emails.extend(other.emails);
         self.numbers.extend(other.numbers);
         self.all_roles |= other.all_roles;
+        self.campaigns |= other.campaigns;
+        self.listed |= other.listed;
         self.counts |= other.counts;
     }
 }
@@ -157,6 +166,7 @@ impl Command {
             Command::DeleteNode { node } => {
                 n.nodes.insert(node.clone());
                 n.contents_of.insert(node.clone());
+                n.campaigns = true;
             }
             Command::DefineRole { role: id, .. } => {
                 n.roles.insert(id.clone());
@@ -171,7 +181,20 @@ impl Command {
                 n.roles.insert(id.clone());
                 n.holders_of.insert(id.clone());
             }
-            Command::ChangePlan { .. } | Command::ConfigureAgency { .. } => {}
+            Command::ChangePlan { .. } => {}
+            Command::ConfigureAgency {
+                agent_statuses,
+                agent_groups,
+                ..
+            } => {
+                n.listed = agent_statuses.is_some() || agent_groups.is_some();
+                n.campaigns = agent_groups.is_some();
+            }
+            Command::SaveCampaign { node, .. } => {
+                n.nodes.insert(node.clone());
+                n.campaigns = true;
+            }
+            Command::DeleteCampaign { .. } => n.campaigns = true,
             Command::TransferOwnership { to, grant } => {
                 n.users.insert(to.clone());
                 n.grants.insert(grant.clone());
@@ -212,6 +235,12 @@ impl Snapshot {
                 .any(|n| needs.numbers.contains(n.as_str()))
         };
         users.extend(self.users().filter(holds_number).map(|u| u.id.clone()));
+        if needs.listed {
+            let listed = |u: &&crate::model::User| {
+                u.settings.agent_status.is_some() || !u.settings.agent_groups.is_empty()
+            };
+            users.extend(self.users().filter(listed).map(|u| u.id.clone()));
+        }
         for grant in self.grants() {
             let in_contents = needs.contents_of.contains(&grant.node);
             let holds_role =
@@ -232,9 +261,15 @@ impl Snapshot {
             .collect();
 
         let mut nodes: BTreeSet<NodeId> = BTreeSet::new();
+        let campaigns: Vec<_> = if needs.campaigns {
+            self.campaigns().cloned().collect()
+        } else {
+            Vec::new()
+        };
         let starts = needs
             .nodes
             .iter()
+            .chain(campaigns.iter().map(|c| &c.node))
             .chain(grants.iter().map(|g| &g.node))
             .chain(std::iter::once(self.root()));
         for node in starts {
@@ -267,5 +302,6 @@ impl Snapshot {
         Snapshot::build(self.agency().clone(), nodes, users, roles, grants)
             .expect("a part of a consistent agency is consistent")
             .with_counts(self.counts(now))
+            .with_campaigns(campaigns)
     }
 }

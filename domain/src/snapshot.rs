@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use crate::access::{BuiltinRole, Capability, CapabilitySet};
 use crate::model::{
-    Agency, CustomRole, CustomRoleId, Grant, GrantId, Millis, Node, NodeId, NodeKind, RoleRef, User,
+    Agency, Campaign, CampaignId, CustomRole, CustomRoleId, Grant, GrantId, Millis, Node, NodeId,
+    NodeKind, RoleRef, User,
 };
 use crate::user::{UserId, UserState};
 
@@ -60,6 +61,8 @@ pub struct Snapshot {
     pub(crate) grant_owner: HashMap<GrantId, u32>,
     /// Agency-wide counts, for a snapshot that holds only part of the agency.
     pub(crate) counts: Option<AgencyCounts>,
+    /// The agency's campaigns, when the question is about them (they are loaded whole).
+    pub(crate) campaigns: std::collections::BTreeMap<CampaignId, Campaign>,
 }
 
 /// Counts over the whole agency that a partial snapshot cannot compute from its own rows.
@@ -123,6 +126,7 @@ impl Snapshot {
             roles,
             grant_owner: HashMap::with_capacity(grants.len()),
             counts: None,
+            campaigns: std::collections::BTreeMap::new(),
         };
         snapshot.reindex_tree()?;
         for user in users {
@@ -455,6 +459,22 @@ impl Snapshot {
     pub fn with_counts(mut self, counts: AgencyCounts) -> Self {
         self.counts = Some(counts);
         self
+    }
+
+    /// This snapshot with the agency's campaigns.
+    pub fn with_campaigns(mut self, campaigns: impl IntoIterator<Item = Campaign>) -> Self {
+        self.campaigns = campaigns.into_iter().map(|c| (c.id.clone(), c)).collect();
+        self
+    }
+
+    /// The agency's campaigns, if they were loaded.
+    pub fn campaigns(&self) -> impl Iterator<Item = &Campaign> {
+        self.campaigns.values()
+    }
+
+    /// One campaign, if it was loaded.
+    pub fn campaign(&self, id: &CampaignId) -> Option<&Campaign> {
+        self.campaigns.get(id)
     }
 
     /// The active people who hold an administrator grant at the root (R14), among those

@@ -241,7 +241,9 @@ impl Touched {
                 | Event::RoleDefined { .. }
                 | Event::PlanChanged { .. }
                 | Event::AgencyConfigured { .. }
-                | Event::OwnerChanged { .. } => {}
+                | Event::OwnerChanged { .. }
+                | Event::CampaignSaved { .. }
+                | Event::CampaignDeleted { .. } => {}
             }
         }
         users.sort();
@@ -600,6 +602,11 @@ pub fn apply_to_rows(rows: &mut BTreeMap<UserId, UserSummary>, events: &[Event])
                 if let Some(row) = rows.get_mut(user) {
                     row.name.clone_from(name);
                     row.email.clone_from(email);
+                }
+            }
+            Event::SettingsChanged { user, settings } => {
+                if let Some(row) = rows.get_mut(user) {
+                    row.agent_groups.clone_from(&settings.agent_groups);
                 }
             }
             _ => {}

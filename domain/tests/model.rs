@@ -62,6 +62,8 @@ fn reference_role(role: R) -> Vec<&'static str> {
                 "users.roles",
                 "users.suspend",
                 "users.delete",
+                "campaigns.view",
+                "campaigns.manage",
             ];
             m.extend(reporting);
             m
@@ -87,7 +89,12 @@ fn reference_role(role: R) -> Vec<&'static str> {
         R::Billing => vec!["billing.view", "billing.manage"],
         R::Supervisor => {
             let mut s = agent;
-            s.extend(["calls.view.all", "calls.listen", "reports.view"]);
+            s.extend([
+                "calls.view.all",
+                "calls.listen",
+                "reports.view",
+                "campaigns.view",
+            ]);
             s
         }
         R::Agent => agent,
@@ -98,6 +105,7 @@ fn reference_role(role: R) -> Vec<&'static str> {
             "numbers.view",
             "callflows.view",
             "calls.view.all",
+            "campaigns.view",
             "leads.view.all",
             "reports.view",
             "billing.view",

@@ -2,6 +2,7 @@
 //! the demo agencies. Each test names the rule of PRODUCT.md it proves, where there is one.
 
 mod api;
+mod campaigns;
 mod commands;
 mod health;
 mod invitations;

@@ -169,6 +169,27 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
         refused: 0,
     };
     let settings = serde_json::to_value(AgentSettings::default()).unwrap();
+    // A campaign in each part of the tree, made by the owner; the model follows.
+    let owner_id = UserId(matrix::OWNER.into());
+    for (id, node) in [("c_mx_in", "m_a1"), ("c_mx_out", "m_b1")] {
+        let made = Call::new("POST", "/api/v1/campaigns")
+            .cookie(&m.owner)
+            .json(&json!({ "id": id, "name": format!("Campaign {id}"), "node": node }));
+        assert_eq!(made.status, 201, "{:?}", made.body);
+        let events: Vec<Event> = serde_json::from_value(made.body["events"].clone()).unwrap();
+        m.model.apply_all(&events);
+    }
+    let configured = Command::ConfigureAgency {
+        agent_statuses: None,
+        agent_groups: Some(vec![name("Matrix group")]),
+        require_two_factor: None,
+    };
+    let events = domain::decide(&m.model, &owner_id, &configured, now()).unwrap();
+    let set = Call::new("PATCH", "/api/v1/agency")
+        .cookie(&m.owner)
+        .json(&json!({ "agent_groups": ["Matrix group"] }));
+    assert_eq!(set.status, 200, "{:?}", set.body);
+    m.model.apply_all(&events);
     for (i, &role) in BuiltinRole::ALL.iter().enumerate() {
         let cookie = sign_in(&format!("actor{i}@matrix.example"), DEMO_PASSWORD);
         let me = UserId(actor(i));
@@ -189,6 +210,8 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
         m.read(&cookie, name_of_role, "/api/v1/users", users);
         m.read(&cookie, name_of_role, "/api/v1/invitations", users);
         m.read(&cookie, name_of_role, "/api/v1/numbers", numbers);
+        let campaigns = status(sees(&m, Capability::CampaignsView), 403);
+        m.read(&cookie, name_of_role, "/api/v1/campaigns", campaigns);
         m.read(&cookie, name_of_role, "/api/v1/audit", audit);
         m.read(&cookie, name_of_role, "/api/v1/audit.csv", audit);
         for open in [
@@ -292,6 +315,99 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
                 },
                 200,
             );
+            // Campaigns: the one in the target's part of the tree (another agency's reads as
+            // missing), read, renamed, and one made and deleted beside it.
+            let campaign = match k {
+                0 => "c_mx_in",
+                1 => "c_mx_out",
+                _ => "c_recall",
+            };
+            let campaign_id = domain::CampaignId(campaign.into());
+            let seen = m
+                .model
+                .campaign(&campaign_id)
+                .is_some_and(|c| m.model.can(&me, Capability::CampaignsView, &c.node, now()));
+            m.read(
+                &cookie,
+                name_of_role,
+                &format!("/api/v1/campaigns/{campaign}/dialers"),
+                found(seen),
+            );
+            let groups: Vec<Name> = m
+                .model
+                .campaign(&campaign_id)
+                .map(|c| c.agent_groups.iter().map(|g| name(g)).collect())
+                .unwrap_or_default();
+            m.change(
+                who,
+                target,
+                (
+                    "PUT",
+                    path(&format!("/campaigns/{campaign}")),
+                    Some(json!({ "name": format!("Campaign {tag}"), "node": target.node,
+                                 "agent_groups": groups.iter().map(Name::as_str).collect::<Vec<_>>() })),
+                ),
+                Command::SaveCampaign {
+                    campaign: campaign_id.clone(),
+                    name: name(&format!("Campaign {tag}")),
+                    node: node.clone(),
+                    agent_groups: groups,
+                },
+                200,
+            );
+            m.change(
+                who,
+                target,
+                (
+                    "POST",
+                    path("/campaigns"),
+                    Some(
+                        json!({ "id": format!("c_mx_{tag}"), "name": format!("New {tag}"),
+                                 "node": target.node }),
+                    ),
+                ),
+                Command::SaveCampaign {
+                    campaign: domain::CampaignId(format!("c_mx_{tag}")),
+                    name: name(&format!("New {tag}")),
+                    node: node.clone(),
+                    agent_groups: vec![],
+                },
+                201,
+            );
+            m.change(
+                who,
+                target,
+                ("DELETE", path(&format!("/campaigns/c_mx_{tag}")), None),
+                Command::DeleteCampaign {
+                    campaign: domain::CampaignId(format!("c_mx_{tag}")),
+                },
+                200,
+            );
+            // Putting the target in the agency's group is a change of their settings.
+            if let Some(group) = m.model.agency().agent_groups.first().cloned() {
+                let mut joined = m
+                    .model
+                    .user(&user)
+                    .map(|u| u.settings.clone())
+                    .unwrap_or_default();
+                if !joined.agent_groups.contains(&group) {
+                    joined.agent_groups.push(group.clone());
+                }
+                m.change(
+                    who,
+                    target,
+                    (
+                        "POST",
+                        path("/agent-groups/members"),
+                        Some(json!({ "group": group, "add": [target.user] })),
+                    ),
+                    Command::EditAgentSettings {
+                        user: user.clone(),
+                        settings: Box::new(joined),
+                    },
+                    200,
+                );
+            }
             let new_grant = format!("g_mx_{tag}");
             m.change(
                 who,

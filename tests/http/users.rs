@@ -160,6 +160,7 @@ fn r1_a_row_of_the_list_shows_the_roles_the_persons_own_page_shows() {
             invitation_expires_at: own.user.invitation_expires_at,
             calling_enabled: own.user.calling_enabled,
             support: own.user.support,
+            agent_groups: own.user.settings.agent_groups.clone(),
         };
         assert_eq!(
             UserSummary::deserialize(&row).expect("a row"),

@@ -3,6 +3,7 @@
 mod account;
 mod agency;
 mod audit;
+mod campaigns;
 mod commands;
 mod explain;
 mod grants;
@@ -138,6 +139,12 @@ async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
         Route::DeleteNode => nodes::delete(&req, ctx, id).await,
         Route::ListNumbers => agency::numbers(&req, ctx).await,
         Route::AssignNumber => agency::assign(&mut req, ctx, id).await,
+        Route::ListCampaigns => campaigns::list(&req, ctx).await,
+        Route::CreateCampaign => campaigns::create(&mut req, ctx).await,
+        Route::EditCampaign => campaigns::edit(&mut req, ctx, id).await,
+        Route::DeleteCampaign => campaigns::delete(&req, ctx, id).await,
+        Route::CampaignDialers => campaigns::dialers(&req, ctx, id).await,
+        Route::GroupMembers => campaigns::members(&mut req, ctx).await,
         Route::Agency => agency::get(&req, ctx).await,
         Route::ConfigureAgency => agency::configure(&mut req, ctx).await,
         Route::ChangePlan => agency::change_plan(&mut req, ctx).await,

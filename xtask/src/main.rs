@@ -248,27 +248,48 @@ const NORTHWIND: Agency = Agency {
 
 /// After the users of a seed: each address becomes one person (migration 0013), who has the
 /// password of their first membership and uses the agency of it first.
-/// The demo's tracking numbers, each ringing through to one person (§7).
-const DEMO_NUMBERS: &[(&str, &str, &[&str])] = &[
+/// The demo's agents (§7): tracking numbers (each ringing through to one person), agent status
+/// and agent groups.
+const DEMO_AGENTS: &[(&str, &[&str], Option<&str>, &[&str])] = &[
     (
-        "ag_brightline",
         "u_morgan",
         &["+14155550101", "+14155550102"],
+        None,
+        &["Support"],
     ),
-    ("ag_brightline", "u_lee", &["+14155550103"]),
-    ("ag_brightline", "u_harper", &["+14155550104"]),
-    ("ag_brightline", "u_jordan", &["+13125550105"]),
+    ("u_lee", &["+14155550103"], None, &["Sales"]),
+    ("u_harper", &["+14155550104"], None, &["Sales"]),
+    (
+        "u_jordan",
+        &["+13125550105"],
+        Some("On a break"),
+        &["Sales", "Spanish line"],
+    ),
+    ("u_parker", &[], None, &["Sales"]),
 ];
 
-/// The statements that give the demo's people their numbers, in their settings and in the
-/// index of numbers.
-fn demo_numbers(sql: &mut String) {
-    for (agency, user, numbers) in DEMO_NUMBERS {
+/// The demo's campaigns: id, name, node and agent groups.
+const DEMO_CAMPAIGNS: &[(&str, &str, &str, &[&str])] = &[
+    ("c_recall", "Spring recall", "n_harbor", &["Sales"]),
+    (
+        "c_followups",
+        "Drain cleaning follow-ups",
+        "n_acme",
+        &["Support"],
+    ),
+];
+
+/// The statements that give the demo's agents their settings (and the numbers' index), and
+/// make its campaigns.
+fn demo_agents(sql: &mut String, agency: &str, now: i64) {
+    for (user, numbers, status, groups) in DEMO_AGENTS {
         let settings = domain::AgentSettings {
             tracking_numbers: numbers
                 .iter()
                 .map(|n| domain::E164::parse(n).expect("a demo number is E.164"))
                 .collect(),
+            agent_status: status.map(str::to_owned),
+            agent_groups: groups.iter().map(|g| (*g).to_owned()).collect(),
             ..domain::AgentSettings::default()
         };
         let json = serde_json::to_string(&settings).expect("settings serialize");
@@ -287,6 +308,19 @@ fn demo_numbers(sql: &mut String) {
                 sql_text(user)
             );
         }
+    }
+    for (id, name, node, groups) in DEMO_CAMPAIGNS {
+        let groups = serde_json::to_string(groups).expect("groups serialize");
+        let _ = writeln!(
+            sql,
+            "INSERT INTO campaigns (agency_id, id, name, node_id, agent_groups, created_at) \
+             VALUES ({}, {}, {}, {}, {}, {now});",
+            sql_text(agency),
+            sql_text(id),
+            sql_text(name),
+            sql_text(node),
+            sql_text(&groups)
+        );
     }
 }
 
@@ -380,7 +414,7 @@ fn seed(agencies: &[Agency], now: i64) -> Result<String, String> {
             sql_text(agency.id)
         );
     }
-    demo_numbers(&mut sql);
+    demo_agents(&mut sql, BRIGHTLINE.id, now);
     sql.push_str(PEOPLE_SQL);
     Ok(sql)
 }

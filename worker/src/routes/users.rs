@@ -92,6 +92,7 @@ pub(super) fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiE
         state,
         role: params.get("role").cloned(),
         node: params.get("node").cloned(),
+        group: params.get("group").cloned(),
         sort,
         descending,
         after,
@@ -175,7 +176,9 @@ fn seen_of(snapshot: &domain::Snapshot, reach: &Reach<'_>) -> Option<Seen> {
 pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let params = query::params(
         req,
-        &["q", "state", "role", "node", "sort", "limit", "after"],
+        &[
+            "q", "state", "role", "node", "group", "sort", "limit", "after",
+        ],
     )?;
     let mut filter = filter_of(&params)?;
     filter.limit += 1;

@@ -136,7 +136,7 @@ fn wanted_sql(needs: &Needs, who: &Who<'_>) -> String {
         .map(|(_, sql)| *sql)
         .collect();
     // The caller alone (most reads): one row, nothing to merge.
-    if terms == ["SELECT caller FROM p"] && needs.numbers.is_empty() {
+    if terms == ["SELECT caller FROM p"] && needs.numbers.is_empty() && !needs.listed {
         return "wanted_all(id) AS (SELECT caller FROM p)".into();
     }
     // The numbers' owners join in `wanted_all`, to keep to five terms.
@@ -152,6 +152,15 @@ fn wanted_sql(needs: &Needs, who: &Who<'_>) -> String {
         sql.push_str(
             "\n UNION SELECT n.user_id FROM p CROSS JOIN json_each(p.numbers) j
                 CROSS JOIN numbers n ON n.agency_id = p.agency AND n.number = j.value",
+        );
+    }
+    // Everyone with an agent status or in an agent group: a list shrinks, they come off it.
+    if needs.listed {
+        sql.push_str(
+            "\n UNION SELECT u.id FROM p CROSS JOIN users u ON u.agency_id = p.agency
+                WHERE u.state != 'deleted' AND u.settings IS NOT NULL
+                  AND (json_extract(u.settings, '$.agent_status') IS NOT NULL
+                       OR json_array_length(u.settings, '$.agent_groups') > 0)",
         );
     }
     sql.push(')');
@@ -408,6 +417,7 @@ pub async fn load(
                 grants: access.grants,
                 nodes,
                 roles: access.roles,
+                campaigns: Vec::new(),
             };
             return build(db, &columns, rows, extra_count, &params, now).await;
         }
@@ -427,6 +437,17 @@ pub async fn load(
         ""
     } else {
         "SELECT value FROM p, json_each(p.nodes) UNION "
+    };
+    // The agency's campaigns, whole, and the nodes they live at.
+    let (campaign_nodes, campaigns) = if needs.campaigns {
+        (
+            "\n UNION SELECT c.node_id FROM p CROSS JOIN campaigns c ON c.agency_id = p.agency",
+            ",\n (SELECT json_group_array(json_object('id', c.id, 'name', c.name,
+                   'node', c.node_id, 'agent_groups', json(c.agent_groups)))
+              FROM p CROSS JOIN campaigns c ON c.agency_id = p.agency) AS campaigns",
+        )
+    } else {
+        ("", "")
     };
     let children = if needs.contents_of.is_empty() {
         ""
@@ -455,7 +476,7 @@ pub async fn load(
          starts(id) AS (
              {named_nodes}SELECT node_id FROM held_grants
              UNION SELECT n.id FROM p CROSS JOIN nodes n
-                 ON n.agency_id = p.agency AND n.parent_id IS NULL
+                 ON n.agency_id = p.agency AND n.parent_id IS NULL{campaign_nodes}
          ),
          up(id) AS (
              SELECT id FROM starts
@@ -481,7 +502,7 @@ pub async fn load(
                    'capabilities', r.capabilities))
             FROM custom_roles r, p
             WHERE r.agency_id = p.agency
-              {which_roles}) AS roles{extra_columns}"
+              {which_roles}) AS roles{campaigns}{extra_columns}"
     );
     let row = db
         .prepare(load_sql)
@@ -500,6 +521,11 @@ pub async fn load(
         grants: json(&columns.document("grants")?)?,
         nodes: json(&columns.document("nodes")?)?,
         roles: json(&columns.document("roles")?)?,
+        campaigns: if needs.campaigns {
+            json(&columns.document("campaigns")?)?
+        } else {
+            Vec::new()
+        },
     };
     build(db, &columns, rows, extra_count, &params, now).await
 }
@@ -515,6 +541,8 @@ fn caller_only(needs: &Needs) -> bool {
         && needs.emails.is_empty()
         && needs.numbers.is_empty()
         && !needs.all_roles
+        && !needs.campaigns
+        && !needs.listed
 }
 
 /// A person's kept access (`users.access_json`, migration 0012).
@@ -532,6 +560,7 @@ struct Rows {
     grants: Vec<GrantRow>,
     nodes: Vec<NodeRow>,
     roles: Vec<RoleRow>,
+    campaigns: Vec<domain::Campaign>,
 }
 
 /// The one row a load statement answers, each column a JSON document (or NULL) read as text.
@@ -587,6 +616,7 @@ async fn build(
         grants: grant_rows,
         nodes: node_rows,
         roles: role_rows,
+        campaigns,
     } = rows;
     let mut counts = AgencyCounts {
         logins: agency_row.logins,
@@ -676,7 +706,7 @@ async fn build(
         .map_err(|e| ApiError::Internal(format!("stored agency is inconsistent: {e}")))?;
     Ok(Loaded {
         actor,
-        snapshot: Some(snapshot.with_counts(counts)),
+        snapshot: Some(snapshot.with_counts(counts).with_campaigns(campaigns)),
         extra,
     })
 }

@@ -26,6 +26,8 @@ pub struct Filter {
     pub role: Option<String>,
     /// People with a grant at or under this node.
     pub node: Option<String>,
+    /// People in this agent group.
+    pub group: Option<String>,
     pub sort: Sort,
     pub descending: bool,
     /// The sort key and id of the first person of this page (the next page's cursor).
@@ -51,7 +53,8 @@ pub enum Shape {
 const PERSON_FACTS: &str = "',\"last_sign_in_at\":' || coalesce(page.last_sign_in_at, 'null')
     || ',\"invitation_expires_at\":' || coalesce(page.invitation_expires_at, 'null')
     || ',\"calling_enabled\":' || iif(page.calling_enabled, 'true', 'false')
-    || ',\"support\":' || iif(page.support, 'true', 'false')";
+    || ',\"support\":' || iif(page.support, 'true', 'false')
+    || ',\"agent_groups\":' || coalesce(json_extract(page.settings, '$.agent_groups'), '[]')";
 
 /// When a member last signed in to their agency, if they ever have.
 pub async fn last_sign_in(db: &Db, agency: &str, user: &str) -> Result<Option<i64>, ApiError> {
@@ -208,6 +211,11 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     } else {
         ""
     };
+    let group = if filter.group.is_some() {
+        "AND EXISTS (SELECT 1 FROM json_each(u.settings, '$.agent_groups') m WHERE m.value = ?11)"
+    } else {
+        ""
+    };
     let within = if filter.node.is_some() {
         ",\n         within(path) AS MATERIALIZED (
              SELECT path FROM nodes WHERE agency_id = (SELECT id FROM ag) AND id = ?6)"
@@ -344,7 +352,7 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
              SELECT u.rowid AS place, u.id, {raw_key} AS k
              FROM {people}
              WHERE u.agency_id = (SELECT id FROM ag) AND u.state != 'deleted'
-               {state} {search} {keyset} {visible}
+               {state} {search} {group} {keyset} {visible}
              ORDER BY {key} {dir}, u.id {dir}
              LIMIT ?7
          )
@@ -398,13 +406,19 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         text(&filter.node),
         JsValue::from_f64(f64::from(filter.limit)),
     ];
-    // The keyset parameters exist in the SQL only on pages after the first, or before `ids`.
-    if filter.after.is_some() || filter.ids.is_some() {
+    // The keyset parameters exist in the SQL only on pages after the first, or before `ids`
+    // or a group (D1 binds as many parameters as the highest one the statement names).
+    if filter.after.is_some() || filter.ids.is_some() || filter.group.is_some() {
         params.extend([after_key, after_id]);
     }
     if let Some(ids) = &filter.ids {
         let ids = serde_json::to_string(ids).map_err(|e| ApiError::Internal(e.to_string()))?;
         params.push(ids.into());
+    } else if filter.group.is_some() {
+        params.push(JsValue::NULL);
+    }
+    if filter.group.is_some() {
+        params.push(text(&filter.group));
     }
     Ok((sql, params))
 }

@@ -284,6 +284,25 @@ pub async fn commit(
             Event::OwnerChanged { to } => {
                 b.push("UPDATE agencies SET owner_id = ?2 WHERE id = ?1", vec![a(), text(&to.0)])?
             }
+            Event::CampaignSaved { campaign } => b.push(
+                "INSERT INTO campaigns (agency_id, id, name, node_id, agent_groups, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (agency_id, id) DO UPDATE
+                 SET name = excluded.name, node_id = excluded.node_id,
+                     agent_groups = excluded.agent_groups",
+                vec![
+                    a(),
+                    text(&campaign.id.0),
+                    text(&campaign.name),
+                    text(&campaign.node.0),
+                    json(&campaign.agent_groups)?,
+                    millis(now),
+                ],
+            )?,
+            Event::CampaignDeleted { campaign } => b.push(
+                "DELETE FROM campaigns WHERE agency_id = ?1 AND id = ?2",
+                vec![a(), text(&campaign.0)],
+            )?,
         }
     }
     for entry in audit {

@@ -1,0 +1,485 @@
+//! Dialer campaigns and the agency's agent lists (§7).
+//!
+//! A campaign lives at one node and names agent groups; whoever is in one of those groups
+//! dials on it, if they may place calls there. Assigning a group puts all its members on the
+//! campaign, so a team is added as a unit (seed 002) and a person who joins the group joins
+//! every campaign of it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::Capability;
+use crate::decide::{Decider, Event, Refusal, Rule, refuse};
+use crate::input::Name;
+use crate::model::{Campaign, CampaignId, Millis, NodeId};
+use crate::snapshot::Snapshot;
+use crate::user::{UserId, UserState};
+
+/// The most agent groups one campaign names.
+pub const MAX_CAMPAIGN_GROUPS: usize = 50;
+/// The most campaigns an agency keeps.
+pub const MAX_CAMPAIGNS: usize = 500;
+
+/// Why a member of a campaign's groups does not dial on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftOut {
+    /// Invited, not yet in.
+    NotYetIn,
+    Suspended,
+    /// Their calling switch is off (R4).
+    CallingOff,
+    /// No role of theirs lets them make calls at the campaign's node or under it.
+    NoCallingThere,
+}
+
+impl LeftOut {
+    /// In words for an administrator.
+    pub fn words(self) -> &'static str {
+        match self {
+            LeftOut::NotYetIn => "has not accepted the invitation yet",
+            LeftOut::Suspended => "is suspended",
+            LeftOut::CallingOff => "has calling switched off",
+            LeftOut::NoCallingThere => {
+                "has no role that makes calls where the campaign is, or under it"
+            }
+        }
+    }
+}
+
+/// A member of one of a campaign's groups, and whether they dial on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dialer {
+    pub id: UserId,
+    pub name: String,
+    /// The campaign's groups they are in.
+    pub groups: Vec<String>,
+    /// `None` when they dial; otherwise why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<LeftOut>,
+}
+
+impl Snapshot {
+    /// Everyone in one of `campaign`'s groups, among the people this snapshot holds, by name:
+    /// those who dial on it and, with the reason, those who do not.
+    pub fn dialers(&self, campaign: &Campaign, now: Millis) -> Vec<Dialer> {
+        let mut out: Vec<Dialer> = self
+            .users()
+            .filter(|u| u.state != UserState::Deleted && u.state != UserState::NotificationOnly)
+            .filter_map(|u| {
+                let groups: Vec<String> = campaign
+                    .agent_groups
+                    .iter()
+                    .filter(|g| u.settings.agent_groups.contains(g))
+                    .cloned()
+                    .collect();
+                if groups.is_empty() {
+                    return None;
+                }
+                let left_out = match u.state {
+                    UserState::Invited => Some(LeftOut::NotYetIn),
+                    UserState::Suspended => Some(LeftOut::Suspended),
+                    _ if !u.calling_enabled => Some(LeftOut::CallingOff),
+                    _ if !self.calls_within(&u.id, &campaign.node, now) => {
+                        Some(LeftOut::NoCallingThere)
+                    }
+                    _ => None,
+                };
+                Some(Dialer {
+                    id: u.id.clone(),
+                    name: u.name.clone(),
+                    groups,
+                    left_out,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        out
+    }
+}
+
+impl Snapshot {
+    /// Whether `user` may make calls at `node` or somewhere under it: an agent of one of an
+    /// account's locations dials on the account's campaigns.
+    fn calls_within(&self, user: &UserId, node: &NodeId, now: Millis) -> bool {
+        self.can(user, Capability::CallsMake, node, now)
+            || self.grants_of(user).any(|g| {
+                g.is_active(now)
+                    && self.is_within(&g.node, node)
+                    && self
+                        .role_caps(&g.role)
+                        .is_some_and(|caps| caps.contains(Capability::CallsMake))
+            })
+    }
+}
+
+impl Decider<'_> {
+    /// The campaign `id`, if there is one; one the actor may not see reads as none (R2).
+    fn visible(&self, id: &CampaignId) -> Result<Option<&Campaign>, Refusal> {
+        match self.s.campaign(id) {
+            Some(c)
+                if self
+                    .s
+                    .can(self.actor, Capability::CampaignsView, &c.node, self.now) =>
+            {
+                Ok(Some(c))
+            }
+            Some(_) => refuse(Rule::R2, format!("There is no campaign {id}")),
+            None => Ok(None),
+        }
+    }
+
+    /// Creates a campaign, or changes one: the actor manages campaigns where it is and, for a
+    /// move, where it was; its name is the agency's only one of that name; its groups are the
+    /// agency's.
+    pub(crate) fn save_campaign(
+        &self,
+        id: &CampaignId,
+        name: &Name,
+        node: &NodeId,
+        groups: &[Name],
+    ) -> Result<Vec<Event>, Refusal> {
+        if !crate::decide::valid_id(&id.0) {
+            return refuse(
+                Rule::Input,
+                "A campaign's id is 1 to 100 letters, digits, '-' or '_'",
+            );
+        }
+        self.node(node)?;
+        let existing = self.visible(id)?;
+        if let Some(before) = existing {
+            self.need(Capability::CampaignsManage, &before.node, Rule::R10)?;
+        }
+        self.need(Capability::CampaignsManage, node, Rule::R10)?;
+        let taken = self
+            .s
+            .campaigns()
+            .find(|c| c.id != *id && c.name.to_lowercase() == name.as_str().to_lowercase());
+        if let Some(taken) = taken {
+            return refuse(
+                Rule::Conflict,
+                format!("There is already a campaign called {}", taken.name),
+            );
+        }
+        if existing.is_none() && self.s.campaigns().count() >= MAX_CAMPAIGNS {
+            return refuse(
+                Rule::Input,
+                format!("An agency has at most {MAX_CAMPAIGNS} campaigns"),
+            );
+        }
+        if groups.len() > MAX_CAMPAIGN_GROUPS {
+            return refuse(
+                Rule::Input,
+                format!("A campaign names at most {MAX_CAMPAIGN_GROUPS} agent groups"),
+            );
+        }
+        let listed = &self.s.agency().agent_groups;
+        let mut agent_groups: Vec<String> = Vec::with_capacity(groups.len());
+        for group in groups {
+            if !listed.iter().any(|g| g == group.as_str()) {
+                return refuse(
+                    Rule::Input,
+                    format!(
+                        "{:?} is not one of the agency's agent groups",
+                        group.as_str()
+                    ),
+                );
+            }
+            if agent_groups.iter().any(|g| g == group.as_str()) {
+                return refuse(Rule::Input, format!("{:?} is listed twice", group.as_str()));
+            }
+            agent_groups.push(group.as_str().to_owned());
+        }
+        let campaign = Campaign {
+            id: id.clone(),
+            name: name.as_str().to_owned(),
+            node: node.clone(),
+            agent_groups,
+        };
+        if existing == Some(&campaign) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![Event::CampaignSaved { campaign }])
+    }
+
+    /// Deletes a campaign; its groups and their members stay as they are.
+    pub(crate) fn delete_campaign(&self, id: &CampaignId) -> Result<Vec<Event>, Refusal> {
+        let Some(campaign) = self.visible(id)? else {
+            return refuse(Rule::R2, format!("There is no campaign {id}"));
+        };
+        self.need(Capability::CampaignsManage, &campaign.node, Rule::R10)?;
+        Ok(vec![Event::CampaignDeleted {
+            campaign: id.clone(),
+        }])
+    }
+
+    /// What follows from the agency's lists becoming `configured`'s: whoever had a status no
+    /// longer listed has none; whoever was in a group no longer listed, and every campaign
+    /// that named it, is taken out of it.
+    pub(crate) fn off_the_lists(&self, configured: &Event) -> Vec<Event> {
+        let Event::AgencyConfigured {
+            agent_statuses,
+            agent_groups,
+            ..
+        } = configured
+        else {
+            return Vec::new();
+        };
+        let mut events = Vec::new();
+        for user in self.s.users() {
+            let settings = &user.settings;
+            let status_gone = settings
+                .agent_status
+                .as_ref()
+                .is_some_and(|s| !agent_statuses.contains(s));
+            let groups_gone = settings
+                .agent_groups
+                .iter()
+                .any(|g| !agent_groups.contains(g));
+            if status_gone || groups_gone {
+                let mut settings = settings.clone();
+                if status_gone {
+                    settings.agent_status = None;
+                }
+                settings.agent_groups.retain(|g| agent_groups.contains(g));
+                events.push(Event::SettingsChanged {
+                    user: user.id.clone(),
+                    settings,
+                });
+            }
+        }
+        for campaign in self.s.campaigns() {
+            if campaign
+                .agent_groups
+                .iter()
+                .any(|g| !agent_groups.contains(g))
+            {
+                let mut campaign = campaign.clone();
+                campaign.agent_groups.retain(|g| agent_groups.contains(g));
+                events.push(Event::CampaignSaved { campaign });
+            }
+        }
+        events
+    }
+}
+
+/// Whether `node` still holds a campaign: it cannot be deleted until the campaign moves.
+pub(crate) fn at_node<'a>(snapshot: &'a Snapshot, node: &NodeId) -> Option<&'a Campaign> {
+    snapshot.campaigns().find(|c| c.node == *node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::BuiltinRole;
+    use crate::decide::{Command, decide};
+    use crate::model::{Agency, Grant, GrantId, Node, NodeKind, Plan, RoleRef, User};
+
+    const NOW: Millis = 1_000_000;
+
+    fn agency() -> Snapshot {
+        let node = |id: &str, parent: Option<&str>, kind| Node {
+            id: NodeId(id.into()),
+            parent: parent.map(|p| NodeId(p.into())),
+            kind,
+            name: id.to_uppercase(),
+        };
+        let nodes = vec![
+            node("root", None, NodeKind::Agency),
+            node("acme", Some("root"), NodeKind::Account),
+            node("harbor", Some("root"), NodeKind::Account),
+        ];
+        let mut person = |id: &str, state, groups: &[&str]| {
+            let mut u = User::new(UserId(id.into()), &format!("{id}@x.example"), id, state);
+            u.settings.agent_groups = groups.iter().map(|g| g.to_string()).collect();
+            u
+        };
+        let mut off = person("olive", UserState::Active, &["Closers"]);
+        off.calling_enabled = false;
+        let users = vec![
+            person("admin", UserState::Active, &[]),
+            person("manny", UserState::Active, &[]),
+            person("ann", UserState::Active, &["Closers"]),
+            person("bob", UserState::Suspended, &["Closers", "Openers"]),
+            person("cy", UserState::Active, &["Openers"]),
+            person("dee", UserState::Active, &["Closers"]),
+            person("ivy", UserState::Invited, &["Closers"]),
+            off,
+        ];
+        let grant = |id: &str, user: &str, role, node: &str| Grant {
+            id: GrantId(id.into()),
+            user: UserId(user.into()),
+            role: RoleRef::Builtin(role),
+            node: NodeId(node.into()),
+            starts_at: None,
+            ends_at: None,
+        };
+        let grants = vec![
+            grant("g0", "admin", BuiltinRole::AgencyAdministrator, "root"),
+            grant("g1", "manny", BuiltinRole::Manager, "acme"),
+            grant("g2", "ann", BuiltinRole::Agent, "acme"),
+            grant("g3", "bob", BuiltinRole::Agent, "acme"),
+            grant("g4", "cy", BuiltinRole::Agent, "acme"),
+            grant("g5", "dee", BuiltinRole::Agent, "harbor"),
+            grant("g6", "ivy", BuiltinRole::Agent, "acme"),
+            grant("g7", "olive", BuiltinRole::Agent, "acme"),
+        ];
+        let mut agency = Agency::new(
+            "a",
+            "A",
+            Plan::Seats { seats: 20 },
+            UserId("admin".into()),
+            0,
+        );
+        agency.agent_groups = vec!["Closers".into(), "Openers".into()];
+        Snapshot::build(agency, nodes, users, vec![], grants).unwrap()
+    }
+
+    fn save(id: &str, name: &str, node: &str, groups: &[&str]) -> Command {
+        Command::SaveCampaign {
+            campaign: CampaignId(id.into()),
+            name: Name::parse(name).unwrap(),
+            node: NodeId(node.into()),
+            agent_groups: groups.iter().map(|g| Name::parse(g).unwrap()).collect(),
+        }
+    }
+
+    fn by(s: &Snapshot, who: &str, command: &Command) -> Result<Vec<Event>, Refusal> {
+        decide(s, &UserId(who.into()), command, NOW)
+    }
+
+    #[test]
+    fn a_group_puts_every_member_on_the_campaign_and_says_why_some_do_not_dial() {
+        let mut s = agency();
+        let events = by(
+            &s,
+            "manny",
+            &save("c1", "Spring renewals", "acme", &["Closers"]),
+        )
+        .unwrap();
+        s.apply_all(&events);
+        let campaign = s.campaign(&CampaignId("c1".into())).unwrap().clone();
+        let dialers = s.dialers(&campaign, NOW);
+        let seen: Vec<(&str, Option<LeftOut>)> = dialers
+            .iter()
+            .map(|d| (d.id.0.as_str(), d.left_out))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("ann", None),
+                ("bob", Some(LeftOut::Suspended)),
+                ("dee", Some(LeftOut::NoCallingThere)),
+                ("ivy", Some(LeftOut::NotYetIn)),
+                ("olive", Some(LeftOut::CallingOff)),
+            ]
+        );
+    }
+
+    #[test]
+    fn r10_a_campaign_is_made_and_moved_only_where_the_actor_manages_campaigns() {
+        let mut s = agency();
+        // A Manager of Acme cannot put a campaign in Harbor, nor may an Agent make one.
+        let refused = by(&s, "manny", &save("c1", "Harbor", "harbor", &[])).unwrap_err();
+        assert_eq!(refused.rule, Rule::R10);
+        assert_eq!(
+            by(&s, "ann", &save("c1", "Mine", "acme", &[]))
+                .unwrap_err()
+                .rule,
+            Rule::R10
+        );
+        // The agency's administrator makes one in Harbor. To the Manager of Acme it does not
+        // exist (R2): he can neither move it into Acme nor delete it.
+        let events = by(&s, "admin", &save("c1", "Harbor", "harbor", &[])).unwrap();
+        s.apply_all(&events);
+        assert_eq!(
+            by(&s, "manny", &save("c1", "Harbor", "acme", &[]))
+                .unwrap_err()
+                .rule,
+            Rule::R2
+        );
+        let delete = Command::DeleteCampaign {
+            campaign: CampaignId("c1".into()),
+        };
+        assert_eq!(by(&s, "manny", &delete).unwrap_err().rule, Rule::R2);
+        // One he sees but may not move: made in Acme, he cannot take it to Harbor.
+        let events = by(&s, "admin", &save("c2", "Acme", "acme", &[])).unwrap();
+        s.apply_all(&events);
+        assert_eq!(
+            by(&s, "manny", &save("c2", "Acme", "harbor", &[]))
+                .unwrap_err()
+                .rule,
+            Rule::R10
+        );
+        assert!(by(&s, "manny", &save("c2", "Acme calls", "acme", &[])).is_ok());
+    }
+
+    #[test]
+    fn names_are_unique_and_groups_must_be_the_agencys() {
+        let mut s = agency();
+        let events = by(&s, "admin", &save("c1", "Renewals", "acme", &[])).unwrap();
+        s.apply_all(&events);
+        let taken = by(&s, "admin", &save("c2", "renewals", "acme", &[])).unwrap_err();
+        assert_eq!(taken.rule, Rule::Conflict);
+        let unknown = by(&s, "admin", &save("c2", "Other", "acme", &["Nobody"])).unwrap_err();
+        assert_eq!(unknown.rule, Rule::Input);
+        assert!(unknown.reason.contains("Nobody"), "{}", unknown.reason);
+        let twice = by(
+            &s,
+            "admin",
+            &save("c2", "Other", "acme", &["Closers", "Closers"]),
+        );
+        assert_eq!(twice.unwrap_err().rule, Rule::Input);
+        // Saving what is already there changes nothing.
+        assert_eq!(
+            by(&s, "admin", &save("c1", "Renewals", "acme", &[])).unwrap(),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_group_taken_off_the_list_leaves_its_members_and_campaigns() {
+        let mut s = agency();
+        let events = by(
+            &s,
+            "admin",
+            &save("c1", "Both", "acme", &["Closers", "Openers"]),
+        )
+        .unwrap();
+        s.apply_all(&events);
+        let configure = Command::ConfigureAgency {
+            agent_statuses: None,
+            agent_groups: Some(vec![Name::parse("Closers").unwrap()]),
+            require_two_factor: None,
+        };
+        let events = by(&s, "admin", &configure).unwrap();
+        s.apply_all(&events);
+        let cy = s.user(&UserId("cy".into())).unwrap();
+        assert!(cy.settings.agent_groups.is_empty());
+        let bob = s.user(&UserId("bob".into())).unwrap();
+        assert_eq!(bob.settings.agent_groups, vec!["Closers".to_owned()]);
+        let campaign = s.campaign(&CampaignId("c1".into())).unwrap();
+        assert_eq!(campaign.agent_groups, vec!["Closers".to_owned()]);
+    }
+
+    #[test]
+    fn a_node_with_a_campaign_is_not_deleted() {
+        let mut s = agency();
+        let events = by(&s, "admin", &save("c1", "Harbor", "harbor", &[])).unwrap();
+        s.apply_all(&events);
+        let refused = by(
+            &s,
+            "admin",
+            &Command::DeleteNode {
+                node: NodeId("harbor".into()),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(refused.rule, Rule::Conflict);
+        assert!(refused.reason.contains("Harbor"), "{}", refused.reason);
+    }
+}
