@@ -288,6 +288,37 @@ pub async fn assign_number(number: &str, user: &domain::UserId) -> Result<(), Ap
     write(Request::put, &format!("/numbers/{number}"), &body).await
 }
 
+/// The campaigns the signed-in person may see, kept for offline.
+pub async fn campaigns() -> Result<domain::api::CampaignList, ApiError> {
+    kept("/campaigns").await
+}
+
+/// Who is in a campaign's groups and whether each dials on it, kept for offline.
+pub async fn dialers(campaign: &str) -> Result<domain::api::DialerList, ApiError> {
+    kept(&format!("/campaigns/{campaign}/dialers")).await
+}
+
+/// Makes a campaign (`existing` is `None`) or replaces one's name, node and groups.
+pub async fn save_campaign(
+    existing: Option<&str>,
+    draft: &domain::api::CampaignDraft,
+) -> Result<(), ApiError> {
+    match existing {
+        None => write(Request::post, "/campaigns", draft).await,
+        Some(id) => write(Request::put, &format!("/campaigns/{id}"), draft).await,
+    }
+}
+
+/// Deletes a campaign; its groups and their members stay.
+pub async fn delete_campaign(campaign: &str) -> Result<(), ApiError> {
+    done(Request::delete, &format!("/campaigns/{campaign}")).await
+}
+
+/// Puts people in an agent group and takes others out.
+pub async fn group_members(change: &domain::api::GroupMembers) -> Result<(), ApiError> {
+    write(Request::post, "/agent-groups/members", change).await
+}
+
 /// Changes the agency's lists, or whether two-factor sign-in is required.
 pub async fn configure_agency(edit: &domain::api::AgencySettingsEdit) -> Result<(), ApiError> {
     write(Request::patch, "/agency", edit).await

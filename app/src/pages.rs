@@ -4,6 +4,7 @@ pub mod accept;
 pub mod account;
 pub mod accounts;
 pub mod add_person;
+pub mod agents;
 pub mod agent_settings;
 pub mod app;
 pub mod audit;

@@ -12,6 +12,7 @@ use crate::components::{local_time, sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
 use crate::pages::accounts::{AccountPage, Accounts};
 use crate::pages::add_person::AddPerson;
+use crate::pages::agents::Agents;
 use crate::pages::agent_settings::MySettings;
 use crate::pages::audit::Audit;
 use crate::pages::invitations::Invitations;
@@ -53,6 +54,9 @@ pub fn Shell() -> impl IntoView {
                 } />
                 <Route path=path!("/numbers") view=|| view! {
                     <Allowed capability=domain::Capability::NumbersView doing="see the phone numbers"><Numbers /></Allowed>
+                } />
+                <Route path=path!("/agents") view=|| view! {
+                    <Allowed capability=domain::Capability::CampaignsView doing="see the agents' lists and campaigns"><Agents /></Allowed>
                 } />
                 <Route path=path!("/plan") view=|| view! {
                     <Allowed capability=domain::Capability::BillingView doing="see the plan and its seats"><PlanAndSeats /></Allowed>
@@ -177,6 +181,9 @@ fn SideNav() -> impl IntoView {
             </Show>
             <Show when=move || state.may_anywhere(domain::Capability::NumbersView)>
                 <A href="/numbers" attr:data-testid="nav-numbers">"Phone numbers"</A>
+            </Show>
+            <Show when=move || state.may_anywhere(domain::Capability::CampaignsView)>
+                <A href="/agents" attr:data-testid="nav-agents">"Agents and campaigns"</A>
             </Show>
             <Show when=move || state.may_anywhere(domain::Capability::BillingView)>
                 <A href="/plan" attr:data-testid="nav-plan">"Plan and seats"</A>

@@ -1,0 +1,17 @@
+import { chromium } from "@playwright/test";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium" });
+const page = await b.newPage({ viewport: { width: 375, height: 800 }, baseURL: "http://127.0.0.1:8799" });
+await page.goto("/");
+await page.getByTestId("sign-in-email").fill("casey@brightline.example").catch(()=>{});
+await page.fill("input[type=email]", "casey@brightline.example");
+await page.fill("input[type=password]", "Switchboard-demo1");
+await page.keyboard.press("Enter");
+await page.waitForTimeout(2500);
+await page.goto("/agents");
+await page.waitForTimeout(2000);
+await page.getByTestId("campaign-new").click();
+await page.waitForTimeout(500);
+console.log(page.url(), await page.evaluate(() => document.documentElement.scrollWidth));
+const wide = await page.evaluate(() => [...document.querySelectorAll("*")].filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0).map(e => e.tagName + "." + e.className + " " + (e.dataset.testid||"") + " " + e.scrollWidth + "/" + e.clientWidth).slice(0, 15));
+console.log(wide.join("\n"));
+await b.close();
