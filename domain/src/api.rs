@@ -399,6 +399,9 @@ pub struct AgencyView {
     pub agent_statuses: Vec<String>,
     pub agent_groups: Vec<String>,
     pub require_two_factor: bool,
+    /// Minutes without use after which sessions end; `None`: the platform's three days.
+    #[serde(default)]
+    pub session_idle_minutes: Option<u32>,
 }
 
 /// `PATCH /api/v1/agency`: the agency's lists and whether two-factor sign-in is required;
@@ -412,6 +415,10 @@ pub struct AgencySettingsEdit {
     pub agent_groups: Option<Vec<crate::input::Name>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_two_factor: Option<bool>,
+    /// Minutes without use after which sessions end (5 to 4,320); 0 goes back to the
+    /// platform's three days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_idle_minutes: Option<u32>,
 }
 
 /// `GET /api/v1/campaigns`: the campaigns at nodes where the caller may see campaigns, by

@@ -36,6 +36,8 @@ pub enum Subject {
         agent_statuses: Vec<String>,
         agent_groups: Vec<String>,
         require_two_factor: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session_idle_minutes: Option<u32>,
     },
     Reassignment {
         from: UserId,
@@ -201,6 +203,7 @@ fn subject(snapshot: &Snapshot, event: &Event) -> (String, Option<Subject>) {
                     agent_statuses: agency.agent_statuses.clone(),
                     agent_groups: agency.agent_groups.clone(),
                     require_two_factor: agency.require_two_factor,
+                    session_idle_minutes: agency.session_idle_minutes,
                 }),
             )
         }

@@ -455,6 +455,7 @@ mod tests {
             agent_statuses: None,
             agent_groups: Some(vec![Name::parse("Closers").unwrap()]),
             require_two_factor: None,
+            session_idle_minutes: None,
         };
         let events = by(&s, "admin", &configure).unwrap();
         s.apply_all(&events);

@@ -164,6 +164,10 @@ pub enum Command {
         agent_statuses: Option<Vec<Name>>,
         agent_groups: Option<Vec<Name>>,
         require_two_factor: Option<bool>,
+        /// Minutes without use after which sessions end; `Some(0)`: back to the platform's
+        /// own limit.
+        #[serde(default)]
+        session_idle_minutes: Option<u32>,
     },
     /// Let platform support in as Administrator until a set time, for a stated reason.
     GrantSupportAccess {
@@ -259,6 +263,8 @@ pub enum Event {
         agent_statuses: Vec<String>,
         agent_groups: Vec<String>,
         require_two_factor: bool,
+        #[serde(default)]
+        session_idle_minutes: Option<u32>,
     },
     OwnerChanged {
         to: UserId,
@@ -1298,6 +1304,7 @@ impl Decider<'_> {
                 agent_statuses,
                 agent_groups,
                 require_two_factor,
+                session_idle_minutes,
             } => {
                 self.need(Capability::SettingsEdit, self.s.root(), Rule::R10)?;
                 let agency = self.s.agency();
@@ -1323,10 +1330,27 @@ impl Decider<'_> {
                     }
                     Ok(out)
                 };
+                let idle = match session_idle_minutes {
+                    None => agency.session_idle_minutes,
+                    Some(0) => None,
+                    Some(m @ crate::model::SESSION_IDLE_MIN..=crate::model::SESSION_IDLE_MAX) => {
+                        Some(*m)
+                    }
+                    Some(_) => {
+                        return refuse(
+                            Rule::Input,
+                            format!(
+                                "Sessions end after {} minutes to 3 days without use",
+                                crate::model::SESSION_IDLE_MIN
+                            ),
+                        );
+                    }
+                };
                 let configured = Event::AgencyConfigured {
                     agent_statuses: list(agent_statuses, &agency.agent_statuses, "Agent status")?,
                     agent_groups: list(agent_groups, &agency.agent_groups, "Agent group")?,
                     require_two_factor: require_two_factor.unwrap_or(agency.require_two_factor),
+                    session_idle_minutes: idle,
                 };
                 let mut events = self.off_the_lists(&configured);
                 events.insert(0, configured);
@@ -1704,7 +1728,9 @@ impl Snapshot {
                 agent_statuses,
                 agent_groups,
                 require_two_factor,
+                session_idle_minutes,
             } => {
+                self.agency.session_idle_minutes = *session_idle_minutes;
                 self.agency.agent_statuses.clone_from(agent_statuses);
                 self.agency.agent_groups.clone_from(agent_groups);
                 self.agency.require_two_factor = *require_two_factor;

@@ -235,7 +235,16 @@ pub struct Agency {
     /// Whether everyone must sign in with a second factor (TOTP).
     #[serde(default)]
     pub require_two_factor: bool,
+    /// Minutes without use after which a session of the agency ends; `None`: the platform's
+    /// own limit of three days.
+    #[serde(default)]
+    pub session_idle_minutes: Option<u32>,
 }
+
+/// The shortest inactivity an agency may set before sessions end, in minutes.
+pub const SESSION_IDLE_MIN: u32 = 5;
+/// The longest: the platform's own limit of three days, in minutes.
+pub const SESSION_IDLE_MAX: u32 = 3 * 24 * 60;
 
 impl Agency {
     /// An agency with the usual agent statuses and no groups.
@@ -250,6 +259,7 @@ impl Agency {
                 .map(str::to_owned)
                 .to_vec(),
             agent_groups: Vec::new(),
+            session_idle_minutes: None,
             require_two_factor: false,
         }
     }

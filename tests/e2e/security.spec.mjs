@@ -27,6 +27,18 @@ test("Security: two-factor, support access granted and ended, ownership handed o
   await expect(page.getByTestId("security-two-factor-error")).toContainText("Turn on two-factor sign-in for yourself first");
   expect((await api("/agency")).body.require_two_factor).toBe(false);
 
+  // Sessions end after a chosen time without use; the Worker holds it, and it goes back.
+  await expect(page.getByTestId("security-idle-state")).toContainText("3 days");
+  await page.getByTestId("security-idle").selectOption({ label: "15 minutes" });
+  await page.getByTestId("security-idle-save").click();
+  await expect(page.getByTestId("toast").last()).toContainText("Sessions now end after 15 minutes without use.");
+  await expect(page.getByTestId("security-idle-state")).toContainText("15 minutes");
+  expect((await api("/agency")).body.session_idle_minutes).toBe(15);
+  await page.getByTestId("security-idle").selectOption({ label: "3 days (the longest)" });
+  await page.getByTestId("security-idle-save").click();
+  await expect(page.getByTestId("security-idle-state")).toContainText("3 days");
+  expect((await api("/agency")).body.session_idle_minutes).toBeNull();
+
   // Support access: checked here first, then granted, seen, and ended early.
   await page.getByTestId("support-email").fill("not an address");
   await page.getByTestId("support-until").fill(day(40));

@@ -183,6 +183,7 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
         agent_statuses: None,
         agent_groups: Some(vec![name("Matrix group")]),
         require_two_factor: None,
+        session_idle_minutes: None,
     };
     let events = domain::decide(&m.model, &owner_id, &configured, now()).unwrap();
     let set = Call::new("PATCH", "/api/v1/agency")
@@ -664,6 +665,7 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
                 agent_statuses: None,
                 agent_groups: Some(vec![name(&format!("Group {i}"))]),
                 require_two_factor: None,
+                session_idle_minutes: None,
             },
             200,
         );

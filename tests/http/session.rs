@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{Value, json};
 use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, sign_in};
 
 #[test]
@@ -255,4 +255,67 @@ fn sessions_end_after_three_idle_days_and_fourteen_days_in_all() {
         .header("X-Switchboard-Clock-Skip", &(14 * DAY + 1).to_string())
         .send();
     assert_eq!(late.status, 401, "the absolute lifetime");
+}
+
+#[test]
+fn an_agency_that_ends_sessions_after_fifteen_idle_minutes_ends_only_its_own() {
+    let _northwind = switchboard_tests::northwind_changes();
+    let owner = sign_in("admin@northwind.example", DEMO_PASSWORD);
+    let set = |minutes: Value| {
+        Call::new("PATCH", "/api/v1/agency")
+            .cookie(&owner)
+            .json(&json!({ "session_idle_minutes": minutes }))
+    };
+    // Values outside 5 minutes to 3 days, or not a number, change nothing.
+    for (bad, status) in [(json!(3), 422), (json!(5000), 422), (json!("soon"), 400)] {
+        let answer = set(bad.clone());
+        assert_eq!(answer.status, status, "{bad}: {:?}", answer.body);
+        assert_eq!(answer.content_type, "application/problem+json");
+    }
+    // Only who may change the agency's settings at its top may set it (R10): not an Agent.
+    let agent = sign_in("riley@northwind.example", DEMO_PASSWORD);
+    let refused = Call::new("PATCH", "/api/v1/agency")
+        .cookie(&agent)
+        .json(&json!({ "session_idle_minutes": 15 }));
+    assert_eq!(refused.status, 403, "{:?}", refused.body);
+    let agency = Call::new("GET", "/api/v1/agency").cookie(&owner).send();
+    assert_eq!(agency.body["session_idle_minutes"], Value::Null);
+
+    assert_eq!(set(json!(15)).status, 200);
+    let agency = Call::new("GET", "/api/v1/agency").cookie(&owner).send();
+    assert_eq!(agency.body["session_idle_minutes"], 15);
+
+    let riley = sign_in("riley@northwind.example", DEMO_PASSWORD);
+    let dana = sign_in("dana@brightline.example", DEMO_PASSWORD);
+    let at = |cookie: &str, minutes: u64| {
+        Call::new("GET", "/api/v1/me")
+            .cookie(cookie)
+            .header("X-Switchboard-Clock-Skip", &(minutes * 60_000).to_string())
+            .send()
+            .status
+    };
+    assert_eq!(
+        at(&riley, 10),
+        200,
+        "ten quiet minutes are fine, and use the session"
+    );
+    assert_eq!(at(&riley, 24), 200, "fourteen minutes after that use");
+    assert_eq!(
+        at(&riley, 40),
+        401,
+        "sixteen idle minutes later it has ended"
+    );
+    assert_eq!(at(&riley, 0), 401, "and it does not come back");
+    // Another agency keeps the platform's three days.
+    assert_eq!(
+        at(&dana, 60),
+        200,
+        "Brightline's sessions are not Northwind's"
+    );
+
+    assert_eq!(set(json!(0)).status, 200, "back to the platform's limit");
+    let agency = Call::new("GET", "/api/v1/agency").cookie(&owner).send();
+    assert_eq!(agency.body["session_idle_minutes"], Value::Null);
+    let again = sign_in("riley@northwind.example", DEMO_PASSWORD);
+    assert_eq!(at(&again, 60), 200, "an hour is fine again");
 }

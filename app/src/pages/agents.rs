@@ -87,10 +87,14 @@ pub fn Agents() -> impl IntoView {
     // The agency's lists are its settings: they are changed at the top of the tree.
     let may_lists = Memo::new(move |_| {
         nodes.with(|nodes| {
-            nodes.iter().find(|n| n.parent.is_none()).is_some_and(|root| {
-                access.with(|a| reach::caps_at(a, nodes, &root.id))
-                    .contains(Capability::SettingsEdit)
-            })
+            nodes
+                .iter()
+                .find(|n| n.parent.is_none())
+                .is_some_and(|root| {
+                    access
+                        .with(|a| reach::caps_at(a, nodes, &root.id))
+                        .contains(Capability::SettingsEdit)
+                })
         })
     });
     view! {
@@ -310,12 +314,9 @@ fn GroupMembersCard(groups: Vec<String>, nodes: Signal<Vec<Node>>) -> impl IntoV
     };
     let in_group = Memo::new(move |_| {
         let group = chosen.get();
-        state.users.with(|u| {
-            members(u, &group)
-                .into_iter()
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        state
+            .users
+            .with(|u| members(u, &group).into_iter().cloned().collect::<Vec<_>>())
     });
     let others = Memo::new(move |_| {
         let group = chosen.get();
@@ -332,8 +333,7 @@ fn GroupMembersCard(groups: Vec<String>, nodes: Signal<Vec<Node>>) -> impl IntoV
     let put_in = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let id = adding.get_untracked();
-        let Some(user) = others.with_untracked(|o| o.iter().find(|u| u.id.0 == id).cloned())
-        else {
+        let Some(user) = others.with_untracked(|o| o.iter().find(|u| u.id.0 == id).cloned()) else {
             error.set(Some("Choose who joins the group.".into()));
             return;
         };
@@ -579,8 +579,18 @@ fn CampaignForm(
     let state = expect_context::<AppState>();
     let access = state.access();
     let existing = campaign.as_ref().map(|c| c.id.0.clone());
-    let name = RwSignal::new(campaign.as_ref().map(|c| c.name.clone()).unwrap_or_default());
-    let place = RwSignal::new(campaign.as_ref().map(|c| vec![c.node.clone()]).unwrap_or_default());
+    let name = RwSignal::new(
+        campaign
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+    );
+    let place = RwSignal::new(
+        campaign
+            .as_ref()
+            .map(|c| vec![c.node.clone()])
+            .unwrap_or_default(),
+    );
     let chosen = RwSignal::new(
         campaign
             .as_ref()
@@ -611,9 +621,16 @@ fn CampaignForm(
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let parsed = Name::parse(&name.get_untracked());
-        name_error.set(parsed.is_err().then(|| "Give the campaign a name.".to_owned()));
+        name_error.set(
+            parsed
+                .is_err()
+                .then(|| "Give the campaign a name.".to_owned()),
+        );
         let node = place.get_untracked().first().cloned();
-        place_error.set(node.is_none().then(|| "Choose where the campaign lives.".to_owned()));
+        place_error.set(
+            node.is_none()
+                .then(|| "Choose where the campaign lives.".to_owned()),
+        );
         let (Ok(name), Some(node)) = (parsed, node) else {
             return;
         };
@@ -684,7 +701,13 @@ mod tests {
     use domain::{NodeId, UserId};
 
     fn person(id: &str, groups: &[&str]) -> UserSummary {
-        let mut u = UserSummary::new(UserId(id.into()), id, "x@y.example", UserState::Active, vec![]);
+        let mut u = UserSummary::new(
+            UserId(id.into()),
+            id,
+            "x@y.example",
+            UserState::Active,
+            vec![],
+        );
         u.agent_groups = groups.iter().map(|g| (*g).to_owned()).collect();
         u
     }
@@ -692,14 +715,29 @@ mod tests {
     #[test]
     fn a_new_entry_is_a_name_not_on_the_list_whatever_its_case() {
         let list = vec!["Sales".to_owned()];
-        assert_eq!(new_entry(&list, "  Closers ", "group"), Ok("Closers".into()));
-        assert!(new_entry(&list, "sales", "group").unwrap_err().contains("already"));
-        assert!(new_entry(&list, "   ", "group").unwrap_err().contains("name"));
+        assert_eq!(
+            new_entry(&list, "  Closers ", "group"),
+            Ok("Closers".into())
+        );
+        assert!(
+            new_entry(&list, "sales", "group")
+                .unwrap_err()
+                .contains("already")
+        );
+        assert!(
+            new_entry(&list, "   ", "group")
+                .unwrap_err()
+                .contains("name")
+        );
     }
 
     #[test]
     fn taking_a_group_off_says_who_leaves_and_which_campaigns_stop() {
-        let users = vec![person("a", &["Sales"]), person("b", &["Sales", "Support"]), person("c", &[])];
+        let users = vec![
+            person("a", &["Sales"]),
+            person("b", &["Sales", "Support"]),
+            person("c", &[]),
+        ];
         let campaigns = vec![Campaign {
             id: CampaignId("c1".into()),
             name: "Recall".into(),

@@ -44,7 +44,7 @@ pub fn Security() -> impl IntoView {
                 Some(Ok(view)) => view! {
                     <div class="person-grid">
                         <TwoFactorRule agency=view.clone() reload=move || agency.refetch() />
-                        <Sessions />
+                        <Sessions agency=view.clone() reload=move || agency.refetch() />
                         <Support />
                         <Ownership agency=view />
                     </div>
@@ -117,13 +117,83 @@ fn TwoFactorRule(
     }
 }
 
-/// How long sessions last, in words.
+/// The choices of inactivity after which sessions end, in minutes (0: the platform's own
+/// three days), with their words.
+pub const IDLE_CHOICES: &[(u32, &str)] = &[
+    (0, "3 days (the longest)"),
+    (15, "15 minutes"),
+    (30, "30 minutes"),
+    (60, "1 hour"),
+    (120, "2 hours"),
+    (240, "4 hours"),
+    (480, "8 hours"),
+    (1440, "1 day"),
+];
+
+/// The words for an agency's limit on inactivity.
+pub fn idle_words(minutes: Option<u32>) -> String {
+    let minutes = minutes.unwrap_or(0);
+    IDLE_CHOICES
+        .iter()
+        .find(|(m, _)| *m == minutes)
+        .map_or_else(|| format!("{minutes} minutes"), |(_, w)| (*w).to_owned())
+}
+
+/// How long sessions last: the agency may end them sooner after inactivity
+/// (CallTrackingMetrics' "log out after inactivity").
 #[component]
-fn Sessions() -> impl IntoView {
+fn Sessions(agency: AgencyView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let now = agency.session_idle_minutes.unwrap_or(0);
+    let chosen = RwSignal::new(now.to_string());
+    let error = RwSignal::new(None::<String>);
+    let saving = Action::new_local(move |minutes: &u32| {
+        let minutes = *minutes;
+        async move {
+            let edit = AgencySettingsEdit {
+                session_idle_minutes: Some(minutes),
+                ..AgencySettingsEdit::default()
+            };
+            match api::configure_agency(&edit).await {
+                Ok(()) => {
+                    toast::done(format!(
+                        "Sessions now end after {} without use.",
+                        idle_words(Some(minutes))
+                    ));
+                    error.set(None);
+                    reload();
+                }
+                Err(e) => error.set(Some(needs_worker(e, "Changing this"))),
+            }
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match chosen.get_untracked().parse::<u32>() {
+            Ok(m) if m == now => error.set(Some("That is already the setting.".into())),
+            Ok(m) => {
+                saving.dispatch(m);
+            }
+            Err(_) => error.set(Some("Choose how long.".into())),
+        }
+    };
     view! {
         <section class="card panel" data-testid="security-sessions">
             <h2>"Sessions"</h2>
-            <p>"A session ends after 3 days without use, and 14 days after signing in, whatever happens. Suspending someone ends theirs at once."</p>
+            <p data-testid="security-idle-state">{format!(
+                "A session ends after {} without use, and 14 days after signing in, whatever happens. Suspending someone ends theirs at once.",
+                idle_words(agency.session_idle_minutes)
+            )}</p>
+            <form on:submit=save novalidate>
+                <label>"End sessions after this long without use"
+                    <select data-testid="security-idle" prop:value=move || chosen.get()
+                        on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        {IDLE_CHOICES.iter().map(|(m, w)| view! { <option value=m.to_string()>{*w}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="secondary" data-testid="security-idle-save"
+                    prop:disabled=move || saving.pending().get()>"Save"</button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="security-idle-error">{e}</p> })}
             <p class="muted">"Each person sees where they are signed in, and can end any of it, on My account."</p>
         </section>
     }

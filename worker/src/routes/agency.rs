@@ -34,6 +34,7 @@ pub async fn get(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
             agent_statuses: agency.agent_statuses.clone(),
             agent_groups: agency.agent_groups.clone(),
             require_two_factor: agency.require_two_factor,
+            session_idle_minutes: agency.session_idle_minutes,
         },
     )
 }
@@ -53,6 +54,7 @@ pub async fn configure(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiErro
         agent_statuses: body.agent_statuses,
         agent_groups: body.agent_groups,
         require_two_factor: body.require_two_factor,
+        session_idle_minutes: body.session_idle_minutes,
     };
     answer(req, ctx, command, 200).await
 }

@@ -396,11 +396,12 @@ async fn admit(
         Credential::Token(_) => actor.ok_or(TOKEN_INVALID)?,
         Credential::Session(digest) => {
             let actor = actor.ok_or(ApiError::Unauthenticated(SESSION_ENDED))?;
-            if !session::is_live(actor.created_at, actor.last_seen_at, ctx.now) {
+            let idle = session::idle_lifetime(actor.session_idle_minutes);
+            if !session::is_live(actor.created_at, actor.last_seen_at, ctx.now, idle) {
                 sessions::delete(&ctx.db, digest).await?;
                 return Err(ApiError::Unauthenticated(SESSION_ENDED));
             }
-            if ctx.now - actor.last_seen_at > session::TOUCH_INTERVAL {
+            if ctx.now - actor.last_seen_at > session::touch_interval(idle) {
                 sessions::touch(&ctx.db, digest, ctx.now).await?;
             }
             actor

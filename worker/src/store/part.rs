@@ -172,7 +172,8 @@ const AGENCY_JSON: &str = "json_object('id', a.id, 'name', a.name, 'plan', a.pla
     'owner_id', a.owner_id, 'seat_price_cents', a.seat_price_cents,
     'agent_statuses', a.agent_statuses, 'agent_groups', a.agent_groups, 'logins', a.logins,
     'dialers', a.dialers, 'top_administrators', a.top_administrators,
-    'require_two_factor', a.require_two_factor, 'counts_valid_until', a.counts_valid_until)";
+    'require_two_factor', a.require_two_factor, 'counts_valid_until', a.counts_valid_until,
+    'session_idle_minutes', a.session_idle_minutes)";
 
 /// The person `u` as a `UserRow`.
 const USER_JSON: &str = "json_object('id', u.id, 'email', u.email, 'name', u.name,
@@ -214,6 +215,8 @@ struct AgencyRow {
     top_administrators: u32,
     require_two_factor: i64,
     counts_valid_until: Millis,
+    #[serde(default)]
+    session_idle_minutes: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -680,6 +683,7 @@ async fn build(
         agent_statuses: json(&agency_row.agent_statuses)?,
         agent_groups: json(&agency_row.agent_groups)?,
         require_two_factor: agency_row.require_two_factor != 0,
+        session_idle_minutes: agency_row.session_idle_minutes,
     };
     let mut users = Vec::new();
     for row in user_rows {

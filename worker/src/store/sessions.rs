@@ -24,6 +24,9 @@ pub struct Actor {
     pub last_seen_at: Millis,
     pub totp_enabled: i64,
     pub require_two_factor: i64,
+    /// The agency's limit on inactivity, in minutes, if it set one.
+    #[serde(default)]
+    pub session_idle_minutes: Option<i64>,
     /// Set when the caller came with an API token: what the token is narrowed to.
     #[serde(skip)]
     pub scope: Option<domain::Scope>,
@@ -38,7 +41,8 @@ macro_rules! actor_json {
         "json_object('user_id', s.user_id, 'person_id', u.person_id, 'agency_id', s.agency_id,
         'agency_name', a.name, 'name', u.name, 'email', u.email, 'state', u.state,
         'created_at', s.created_at, 'last_seen_at', s.last_seen_at,
-        'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor)"
+        'totp_enabled', u.totp_enabled, 'require_two_factor', a.require_two_factor,
+        'session_idle_minutes', a.session_idle_minutes)"
     };
 }
 

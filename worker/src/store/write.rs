@@ -276,10 +276,18 @@ pub async fn commit(
                 agent_statuses,
                 agent_groups,
                 require_two_factor,
+                session_idle_minutes,
             } => b.push(
-                "UPDATE agencies SET agent_statuses = ?2, agent_groups = ?3, require_two_factor = ?4
+                "UPDATE agencies SET agent_statuses = ?2, agent_groups = ?3, require_two_factor = ?4,
+                     session_idle_minutes = ?5
                  WHERE id = ?1",
-                vec![a(), json(agent_statuses)?, json(agent_groups)?, flag(*require_two_factor)],
+                vec![
+                    a(),
+                    json(agent_statuses)?,
+                    json(agent_groups)?,
+                    flag(*require_two_factor),
+                    session_idle_minutes.map_or(JsValue::NULL, |m| JsValue::from_f64(f64::from(m))),
+                ],
             )?,
             Event::OwnerChanged { to } => {
                 b.push("UPDATE agencies SET owner_id = ?2 WHERE id = ?1", vec![a(), text(&to.0)])?
