@@ -120,7 +120,7 @@ fn TwoFactorRule(
 /// The choices of inactivity after which sessions end, in minutes (0: the platform's own
 /// three days), with their words.
 pub const IDLE_CHOICES: &[(u32, &str)] = &[
-    (0, "3 days (the longest)"),
+    (0, "3 days"),
     (15, "15 minutes"),
     (30, "30 minutes"),
     (60, "1 hour"),
@@ -187,7 +187,9 @@ fn Sessions(agency: AgencyView, reload: impl Fn() + Copy + Send + Sync + 'static
                 <label>"End sessions after this long without use"
                     <select data-testid="security-idle" prop:value=move || chosen.get()
                         on:change=move |ev| chosen.set(event_target_value(&ev))>
-                        {IDLE_CHOICES.iter().map(|(m, w)| view! { <option value=m.to_string()>{*w}</option> }).collect_view()}
+                        {IDLE_CHOICES.iter().map(|(m, w)| view! {
+                            <option value=m.to_string()>{if *m == 0 { "3 days (the longest)" } else { *w }}</option>
+                        }).collect_view()}
                     </select>
                 </label>
                 <button type="submit" class="secondary" data-testid="security-idle-save"

@@ -167,8 +167,34 @@ fn SideNav() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sees_people = move || state.may_anywhere(domain::Capability::UsersView);
     let adds_people = move || state.may_anywhere(domain::Capability::UsersInvite);
+    // On a phone the screens are one line that scrolls sideways: the current one is kept in
+    // sight.
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let _ = location.pathname.get();
+        let Some(nav) = nav.get() else {
+            return;
+        };
+        request_animation_frame(move || {
+            use wasm_bindgen::JsCast;
+            let current = nav
+                .query_selector("a[aria-current=page]")
+                .ok()
+                .flatten()
+                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(current) = current {
+                // Only sideways, and only when it is out of sight: the page does not move.
+                let (left, width) = (current.offset_left(), current.offset_width());
+                let (seen, shown) = (nav.scroll_left(), nav.client_width());
+                if left < seen || left + width > seen + shown {
+                    nav.set_scroll_left(left - 16);
+                }
+            }
+        });
+    });
     view! {
-        <nav class="screens" aria-label="Screens">
+        <nav class="screens" aria-label="Screens" node_ref=nav>
             <Show when=sees_people>
                 <A href="/people" attr:data-testid="nav-people">"People"</A>
             </Show>
