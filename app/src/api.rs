@@ -374,9 +374,14 @@ pub async fn history(id: &str) -> Result<AuditPage, ApiError> {
     kept(&format!("/audit?about={id}&limit=50")).await
 }
 
-/// A page of the audit log: `path` is `/audit?…` with the filters and the cursor.
+/// A page of the audit log: `path` is `/audit?…` with the filters and the cursor. A first
+/// page is kept for offline; later ones are read only online.
 pub async fn audit(path: &str) -> Result<AuditPage, ApiError> {
-    get(path).await
+    if path.contains("after=") {
+        get(path).await
+    } else {
+        kept(path).await
+    }
 }
 
 /// What a change would do to seats and cost, before it is made.
