@@ -293,7 +293,7 @@ mod tests {
             node("acme", Some("root"), NodeKind::Account),
             node("harbor", Some("root"), NodeKind::Account),
         ];
-        let mut person = |id: &str, state, groups: &[&str]| {
+        let person = |id: &str, state, groups: &[&str]| {
             let mut u = User::new(UserId(id.into()), &format!("{id}@x.example"), id, state);
             u.settings.agent_groups = groups.iter().map(|g| g.to_string()).collect();
             u

@@ -250,7 +250,15 @@ const NORTHWIND: Agency = Agency {
 /// password of their first membership and uses the agency of it first.
 /// The demo's agents (§7): tracking numbers (each ringing through to one person), agent status
 /// and agent groups.
-const DEMO_AGENTS: &[(&str, &[&str], Option<&str>, &[&str])] = &[
+/// An agent of the demo: id, tracking numbers, agent status and agent groups.
+type DemoAgent = (
+    &'static str,
+    &'static [&'static str],
+    Option<&'static str>,
+    &'static [&'static str],
+);
+
+const DEMO_AGENTS: &[DemoAgent] = &[
     (
         "u_morgan",
         &["+14155550101", "+14155550102"],
