@@ -299,6 +299,37 @@ pub fn action_words(action: &str, after: Option<&Subject>) -> String {
         ("revoked", _) => "took a role away".into(),
         ("role_changed", _) => "changed one of their roles".into(),
         ("reassigned", _) => "handed their work to someone else".into(),
+        ("node_created", _) => "created an account or location".into(),
+        ("node_renamed", _) => "renamed an account or location".into(),
+        ("node_moved", _) => "moved an account or location".into(),
+        ("node_deleted", _) => "deleted an account or location".into(),
+        ("role_defined", _) => "created a role".into(),
+        ("role_edited", _) => "changed a role".into(),
+        ("role_deleted", _) => "deleted a role".into(),
+        ("plan_changed", _) => "changed the plan".into(),
+        ("owner_changed", _) => "handed the agency to a new owner".into(),
+        ("agency_configured", _) => "changed the agency's settings".into(),
+        ("campaign_saved", _) => "made or changed a campaign".into(),
+        ("campaign_deleted", _) => "deleted a campaign".into(),
+        ("email_changed", _) => "changed their address".into(),
         (other, _) => other.replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_as_words_not_as_its_id() {
+        for action in ACTIONS {
+            let words = action_words(action, None);
+            assert!(!words.contains('_'), "{action}");
+            assert_ne!(
+                words,
+                action.replace('_', " "),
+                "{action} has no words of its own"
+            );
+        }
     }
 }
