@@ -38,6 +38,8 @@ cleanup() {
 }
 trap cleanup EXIT
 d1_migrate "$state_dir" >/dev/null
+# The demo agencies first: `d1_seed_demo` leaves a database that has agencies as it is.
+d1_seed_demo "$state_dir"
 seed="$(mktemp --suffix=.sql)"
 cargo run --quiet --release -p xtask -- seed-large ag_large1k 1000 100 5000 >"$seed"
 cargo run --quiet --release -p xtask -- seed-large ag_large10k 10000 1000 50000 >>"$seed"
@@ -54,7 +56,6 @@ FROM n;
 SQL
 (cd worker && wrangler d1 execute DB --local --persist-to "$state_dir" --file "$seed" >/dev/null)
 rm -f "$seed"
-d1_seed_demo "$state_dir"
 port="$(free_port)"
 (cd worker && exec setsid wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state_dir" \
     --log-level warn --show-interactive-dev-session=false --var ENVIRONMENT:development \
