@@ -31,6 +31,15 @@ pub fn caps_at(access: &[AccessAt], nodes: &[Node], node: &NodeId) -> Capability
         .fold(CapabilitySet::EMPTY, |set, a| set.union(a.capabilities))
 }
 
+/// Everything `access` gives at the top of the tree, where the agency's own settings, roles
+/// and lists are changed; nothing while the tree is not known.
+pub fn caps_at_top(access: &[AccessAt], nodes: &[Node]) -> CapabilitySet {
+    nodes
+        .iter()
+        .find(|n| n.parent.is_none())
+        .map_or(CapabilitySet::EMPTY, |top| caps_at(access, nodes, &top.id))
+}
+
 /// Why the person may not do `capability` at `node`, in words; `None` when they may.
 pub fn why_not(
     access: &[AccessAt],
@@ -83,10 +92,7 @@ pub fn over_person(
     capability: Capability,
 ) -> bool {
     if roles.is_empty() {
-        return nodes
-            .iter()
-            .find(|n| n.parent.is_none())
-            .is_some_and(|root| caps_at(access, nodes, &root.id).contains(capability));
+        return caps_at_top(access, nodes).contains(capability);
     }
     roles
         .iter()
@@ -117,6 +123,9 @@ mod tests {
         assert!(caps_at(&access, &nodes, &NodeId("c".into())).contains(Capability::UsersView));
         assert!(!caps_at(&access, &nodes, &NodeId("a".into())).contains(Capability::UsersView));
         assert!(why_not(&access, &nodes, &NodeId("a".into()), Capability::UsersView).is_some());
+        // The top of the tree is "a": a grant at "b" gives nothing there.
+        assert!(caps_at_top(&access, &nodes).is_empty());
+        assert!(caps_at_top(&access, &[]).is_empty());
     }
 
     #[test]

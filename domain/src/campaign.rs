@@ -133,15 +133,16 @@ impl Decider<'_> {
         }
     }
 
-    /// Creates a campaign, or changes one: the actor manages campaigns where it is and, for a
-    /// move, where it was; its name is the agency's only one of that name; its groups are the
-    /// agency's.
+    /// Creates a campaign (`new`), or changes one: the actor manages campaigns where it is
+    /// and, for a move, where it was; its name is the agency's only one of that name; its
+    /// groups are the agency's.
     pub(crate) fn save_campaign(
         &self,
         id: &CampaignId,
         name: &Name,
         node: &NodeId,
         groups: &[Name],
+        new: bool,
     ) -> Result<Vec<Event>, Refusal> {
         if !crate::decide::valid_id(&id.0) {
             return refuse(
@@ -150,9 +151,14 @@ impl Decider<'_> {
             );
         }
         self.node(node)?;
+        if new && self.s.campaign(id).is_some() {
+            return refuse(Rule::Conflict, format!("Campaign {id} already exists"));
+        }
         let existing = self.visible(id)?;
-        if let Some(before) = existing {
-            self.need(Capability::CampaignsManage, &before.node, Rule::R10)?;
+        match existing {
+            Some(before) => self.need(Capability::CampaignsManage, &before.node, Rule::R10)?,
+            None if !new => return refuse(Rule::R2, format!("There is no campaign {id}")),
+            None => {}
         }
         self.need(Capability::CampaignsManage, node, Rule::R10)?;
         let taken = self
@@ -339,12 +345,29 @@ mod tests {
         Snapshot::build(agency, nodes, users, vec![], grants).unwrap()
     }
 
-    fn save(id: &str, name: &str, node: &str, groups: &[&str]) -> Command {
-        Command::SaveCampaign {
+    fn create(id: &str, name: &str, node: &str, groups: &[&str]) -> Command {
+        Command::CreateCampaign {
             campaign: CampaignId(id.into()),
             name: Name::parse(name).unwrap(),
             node: NodeId(node.into()),
             agent_groups: groups.iter().map(|g| Name::parse(g).unwrap()).collect(),
+        }
+    }
+
+    fn edit(id: &str, name: &str, node: &str, groups: &[&str]) -> Command {
+        match create(id, name, node, groups) {
+            Command::CreateCampaign {
+                campaign,
+                name,
+                node,
+                agent_groups,
+            } => Command::EditCampaign {
+                campaign,
+                name,
+                node,
+                agent_groups,
+            },
+            _ => unreachable!(),
         }
     }
 
@@ -358,7 +381,7 @@ mod tests {
         let events = by(
             &s,
             "manny",
-            &save("c1", "Spring renewals", "acme", &["Closers"]),
+            &create("c1", "Spring renewals", "acme", &["Closers"]),
         )
         .unwrap();
         s.apply_all(&events);
@@ -384,20 +407,20 @@ mod tests {
     fn r10_a_campaign_is_made_and_moved_only_where_the_actor_manages_campaigns() {
         let mut s = agency();
         // A Manager of Acme cannot put a campaign in Harbor, nor may an Agent make one.
-        let refused = by(&s, "manny", &save("c1", "Harbor", "harbor", &[])).unwrap_err();
+        let refused = by(&s, "manny", &create("c1", "Harbor", "harbor", &[])).unwrap_err();
         assert_eq!(refused.rule, Rule::R10);
         assert_eq!(
-            by(&s, "ann", &save("c1", "Mine", "acme", &[]))
+            by(&s, "ann", &create("c1", "Mine", "acme", &[]))
                 .unwrap_err()
                 .rule,
             Rule::R10
         );
         // The agency's administrator makes one in Harbor. To the Manager of Acme it does not
         // exist (R2): he can neither move it into Acme nor delete it.
-        let events = by(&s, "admin", &save("c1", "Harbor", "harbor", &[])).unwrap();
+        let events = by(&s, "admin", &create("c1", "Harbor", "harbor", &[])).unwrap();
         s.apply_all(&events);
         assert_eq!(
-            by(&s, "manny", &save("c1", "Harbor", "acme", &[]))
+            by(&s, "manny", &edit("c1", "Harbor", "acme", &[]))
                 .unwrap_err()
                 .rule,
             Rule::R2
@@ -407,36 +430,41 @@ mod tests {
         };
         assert_eq!(by(&s, "manny", &delete).unwrap_err().rule, Rule::R2);
         // One he sees but may not move: made in Acme, he cannot take it to Harbor.
-        let events = by(&s, "admin", &save("c2", "Acme", "acme", &[])).unwrap();
+        let events = by(&s, "admin", &create("c2", "Acme", "acme", &[])).unwrap();
         s.apply_all(&events);
         assert_eq!(
-            by(&s, "manny", &save("c2", "Acme", "harbor", &[]))
+            by(&s, "manny", &edit("c2", "Acme", "harbor", &[]))
                 .unwrap_err()
                 .rule,
             Rule::R10
         );
-        assert!(by(&s, "manny", &save("c2", "Acme calls", "acme", &[])).is_ok());
+        assert!(by(&s, "manny", &edit("c2", "Acme calls", "acme", &[])).is_ok());
     }
 
     #[test]
     fn names_are_unique_and_groups_must_be_the_agencys() {
         let mut s = agency();
-        let events = by(&s, "admin", &save("c1", "Renewals", "acme", &[])).unwrap();
+        let events = by(&s, "admin", &create("c1", "Renewals", "acme", &[])).unwrap();
         s.apply_all(&events);
-        let taken = by(&s, "admin", &save("c2", "renewals", "acme", &[])).unwrap_err();
+        let taken = by(&s, "admin", &create("c2", "renewals", "acme", &[])).unwrap_err();
         assert_eq!(taken.rule, Rule::Conflict);
-        let unknown = by(&s, "admin", &save("c2", "Other", "acme", &["Nobody"])).unwrap_err();
+        let unknown = by(&s, "admin", &create("c2", "Other", "acme", &["Nobody"])).unwrap_err();
         assert_eq!(unknown.rule, Rule::Input);
         assert!(unknown.reason.contains("Nobody"), "{}", unknown.reason);
         let twice = by(
             &s,
             "admin",
-            &save("c2", "Other", "acme", &["Closers", "Closers"]),
+            &create("c2", "Other", "acme", &["Closers", "Closers"]),
         );
         assert_eq!(twice.unwrap_err().rule, Rule::Input);
+        // An id is made once, and only what exists is edited.
+        let again = by(&s, "admin", &create("c1", "Another", "acme", &[])).unwrap_err();
+        assert_eq!(again.rule, Rule::Conflict);
+        let missing = by(&s, "admin", &edit("c9", "Ghost", "acme", &[])).unwrap_err();
+        assert_eq!(missing.rule, Rule::R2);
         // Saving what is already there changes nothing.
         assert_eq!(
-            by(&s, "admin", &save("c1", "Renewals", "acme", &[])).unwrap(),
+            by(&s, "admin", &edit("c1", "Renewals", "acme", &[])).unwrap(),
             vec![]
         );
     }
@@ -447,7 +475,7 @@ mod tests {
         let events = by(
             &s,
             "admin",
-            &save("c1", "Both", "acme", &["Closers", "Openers"]),
+            &create("c1", "Both", "acme", &["Closers", "Openers"]),
         )
         .unwrap();
         s.apply_all(&events);
@@ -470,7 +498,7 @@ mod tests {
     #[test]
     fn a_node_with_a_campaign_is_not_deleted() {
         let mut s = agency();
-        let events = by(&s, "admin", &save("c1", "Harbor", "harbor", &[])).unwrap();
+        let events = by(&s, "admin", &create("c1", "Harbor", "harbor", &[])).unwrap();
         s.apply_all(&events);
         let refused = by(
             &s,

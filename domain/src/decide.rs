@@ -177,8 +177,15 @@ pub enum Command {
         reason: Name,
         until: Millis,
     },
-    /// Create a campaign, or change one: its name, its node and its agent groups.
-    SaveCampaign {
+    /// Create a campaign: its name, its node and its agent groups.
+    CreateCampaign {
+        campaign: CampaignId,
+        name: Name,
+        node: NodeId,
+        agent_groups: Vec<Name>,
+    },
+    /// Replace a campaign's name, node and agent groups.
+    EditCampaign {
         campaign: CampaignId,
         name: Name,
         node: NodeId,
@@ -1449,12 +1456,18 @@ impl Decider<'_> {
                 });
                 Ok(events)
             }
-            Command::SaveCampaign {
+            Command::CreateCampaign {
                 campaign,
                 name,
                 node,
                 agent_groups,
-            } => self.save_campaign(campaign, name, node, agent_groups),
+            } => self.save_campaign(campaign, name, node, agent_groups, true),
+            Command::EditCampaign {
+                campaign,
+                name,
+                node,
+                agent_groups,
+            } => self.save_campaign(campaign, name, node, agent_groups, false),
             Command::DeleteCampaign { campaign } => self.delete_campaign(campaign),
         }
     }
@@ -1560,7 +1573,7 @@ impl Command {
             }
             Command::CreateNode { node, .. } => vec![("node", node.0.as_str())],
             Command::DefineRole { role, .. } => vec![("role", role.0.as_str())],
-            Command::SaveCampaign { campaign, .. } => vec![("campaign", campaign.0.as_str())],
+            Command::CreateCampaign { campaign, .. } => vec![("campaign", campaign.0.as_str())],
             _ => Vec::new(),
         }
     }

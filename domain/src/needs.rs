@@ -190,7 +190,7 @@ impl Command {
                 n.listed = agent_statuses.is_some() || agent_groups.is_some();
                 n.campaigns = agent_groups.is_some();
             }
-            Command::SaveCampaign { node, .. } => {
+            Command::CreateCampaign { node, .. } | Command::EditCampaign { node, .. } => {
                 n.nodes.insert(node.clone());
                 n.campaigns = true;
             }

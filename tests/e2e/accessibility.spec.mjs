@@ -47,6 +47,15 @@ for (const width of [1280, 375]) {
     await page.getByTestId("step-next").click();
     await expect(page.getByTestId("tree-picker")).toBeVisible();
     await expectAccessible(page, "add a person: where");
+    await page.goto("/agents");
+    await expect(page.getByTestId("campaign-row").first()).toBeVisible();
+    await page.getByTestId("campaign-row").first().getByTestId("campaign-dialers-toggle").click();
+    await page.getByTestId("campaign-new").click();
+    await expect(page.getByTestId("campaign-form")).toBeVisible();
+    await expectAccessible(page, "agents and campaigns");
+    await page.goto("/security");
+    await expect(page.getByTestId("security-idle")).toBeVisible();
+    await expectAccessible(page, "security");
     await page.getByTestId("nav-account").click();
     await expect(page.getByTestId("session-row").first()).toBeVisible();
     await expectAccessible(page, "my account");

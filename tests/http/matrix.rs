@@ -348,7 +348,7 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
                     Some(json!({ "name": format!("Campaign {tag}"), "node": target.node,
                                  "agent_groups": groups.iter().map(Name::as_str).collect::<Vec<_>>() })),
                 ),
-                Command::SaveCampaign {
+                Command::EditCampaign {
                     campaign: campaign_id.clone(),
                     name: name(&format!("Campaign {tag}")),
                     node: node.clone(),
@@ -367,7 +367,7 @@ fn every_role_every_endpoint_inside_and_outside_reach_in_both_agencies() {
                                  "node": target.node }),
                     ),
                 ),
-                Command::SaveCampaign {
+                Command::CreateCampaign {
                     campaign: domain::CampaignId(format!("c_mx_{tag}")),
                     name: name(&format!("New {tag}")),
                     node: node.clone(),

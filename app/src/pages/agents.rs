@@ -86,16 +86,9 @@ pub fn Agents() -> impl IntoView {
     let access = state.access();
     // The agency's lists are its settings: they are changed at the top of the tree.
     let may_lists = Memo::new(move |_| {
-        nodes.with(|nodes| {
-            nodes
-                .iter()
-                .find(|n| n.parent.is_none())
-                .is_some_and(|root| {
-                    access
-                        .with(|a| reach::caps_at(a, nodes, &root.id))
-                        .contains(Capability::SettingsEdit)
-                })
-        })
+        nodes
+            .with(|n| access.with(|a| reach::caps_at_top(a, n)))
+            .contains(Capability::SettingsEdit)
     });
     view! {
         <main class="page agents-page">

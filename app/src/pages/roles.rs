@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use domain::api::{RoleDefinition, RoleInfo, UserSummary};
-use domain::{Capability, CapabilitySet, CustomRoleId, Name, NodeId, RoleRef, UserId};
+use domain::{Capability, CapabilitySet, CustomRoleId, Name, RoleRef, UserId};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -83,13 +83,7 @@ pub fn Roles() -> impl IntoView {
                 .and_then(|l| l.as_ref().ok())
                 .map(|l| l.nodes.clone())
                 .unwrap_or_default();
-            let top: Option<NodeId> = nodes
-                .iter()
-                .find(|n| n.parent.is_none())
-                .map(|n| n.id.clone());
-            top.map_or(CapabilitySet::EMPTY, |top| {
-                access.with(|a| reach::caps_at(a, &nodes, &top))
-            })
+            access.with(|a| reach::caps_at_top(a, &nodes))
         })
     });
     let may_shape = move || at_top.get().contains(Capability::UsersRoles);
