@@ -49,6 +49,8 @@ test("Agents and campaigns: lists, a group's members, and a campaign that dials 
   await expect(form.getByTestId("campaign-form-place-error")).toContainText("Choose where");
   await form.getByTestId("campaign-form-name").fill("Cleaning reminders");
   await form.getByLabel("Harbor Dental").check();
+  await expect(form.getByTestId("campaign-form-name-error")).toHaveCount(0);
+  await expect(form.getByTestId("campaign-form-place-error")).toHaveCount(0);
   await form.getByTestId("campaign-form-group-Closers").check();
   await page.screenshot({ path: "tests/e2e/screenshots/campaign-form.png", fullPage: true });
   await form.getByTestId("campaign-form-save").click();

@@ -594,6 +594,12 @@ fn CampaignForm(
     let place_error = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let new_id = campaign.is_none().then(|| crate::components::fresh_id("c"));
+    // A mistake's message goes once its field is mended.
+    Effect::new(move |_| {
+        if place.with(|p| !p.is_empty()) {
+            place_error.set(None);
+        }
+    });
     let saving = Action::new_local(move |draft: &CampaignDraft| {
         let (draft, existing) = (draft.clone(), existing.clone());
         async move {
@@ -649,6 +655,7 @@ fn CampaignForm(
             <h2>{heading}</h2>
             <label>"Name"
                 <input type="text" bind:value=name autocomplete="off" data-testid="campaign-form-name"
+                    on:input=move |_| name_error.set(None)
                     aria-invalid=move || name_error.with(Option::is_some).to_string() />
             </label>
             {move || name_error.get().map(|e| view! { <span class="field-error" role="alert" data-testid="campaign-form-name-error">{e}</span> })}
