@@ -389,6 +389,11 @@ pub async fn seat_preview(command: &Command) -> Result<SeatPreview, ApiError> {
     with_body(Request::post, "/agency/seat-preview", command).await
 }
 
+/// Checks (with `dry_run`) or saves many people at once.
+pub async fn import(request: &domain::api::ImportRequest) -> Result<domain::api::ImportReport, ApiError> {
+    with_body(Request::post, "/users/import", request).await
+}
+
 /// Invites a person.
 pub async fn invite(person: &NewPerson) -> Result<(), ApiError> {
     write(Request::post, "/users", person).await

@@ -8,6 +8,7 @@ pub mod agent_settings;
 pub mod agents;
 pub mod app;
 pub mod audit;
+pub mod import;
 pub mod invitations;
 pub mod numbers;
 pub mod people;

@@ -529,6 +529,81 @@ pub struct TokenList {
     pub tokens: Vec<TokenInfo>,
 }
 
+/// `POST /api/v1/users/import`: add many people from a file (or from rows fixed in place),
+/// checked line by line; with `dry_run`, only the check.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// The file's text, CSV; or `rows`, not both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<String>,
+    /// People already read from a file, each with its line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<crate::import::Row>>,
+    /// Invitations, or people who only receive notifications.
+    #[serde(default)]
+    pub mode: crate::import::Mode,
+    /// The role of every line without its own: a role's name or a custom role's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The node of every line without its own: its id or its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// The country whose national format numbers without `+` are read in; `US` if none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<crate::agent::Country>,
+    /// Check every line and save nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The import's id, chosen by the caller so that sending lines again adds nobody twice;
+    /// a fresh one if none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<String>,
+}
+
+/// One line of an import and what saving it does (or did).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLine {
+    #[serde(flatten)]
+    pub row: crate::import::Row,
+    pub outcome: crate::import::Outcome,
+    /// Why, in words, for a problem or someone already there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The rule a problem applies, beside the words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<crate::decide::Rule>,
+    /// The person the line added, or who already had its address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserId>,
+}
+
+/// The counts of an import's lines, and its seats.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub lines: u32,
+    pub ready: u32,
+    pub added: u32,
+    pub already_members: u32,
+    pub problems: u32,
+    /// The plan's seat limit, if it has one.
+    pub seat_limit: Option<u32>,
+    /// Seats taken before the import, and after it (or after it would be saved).
+    pub seats_before: u32,
+    pub seats_after: u32,
+}
+
+/// The answer to an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub import: String,
+    pub dry_run: bool,
+    /// Whether the file's first line named its columns.
+    pub header: bool,
+    pub summary: ImportSummary,
+    pub lines: Vec<ImportLine>,
+}
+
 /// `POST /api/v1/users`: invite a person with one role at one node (R21). The ids may be
 /// chosen by the caller, so that sending the same request twice adds the person once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

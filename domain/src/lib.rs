@@ -13,6 +13,7 @@ pub mod campaign;
 pub mod decide;
 pub mod email;
 pub mod explain;
+pub mod import;
 pub mod input;
 pub mod model;
 pub mod needs;

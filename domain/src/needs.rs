@@ -36,6 +36,9 @@ pub struct Needs {
     pub numbers: BTreeSet<String>,
     /// Whether every custom role is needed (role names are unique across the agency).
     pub all_roles: bool,
+    /// Whether every node is needed (a bulk add names nodes by their names).
+    #[serde(default)]
+    pub all_nodes: bool,
     /// Whether the agency's campaigns are needed (they are few, and loaded whole).
     #[serde(default)]
     pub campaigns: bool,
@@ -59,6 +62,7 @@ impl Needs {
         self.emails.extend(other.emails);
         self.numbers.extend(other.numbers);
         self.all_roles |= other.all_roles;
+        self.all_nodes |= other.all_nodes;
         self.campaigns |= other.campaigns;
         self.listed |= other.listed;
         self.counts |= other.counts;
@@ -281,6 +285,9 @@ impl Snapshot {
                 .is_some_and(|p| needs.contents_of.contains(p))
         });
         nodes.extend(children.map(|n| n.id.clone()));
+        if needs.all_nodes {
+            nodes.extend(self.nodes().map(|n| n.id.clone()));
+        }
         // Parents before children keeps the order storage would give; build accepts any.
         let nodes: Vec<_> = nodes
             .iter()

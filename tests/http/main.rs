@@ -5,6 +5,7 @@ mod api;
 mod campaigns;
 mod commands;
 mod health;
+mod import;
 mod invitations;
 mod kept_proof;
 mod mail;

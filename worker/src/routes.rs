@@ -8,6 +8,7 @@ mod commands;
 mod explain;
 mod grants;
 mod health;
+mod import;
 mod invitations;
 mod kept;
 mod nodes;
@@ -114,6 +115,7 @@ async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
         Route::Command => commands::post(&mut req, ctx).await,
         Route::ListUsers => users::list(&req, ctx).await,
         Route::Invite => users::invite(&mut req, ctx).await,
+        Route::ImportUsers => import::post(&mut req, ctx).await,
         Route::GetUser => users::get(&req, ctx, id).await,
         Route::EditUser => users::edit(&mut req, ctx, id).await,
         Route::DeleteUser => users::delete(&req, ctx, id).await,
@@ -202,6 +204,14 @@ pub fn own_origin(req: &Request) -> String {
 
 /// Reads a JSON body of at most [`BODY_LIMIT`] bytes.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    read_json_within(req, BODY_LIMIT).await
+}
+
+/// Reads a JSON body of at most `limit` bytes.
+pub async fn read_json_within<T: DeserializeOwned>(
+    req: &mut Request,
+    limit: usize,
+) -> Result<T, ApiError> {
     let headers = req.headers();
     let content_type = headers.get("Content-Type")?.unwrap_or_default();
     if !content_type.starts_with("application/json") {
@@ -210,12 +220,12 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
     let declared: Option<usize> = headers
         .get("Content-Length")?
         .and_then(|length| length.parse().ok());
-    if declared.is_some_and(|length| length > BODY_LIMIT) {
-        return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+    if declared.is_some_and(|length| length > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
     }
     let body = req.bytes().await?;
-    if body.len() > BODY_LIMIT {
-        return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+    if body.len() > limit {
+        return Err(ApiError::PayloadTooLarge { limit });
     }
     serde_json::from_slice(&body).map_err(|error| ApiError::Malformed(error.to_string()))
 }

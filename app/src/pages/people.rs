@@ -452,6 +452,7 @@ pub fn People() -> impl IntoView {
                 </span>
                 <span class="spacer"></span>
                 <Show when=may_invite>
+                    <A href="/people/import" attr:class="button secondary" attr:data-testid="add-many">"Add many"</A>
                     <A href="/people/new" attr:class="button" attr:data-testid="add-person">"Add a person"</A>
                 </Show>
             </div>
@@ -694,7 +695,7 @@ fn Row(
 }
 
 /// Hands `text` to the browser as a file to save.
-fn download(name: &str, text: &str) {
+pub(crate) fn download(name: &str, text: &str) {
     use wasm_bindgen::JsCast;
     let parts = web_sys::js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();

@@ -12,6 +12,7 @@ use crate::components::{local_time, sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
 use crate::pages::accounts::{AccountPage, Accounts};
 use crate::pages::add_person::AddPerson;
+use crate::pages::import::Import;
 use crate::pages::agent_settings::MySettings;
 use crate::pages::agents::Agents;
 use crate::pages::audit::Audit;
@@ -46,6 +47,9 @@ pub fn Shell() -> impl IntoView {
                 } />
                 <Route path=path!("/people/new") view=|| view! {
                     <Allowed capability=domain::Capability::UsersInvite doing="add people"><AddPerson /></Allowed>
+                } />
+                <Route path=path!("/people/import") view=|| view! {
+                    <Allowed capability=domain::Capability::UsersInvite doing="add people"><Import /></Allowed>
                 } />
                 <Route path=path!("/people/:id") view=Person />
                 <Route path=path!("/invitations") view=Invitations />

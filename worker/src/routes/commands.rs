@@ -74,7 +74,29 @@ pub async fn execute_as(
         ));
         events.extend(decided);
     }
-    for event in &events {
+    extra.extend(invitation_statements(ctx, who.0, &events, &snapshot, origin)?);
+    let change = write::Change {
+        agency: who.0,
+        before: &before,
+        after: &snapshot,
+        events: &events,
+        audit: &audit,
+    };
+    write::commit(&ctx.db, change, ctx.now, extra).await?;
+    Ok((events, snapshot))
+}
+
+/// The statements that give each invitation `events` issue its link and its mail, and kill
+/// the link of anyone accepted, revoked or deleted (R21). `snapshot` is the agency after them.
+pub fn invitation_statements(
+    ctx: &Ctx,
+    agency: &str,
+    events: &[Event],
+    snapshot: &Snapshot,
+    origin: &str,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let mut statements = Vec::new();
+    for event in events {
         let issued = match event {
             Event::UserAdded { user } if user.state == UserState::Invited => {
                 user.invitation_expires_at.map(|at| (&user.id, at))
@@ -87,9 +109,9 @@ pub async fn execute_as(
                 .user(user)
                 .ok_or_else(|| ApiError::Internal("invitee not loaded".into()))?;
             let link = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
-            extra.extend(store::invitations::issue(
+            statements.extend(store::invitations::issue(
                 &ctx.db,
-                who.0,
+                agency,
                 user,
                 &token::digest(&link),
                 expires_at,
@@ -103,18 +125,10 @@ pub async fn execute_as(
             && *state != UserState::Invited
         {
             // Accepted, revoked or deleted: whatever link there was dies (R21).
-            extra.push(store::invitations::kill(&ctx.db, who.0, user)?);
+            statements.push(store::invitations::kill(&ctx.db, agency, user)?);
         }
     }
-    let change = write::Change {
-        agency: who.0,
-        before: &before,
-        after: &snapshot,
-        events: &events,
-        audit: &audit,
-    };
-    write::commit(&ctx.db, change, ctx.now, extra).await?;
-    Ok((events, snapshot))
+    Ok(statements)
 }
 
 /// Decides and writes `commands` by the caller, answering the events with `status`.

@@ -452,6 +452,11 @@ pub async fn load(
     } else {
         ("", "")
     };
+    let every_node = if needs.all_nodes {
+        "\n UNION SELECT n.id FROM p CROSS JOIN nodes n ON n.agency_id = p.agency"
+    } else {
+        ""
+    };
     let children = if needs.contents_of.is_empty() {
         ""
     } else {
@@ -479,7 +484,7 @@ pub async fn load(
          starts(id) AS (
              {named_nodes}SELECT node_id FROM held_grants
              UNION SELECT n.id FROM p CROSS JOIN nodes n
-                 ON n.agency_id = p.agency AND n.parent_id IS NULL{campaign_nodes}
+                 ON n.agency_id = p.agency AND n.parent_id IS NULL{campaign_nodes}{every_node}
          ),
          up(id) AS (
              SELECT id FROM starts
@@ -544,6 +549,7 @@ fn caller_only(needs: &Needs) -> bool {
         && needs.emails.is_empty()
         && needs.numbers.is_empty()
         && !needs.all_roles
+        && !needs.all_nodes
         && !needs.campaigns
         && !needs.listed
 }
