@@ -390,7 +390,9 @@ pub async fn seat_preview(command: &Command) -> Result<SeatPreview, ApiError> {
 }
 
 /// Checks (with `dry_run`) or saves many people at once.
-pub async fn import(request: &domain::api::ImportRequest) -> Result<domain::api::ImportReport, ApiError> {
+pub async fn import(
+    request: &domain::api::ImportRequest,
+) -> Result<domain::api::ImportReport, ApiError> {
     with_body(Request::post, "/users/import", request).await
 }
 

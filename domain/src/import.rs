@@ -136,7 +136,9 @@ pub enum FileProblem {
         "This is not a text file. Save the spreadsheet as CSV (comma-separated values) and try again."
     )]
     NotText,
-    #[error("The file has {0} people; one import adds at most 10,000. Split it into smaller files.")]
+    #[error(
+        "The file has {0} people; one import adds at most 10,000. Split it into smaller files."
+    )]
     TooManyLines(usize),
     #[error(
         "The header row has a column \"{0}\" that Switchboard does not know. Columns are: email, first name, last name, receiving number, role and account."
@@ -166,8 +168,8 @@ pub fn csv_field(value: &str) -> String {
         v.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'))
     };
-    let formula = value.starts_with(['=', '@'])
-        || (value.starts_with(['+', '-']) && !phone_like(value));
+    let formula =
+        value.starts_with(['=', '@']) || (value.starts_with(['+', '-']) && !phone_like(value));
     let defused;
     let value = if formula {
         defused = format!("'{value}");
@@ -437,7 +439,11 @@ mod reading {
             let Ok(email) = Email::parse(&row.email) else {
                 continue;
             };
-            let shown = if row.line == 0 { ix as u32 + 1 } else { row.line };
+            let shown = if row.line == 0 {
+                ix as u32 + 1
+            } else {
+                row.line
+            };
             match first.get(email.as_str()) {
                 Some(line) if row.shape.is_none() => {
                     row.shape = Some(format!("The same address is on line {line}."));
@@ -518,7 +524,11 @@ mod reading {
                 default_role.as_ref(),
                 default_node.as_ref(),
             );
-            let shown = if row.line == 0 { ix as u32 + 1 } else { row.line };
+            let shown = if row.line == 0 {
+                ix as u32 + 1
+            } else {
+                row.line
+            };
             let planned = planned.and_then(|p| {
                 if let Some(first) = first_line.get(p.email.as_str()) {
                     return Err(input(format!("The same address is on line {first}.")));
@@ -539,9 +549,8 @@ mod reading {
                         } else {
                             Outcome::AlreadyMember
                         };
-                        line.reason = (line.outcome == Outcome::AlreadyMember).then(|| {
-                            "Someone in the agency already has this address.".to_owned()
-                        });
+                        line.reason = (line.outcome == Outcome::AlreadyMember)
+                            .then(|| "Someone in the agency already has this address.".to_owned());
                         line.user = Some(holder.clone());
                     } else {
                         match decide_row(&mut work, actor, now, planned, &user, grant, choices) {
@@ -737,9 +746,7 @@ mod reading {
             (Some(_), Some(_)) => Err(input(format!(
                 "More than one account is named \"{written}\"; write its id instead."
             ))),
-            (None, _) => Err(input(format!(
-                "There is no account named \"{written}\"."
-            ))),
+            (None, _) => Err(input(format!("There is no account named \"{written}\"."))),
         }
     }
 
@@ -809,4 +816,3 @@ mod reading {
         Ok(events)
     }
 }
-

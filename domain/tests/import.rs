@@ -81,9 +81,15 @@ fn choices<'a>(import: &'a str, country: &'a Country) -> Choices<'a> {
 
 fn checked(s: &Snapshot, actor: &str, text: &str) -> Vec<ImportLine> {
     let us = Country::default();
-    check(s, &UserId(actor.into()), &rows(text), &choices("imp1", &us), NOW)
-        .expect("an active actor")
-        .lines
+    check(
+        s,
+        &UserId(actor.into()),
+        &rows(text),
+        &choices("imp1", &us),
+        NOW,
+    )
+    .expect("an active actor")
+    .lines
 }
 
 fn outcomes(lines: &[ImportLine]) -> Vec<Outcome> {
@@ -97,7 +103,11 @@ fn a_header_row_names_the_columns_in_any_order_and_case() {
     assert_eq!(sheet.rows.len(), 1);
     let row = &sheet.rows[0];
     assert_eq!(
-        (row.email.as_str(), row.first_name.as_str(), row.last_name.as_str()),
+        (
+            row.email.as_str(),
+            row.first_name.as_str(),
+            row.last_name.as_str()
+        ),
         ("ana@example.com", "Ana", "Ríos")
     );
     assert_eq!(row.line, 2);
@@ -120,7 +130,8 @@ fn quotes_bom_crlf_blank_lines_and_spaces_are_read_as_people_write_them() {
 
 #[test]
 fn too_few_or_too_many_fields_are_the_line_s_problem_not_the_file_s() {
-    let sheet = read("ana@example.com,Ana\r\n\r\nbo@example.com,Bo,Ek,,,,,x\r\n\n\nc@x.com,C,D\n").unwrap();
+    let sheet =
+        read("ana@example.com,Ana\r\n\r\nbo@example.com,Bo,Ek,,,,,x\r\n\n\nc@x.com,C,D\n").unwrap();
     let lines: Vec<u32> = sheet.rows.iter().map(|r| r.line).collect();
     assert_eq!(lines, [1, 3, 6]);
     let shapes: Vec<_> = sheet.rows.iter().map(|r| r.shape.clone()).collect();
@@ -186,9 +197,15 @@ fn national_numbers_read_with_the_country_and_invalid_ones_are_refused() {
         parse_phone("+44 20 7946 0958", &us).unwrap().as_str(),
         "+442079460958"
     );
-    assert!(parse_phone("555-0199", &us).is_err(), "too short for the US");
+    assert!(
+        parse_phone("555-0199", &us).is_err(),
+        "too short for the US"
+    );
     assert!(parse_phone("(415) 555-01999", &us).is_err(), "too long");
-    assert!(parse_phone("+1 (099) 555-0199", &us).is_err(), "no area code 099");
+    assert!(
+        parse_phone("+1 (099) 555-0199", &us).is_err(),
+        "no area code 099"
+    );
     assert!(parse_phone("call me", &us).is_err());
 }
 
@@ -219,14 +236,29 @@ fn each_line_says_what_is_wrong_with_it_in_words() {
     let reason = |i: usize| lines[i].reason.clone().unwrap_or_default();
     assert!(reason(1).contains("not an e-mail address"), "{}", reason(1));
     assert!(reason(2).contains("no name"), "{}", reason(2));
-    assert!(reason(3).contains("same address is on line 1"), "{}", reason(3));
-    assert!(reason(4).contains("already has this address"), "{}", reason(4));
-    assert!(reason(5).contains("555 is not a valid number"), "{}", reason(5));
+    assert!(
+        reason(3).contains("same address is on line 1"),
+        "{}",
+        reason(3)
+    );
+    assert!(
+        reason(4).contains("already has this address"),
+        "{}",
+        reason(4)
+    );
+    assert!(
+        reason(5).contains("555 is not a valid number"),
+        "{}",
+        reason(5)
+    );
     assert!(reason(6).contains("no role named"), "{}", reason(6));
     assert!(reason(7).contains("no account named"), "{}", reason(7));
     for line in &lines {
         if let Some(reason) = &line.reason {
-            assert!(!reason.contains("R1"), "rule codes stay out of words: {reason}");
+            assert!(
+                !reason.contains("R1"),
+                "rule codes stay out of words: {reason}"
+            );
         }
     }
 }
@@ -362,9 +394,15 @@ fn written_csv_reads_back_the_same() {
     let record = reader.records().next().unwrap().unwrap();
     assert_eq!(record.iter().collect::<Vec<_>>(), fields);
     // A formula is written as text; a phone number stays a phone number.
-    assert_eq!(import::csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    assert_eq!(
+        import::csv_field("=HYPERLINK(\"x\")"),
+        "\"'=HYPERLINK(\"\"x\"\")\""
+    );
     assert_eq!(import::csv_field("+1 (415) 555-0199"), "+1 (415) 555-0199");
-    assert_eq!(import::csv_field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+    assert_eq!(
+        import::csv_field("+cmd|' /C calc'!A0"),
+        "'+cmd|' /C calc'!A0"
+    );
 }
 
 #[test]
@@ -372,8 +410,15 @@ fn duplicates_are_marked_before_a_file_is_checked_in_parts() {
     let mut rows = rows("a@example.com,A,One\nb@example.com,B,Two\nA@EXAMPLE.COM,A,Again\n");
     import::mark_duplicates(&mut rows);
     assert_eq!(rows[0].shape, None);
-    assert_eq!(rows[2].shape.as_deref(), Some("The same address is on line 1."));
+    assert_eq!(
+        rows[2].shape.as_deref(),
+        Some("The same address is on line 1.")
+    );
     let needs = import::needs(&rows, "imp1");
     assert_eq!(needs.emails.len(), 2);
-    assert!(needs.users.contains(&import::ids_for("imp1", "a@example.com").0));
+    assert!(
+        needs
+            .users
+            .contains(&import::ids_for("imp1", "a@example.com").0)
+    );
 }

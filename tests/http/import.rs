@@ -72,7 +72,14 @@ fn a_dry_run_says_what_each_line_would_do_in_words_and_saves_nothing() {
     assert_eq!(answer.body["header"], true);
     assert_eq!(
         outcomes(&answer),
-        ["ready", "problem", "problem", "problem", "already_member", "problem"]
+        [
+            "ready",
+            "problem",
+            "problem",
+            "problem",
+            "already_member",
+            "problem"
+        ]
     );
     assert_eq!(answer.body["lines"][0]["line"], 2);
     assert_eq!(answer.body["lines"][0]["last_name"], "Ríos, Jr.");
@@ -173,13 +180,17 @@ fn answer_file(answer: &switchboard_tests::Answer) -> String {
 fn r21_an_import_run_twice_or_resumed_halfway_adds_each_person_once() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
     let run = run_id();
-    let emails: Vec<String> = (0..4).map(|i| format!("imp{i}.{run}@example.com")).collect();
+    let emails: Vec<String> = (0..4)
+        .map(|i| format!("imp{i}.{run}@example.com"))
+        .collect();
     let rows: Vec<Value> = emails
         .iter()
         .enumerate()
-        .map(|(i, e)| json!({ "line": i + 1, "email": e, "first_name": "Imported",
+        .map(|(i, e)| {
+            json!({ "line": i + 1, "email": e, "first_name": "Imported",
                               "last_name": format!("Person {i}"),
-                              "number": if i == 0 { "(415) 555-0199" } else { "" } }))
+                              "number": if i == 0 { "(415) 555-0199" } else { "" } })
+        })
         .collect();
     let id = format!("imp-http-{run}");
     // The first half is sent, and then the connection is lost.
@@ -222,7 +233,12 @@ fn r21_an_import_run_twice_or_resumed_halfway_adds_each_person_once() {
     );
     assert_eq!(
         outcomes(&again),
-        ["already_member", "already_member", "already_member", "already_member"]
+        [
+            "already_member",
+            "already_member",
+            "already_member",
+            "already_member"
+        ]
     );
     assert_eq!(again.body["summary"]["already_members"], 4);
     for user in &ids {
@@ -236,7 +252,9 @@ fn files_too_big_not_text_or_shapeless_get_a_clear_answer_and_change_nothing() {
     let problem = |answer: &switchboard_tests::Answer, status: u16| {
         assert_eq!(answer.status, status, "{:?}", answer.body);
         assert!(
-            answer.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            answer.body["detail"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
             "{:?}",
             answer.body
         );
@@ -245,22 +263,44 @@ fn files_too_big_not_text_or_shapeless_get_a_clear_answer_and_change_nothing() {
     let big = "x".repeat(6 * 1024 * 1024);
     problem(&import(&admin, json!({ "csv": big, "dry_run": true })), 413);
     let just_over = "y".repeat(5 * 1024 * 1024 + 1);
-    problem(&import(&admin, json!({ "csv": just_over, "dry_run": true })), 413);
+    problem(
+        &import(&admin, json!({ "csv": just_over, "dry_run": true })),
+        413,
+    );
     // A binary file read as text.
-    let binary = String::from_utf8_lossy(&[0x89, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 13, 10])
-        .into_owned();
+    let binary =
+        String::from_utf8_lossy(&[0x89, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 13, 10]).into_owned();
     let answer = import(&admin, json!({ "csv": binary, "dry_run": true }));
     problem(&answer, 422);
-    assert!(answer.body["detail"].as_str().unwrap().contains("not a text file"));
+    assert!(
+        answer.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not a text file")
+    );
     // An empty file, an unknown column, and neither file nor rows.
-    problem(&import(&admin, json!({ "csv": "\r\n\r\n", "dry_run": true })), 422);
-    let answer = import(&admin, json!({ "csv": "email,shoe size\n", "dry_run": true }));
+    problem(
+        &import(&admin, json!({ "csv": "\r\n\r\n", "dry_run": true })),
+        422,
+    );
+    let answer = import(
+        &admin,
+        json!({ "csv": "email,shoe size\n", "dry_run": true }),
+    );
     problem(&answer, 422);
-    assert!(answer.body["detail"].as_str().unwrap().contains("shoe size"));
+    assert!(
+        answer.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("shoe size")
+    );
     problem(&import(&admin, json!({ "dry_run": true })), 400);
     problem(&import(&admin, json!({ "csv": "a", "extra": 1 })), 400);
     problem(
-        &import(&admin, json!({ "csv": "a@example.com,A,B\n", "import": "no spaces" })),
+        &import(
+            &admin,
+            json!({ "csv": "a@example.com,A,B\n", "import": "no spaces" }),
+        ),
         422,
     );
     // One long line is one refused line.

@@ -126,7 +126,11 @@ fn summary_sentence(s: &ImportSummary) -> String {
         parts.push(format!(
             "{} with {}",
             s.problems,
-            if s.problems == 1 { "a problem" } else { "problems" }
+            if s.problems == 1 {
+                "a problem"
+            } else {
+                "problems"
+            }
         ));
     }
     format!("{}.", parts.join(", "))
@@ -158,7 +162,9 @@ fn outcome_class(outcome: Outcome) -> &'static str {
 /// Reads the file a person chose, as text.
 async fn file_text(input: &web_sys::HtmlInputElement) -> Option<(String, String)> {
     let file = input.files()?.get(0)?;
-    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?;
     Some((file.name(), text.as_string()?))
 }
 
@@ -206,19 +212,17 @@ pub fn Import() -> impl IntoView {
         nodes.with(|nodes| reach::why_not(&access, nodes, &node, Capability::UsersInvite))
     });
 
-    let request = move |csv: Option<String>, rows: Option<Vec<Row>>, dry_run: bool| {
-        ImportRequest {
-            csv,
-            rows,
-            mode: mode.get_untracked(),
-            role: (mode.get_untracked() == Mode::Invite)
-                .then(|| role.get_untracked())
-                .filter(|r| !r.is_empty()),
-            node: places.get_untracked().first().map(|n| n.0.clone()),
-            country: Country::parse(&country.get_untracked()).ok(),
-            dry_run,
-            import: None,
-        }
+    let request = move |csv: Option<String>, rows: Option<Vec<Row>>, dry_run: bool| ImportRequest {
+        csv,
+        rows,
+        mode: mode.get_untracked(),
+        role: (mode.get_untracked() == Mode::Invite)
+            .then(|| role.get_untracked())
+            .filter(|r| !r.is_empty()),
+        node: places.get_untracked().first().map(|n| n.0.clone()),
+        country: Country::parse(&country.get_untracked()).ok(),
+        dry_run,
+        import: None,
     };
 
     // Check: the whole file, or the rows as fixed, with nothing saved.
@@ -376,8 +380,12 @@ pub fn Import() -> impl IntoView {
 
     let ready_count = move || {
         report.with(|r| {
-            r.as_ref()
-                .map_or(0, |r| r.lines.iter().filter(|l| l.outcome == Outcome::Ready).count())
+            r.as_ref().map_or(0, |r| {
+                r.lines
+                    .iter()
+                    .filter(|l| l.outcome == Outcome::Ready)
+                    .count()
+            })
         })
     };
     let problem_count = move || {
@@ -425,6 +433,8 @@ pub fn Import() -> impl IntoView {
                 <p class="muted">
                     "One person per line: e-mail address, first name, last name, and if you like a receiving number, a role and an account. A first line that names the columns is read as a header."
                 </p>
+                <div class="import-columns">
+                <div class="import-input">
                 <label class="field">
                     <span>"People"</span>
                     <textarea rows="8" data-testid="import-text" spellcheck="false"
@@ -438,6 +448,8 @@ pub fn Import() -> impl IntoView {
                         on:change=on_file />
                     {move || file_name.get().map(|n| view! { <span class="muted small">{format!("Read {n}.")}</span> })}
                 </label>
+                </div>
+                <div class="import-options">
                 <fieldset class="role-choice">
                     <legend>"How do they join?"</legend>
                     <label class="role-option">
@@ -481,6 +493,8 @@ pub fn Import() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                </div>
+                </div>
                 {move || error.get().map(|m| view! {
                     <p class="field-error" role="alert" data-testid="import-error">{m}</p>
                 })}
@@ -557,7 +571,11 @@ fn LineRow(
     on_fixed: Callback<Vec<Row>>,
 ) -> impl IntoView {
     let row = line.row.clone();
-    let shown_line = if row.line == 0 { ix + 1 } else { row.line as usize };
+    let shown_line = if row.line == 0 {
+        ix + 1
+    } else {
+        row.line as usize
+    };
     let name = format!("{} {}", row.first_name, row.last_name)
         .trim()
         .to_owned();
@@ -612,27 +630,27 @@ fn LineRow(
                         aria-label=format!("Fix line {shown_line}")
                         on:click=move |_| editing.set(Some(ix))>"Fix line"</button>
                 })}
-            </span>
-            <Show when=move || editing.get() == Some(ix)>
-                <div class="fix" role="group" aria-label=format!("Fix line {shown_line}") data-testid="import-fix-form">
-                    <label class="field"><span>"E-mail address"</span>
-                        <input type="email" data-testid="fix-email" prop:value=move || email.get()
-                            on:input=move |ev| email.set(event_target_value(&ev)) /></label>
-                    <label class="field"><span>"First name"</span>
-                        <input type="text" data-testid="fix-first" prop:value=move || first.get()
-                            on:input=move |ev| first.set(event_target_value(&ev)) /></label>
-                    <label class="field"><span>"Last name"</span>
-                        <input type="text" data-testid="fix-last" prop:value=move || last.get()
-                            on:input=move |ev| last.set(event_target_value(&ev)) /></label>
-                    <label class="field"><span>"Receiving number"</span>
-                        <input type="tel" data-testid="fix-number" prop:value=move || number.get()
-                            on:input=move |ev| number.set(event_target_value(&ev)) /></label>
-                    <div class="actions">
-                        <button data-testid="fix-check" on:click=fix>"Check again"</button>
-                        <button class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                <Show when=move || editing.get() == Some(ix)>
+                    <div class="fix" role="group" aria-label=format!("Fix line {shown_line}") data-testid="import-fix-form">
+                        <label class="field"><span>"E-mail address"</span>
+                            <input type="email" data-testid="fix-email" prop:value=move || email.get()
+                                on:input=move |ev| email.set(event_target_value(&ev)) /></label>
+                        <label class="field"><span>"First name"</span>
+                            <input type="text" data-testid="fix-first" prop:value=move || first.get()
+                                on:input=move |ev| first.set(event_target_value(&ev)) /></label>
+                        <label class="field"><span>"Last name"</span>
+                            <input type="text" data-testid="fix-last" prop:value=move || last.get()
+                                on:input=move |ev| last.set(event_target_value(&ev)) /></label>
+                        <label class="field"><span>"Receiving number"</span>
+                            <input type="tel" data-testid="fix-number" prop:value=move || number.get()
+                                on:input=move |ev| number.set(event_target_value(&ev)) /></label>
+                        <div class="actions">
+                            <button data-testid="fix-check" on:click=fix>"Check again"</button>
+                            <button class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                        </div>
                     </div>
-                </div>
-            </Show>
+                </Show>
+            </span>
         </div>
     }
 }
@@ -659,7 +677,12 @@ mod tests {
         };
         let csv = problems_csv(&[
             line(2, "ana@example.com", Outcome::Ready, None),
-            line(3, "bad", Outcome::Problem, Some("\"bad\" is not an e-mail address.")),
+            line(
+                3,
+                "bad",
+                Outcome::Problem,
+                Some("\"bad\" is not an e-mail address."),
+            ),
         ]);
         let mut lines = csv.lines();
         assert!(lines.next().unwrap().starts_with("line,email,"));

@@ -74,7 +74,9 @@ pub async fn execute_as(
         ));
         events.extend(decided);
     }
-    extra.extend(invitation_statements(ctx, who.0, &events, &snapshot, origin)?);
+    extra.extend(invitation_statements(
+        ctx, who.0, &events, &snapshot, origin,
+    )?);
     let change = write::Change {
         agency: who.0,
         before: &before,

@@ -56,9 +56,16 @@ fn rows_of(body: &mut ImportRequest) -> Result<(bool, Vec<Row>), ApiError> {
                 )));
             }
             let too_long = rows.iter().position(|r| {
-                [&r.email, &r.first_name, &r.last_name, &r.number, &r.role, &r.node]
-                    .iter()
-                    .any(|f| f.len() > import::MAX_FIELD)
+                [
+                    &r.email,
+                    &r.first_name,
+                    &r.last_name,
+                    &r.number,
+                    &r.role,
+                    &r.node,
+                ]
+                .iter()
+                .any(|f| f.len() > import::MAX_FIELD)
             });
             if let Some(ix) = too_long {
                 return Err(invalid(format!(
@@ -112,12 +119,18 @@ pub async fn post(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
             .collect();
         for part in ready.chunks(import::CHUNK) {
             let part_rows: Vec<Row> = part.iter().map(|&ix| rows[ix].clone()).collect();
-            let (actor, snapshot) =
-                load_caller(req, ctx, import::needs(&part_rows, &id)).await?;
+            let (actor, snapshot) = load_caller(req, ctx, import::needs(&part_rows, &id)).await?;
             let decided = import::check(&snapshot, &actor.user_id, &part_rows, &choices, ctx.now)
                 .map_err(ApiError::Refused)?;
-            save(ctx, &actor.agency_id, &actor.user_id, snapshot, &decided.events, &origin)
-                .await?;
+            save(
+                ctx,
+                &actor.agency_id,
+                &actor.user_id,
+                snapshot,
+                &decided.events,
+                &origin,
+            )
+            .await?;
             for (&ix, line) in part.iter().zip(decided.lines) {
                 lines[ix] = saved(line);
             }
