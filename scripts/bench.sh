@@ -10,6 +10,9 @@
 #   sync:   in headless Chromium, the first sync of 10,000 people into IndexedDB until the list
 #           is painted beside a raw IndexedDB write of the same rows; the bytes of a pull of 10
 #           changes at 1,000 and 10,000 people; the page's memory (WASM + JS heap).
+#   import: 10,000 lines of a file checked (dry run) and saved by `POST /users/import`, beside
+#           the same number of single adds, and the Worker's no-op route; last, since it adds
+#           20,000 people to the agency of 1,000.
 #   console: the first load's WASM and JS (brotli) beside the 300 KB budget; the demo agency's
 #           People list painted after signing in with an empty cache, at full speed and with the
 #           CPU slowed 4x, beside the sign-in request alone; a keystroke in the People search at
@@ -25,7 +28,7 @@ cargo bench --locked -p switchboard-bench --bench access
 say "load: the Worker under wrangler dev, against its own no-op route"
 "$ROOT/scripts/setup.sh"
 "$ROOT/scripts/build.sh"
-cargo build --locked --release -p switchboard-bench --bin load --bin addresses
+cargo build --locked --release -p switchboard-bench --bin load --bin addresses --bin import
 state_dir="$(mktemp -d)"
 server_pgid=""
 cleanup() {
@@ -75,3 +78,6 @@ SWITCHBOARD_URL="http://127.0.0.1:$port" node "$ROOT/bench/console.mjs"
 
 say "console: what each screen costs in the WASM, from the names the compiler leaves before wasm-opt"
 node "$ROOT/bench/screens.mjs" "$ROOT/target/wasm32-unknown-unknown/release/switchboard-app.wasm" "$ROOT"/dist/*.wasm
+
+say "bulk add: 10,000 lines previewed and saved, beside 10,000 single adds"
+SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/import"

@@ -560,15 +560,14 @@ mod reading {
                             }
                             Ok(decided) => {
                                 line.user = Some(user.clone());
-                                if work.takes_seat(&user, now) {
+                                let takes_seat = work.takes_seat(&user, now);
+                                // Each line is decided on the agency as it was: the lines
+                                // cannot meet, and seats are counted here.
+                                work.forget_newest_user(&user);
+                                if takes_seat {
                                     seat_lines += 1;
                                     if limit.is_some_and(|limit| seats + 1 > limit) {
-                                        // It does not fit: it is not added, and the lines
-                                        // after it are decided without it.
-                                        work.apply(&Event::StateChanged {
-                                            user: user.clone(),
-                                            state: UserState::Deleted,
-                                        });
+                                        // It does not fit: it is not added.
                                         line.user = None;
                                         line.rule = Some(Rule::R30);
                                         no_seat.push(ix);
@@ -801,14 +800,8 @@ mod reading {
                     events.extend(decided);
                 }
                 Err(refusal) => {
-                    if !events.is_empty() {
-                        // The person was added to `work` by the first command; take them
-                        // out again so later lines do not see them.
-                        work.apply(&Event::StateChanged {
-                            user: user.clone(),
-                            state: UserState::Deleted,
-                        });
-                    }
+                    // The first command may have added the person to `work`.
+                    work.forget_newest_user(user);
                     return Err(refusal);
                 }
             }

@@ -455,6 +455,21 @@ impl Snapshot {
         }
     }
 
+    /// Takes out the person added last, if `id` is them, with their grants: a bulk add decides
+    /// each line on the agency as it was, without the lines before it (they cannot meet: each
+    /// adds someone else, and its seats are counted apart).
+    #[cfg_attr(not(feature = "import"), allow(dead_code))]
+    pub(crate) fn forget_newest_user(&mut self, id: &UserId) {
+        if self.users.last().is_some_and(|e| &e.user.id == id)
+            && let Some(entry) = self.users.pop()
+        {
+            self.user_ix.remove(id);
+            for grant in entry.grants {
+                self.grant_owner.remove(&grant.grant.id);
+            }
+        }
+    }
+
     /// Marks this snapshot as part of an agency whose whole counts are `counts`.
     pub fn with_counts(mut self, counts: AgencyCounts) -> Self {
         self.counts = Some(counts);
