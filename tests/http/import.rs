@@ -313,3 +313,39 @@ fn files_too_big_not_text_or_shapeless_get_a_clear_answer_and_change_nothing() {
         .json(&json!({ "csv": "a@example.com,A,B\n", "dry_run": true }));
     assert_eq!(anonymous.status, 401);
 }
+
+#[test]
+fn r10_a_script_s_token_imports_only_inside_its_scope_even_naming_every_account() {
+    // The import loads every node to read account names; the token's scope still decides.
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let made = Call::new("POST", "/api/v1/tokens")
+        .cookie(&admin)
+        .json(&json!({
+            "name": "Acme onboarding script",
+            "capabilities": ["users.view", "users.invite", "notifications.receive"],
+            "nodes": ["n_acme"]
+        }));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let bearer = format!("Bearer {}", made.body["secret"].as_str().unwrap());
+    let token = made.body["token"]["id"].as_str().unwrap().to_owned();
+    let run = run_id();
+    let answer = Call::new("POST", "/api/v1/users/import")
+        .header("Authorization", &bearer)
+        .json(&json!({
+            "csv": format!("a{run}@example.com,A,One,,,Acme Plumbing\nb{run}@example.com,B,Two,,,Harbor Dental\n"),
+            "mode": "notification_only",
+            "dry_run": true
+        }));
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    assert_eq!(
+        outcomes(&answer),
+        ["ready", "problem"],
+        "{:?}",
+        answer.body["lines"]
+    );
+    assert_eq!(answer.body["lines"][1]["rule"], "R10");
+    let revoked = Call::new("DELETE", &format!("/api/v1/tokens/{token}"))
+        .cookie(&admin)
+        .send();
+    assert!(revoked.status < 300, "{:?}", revoked.body);
+}
