@@ -593,6 +593,19 @@ pub struct ImportSummary {
     pub seats_after: u32,
 }
 
+impl ImportSummary {
+    /// Counts `lines` by outcome into this summary.
+    pub fn count(&mut self, lines: &[ImportLine]) {
+        use crate::import::Outcome;
+        let count = |o: Outcome| lines.iter().filter(|l| l.outcome == o).count() as u32;
+        self.lines = lines.len() as u32;
+        self.ready = count(Outcome::Ready);
+        self.added = count(Outcome::Added);
+        self.already_members = count(Outcome::AlreadyMember);
+        self.problems = count(Outcome::Problem);
+    }
+}
+
 /// The answer to an import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {

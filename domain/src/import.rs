@@ -58,6 +58,20 @@ pub struct Row {
     pub shape: Option<String>,
 }
 
+impl Row {
+    /// The fields as a file has them: address, first name, last name, number, role, node.
+    pub fn fields(&self) -> [&str; 6] {
+        [
+            &self.email,
+            &self.first_name,
+            &self.last_name,
+            &self.number,
+            &self.role,
+            &self.node,
+        ]
+    }
+}
+
 /// What saving a line does, or did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -604,17 +618,13 @@ mod reading {
                 lines[ix].reason = Some(reason.clone());
             }
         }
-        let count = |o: Outcome| lines.iter().filter(|l| l.outcome == o).count() as u32;
-        let summary = ImportSummary {
-            lines: lines.len() as u32,
-            ready: count(Outcome::Ready),
-            added: count(Outcome::Added),
-            already_members: count(Outcome::AlreadyMember),
-            problems: count(Outcome::Problem),
+        let mut summary = ImportSummary {
             seat_limit: limit,
             seats_before,
             seats_after: seats,
+            ..ImportSummary::default()
         };
+        summary.count(&lines);
         Ok(Checked {
             lines,
             summary,

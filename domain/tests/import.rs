@@ -92,6 +92,19 @@ fn checked(s: &Snapshot, actor: &str, text: &str) -> Vec<ImportLine> {
     .lines
 }
 
+/// Avery's check of `text` on `s` as the import `import`.
+fn check_as_avery(s: &Snapshot, import: &str, text: &str) -> import::Checked {
+    let us = Country::default();
+    check(
+        s,
+        &UserId("avery".into()),
+        &rows(text),
+        &choices(import, &us),
+        NOW,
+    )
+    .expect("an active actor")
+}
+
 fn outcomes(lines: &[ImportLine]) -> Vec<Outcome> {
     lines.iter().map(|l| l.outcome).collect()
 }
@@ -329,15 +342,7 @@ fn r30_seats_run_out_where_they_would_one_by_one_and_the_reason_says_how_many_fi
 
 #[test]
 fn r21_an_invited_line_is_the_events_of_a_single_invitation_with_its_number() {
-    let us = Country::default();
-    let checked = check(
-        &team(),
-        &UserId("avery".into()),
-        &rows("ana@example.com,Ana,Ríos,(415) 555-0199\n"),
-        &choices("imp1", &us),
-        NOW,
-    )
-    .unwrap();
+    let checked = check_as_avery(&team(), "imp1", "ana@example.com,Ana,Ríos,(415) 555-0199\n");
     let (user, _) = import::ids_for("imp1", "ana@example.com");
     assert!(checked.events.iter().any(|e| matches!(e,
         Event::UserAdded { user: u } if u.id == user && u.state == UserState::Invited)));
@@ -348,36 +353,14 @@ fn r21_an_invited_line_is_the_events_of_a_single_invitation_with_its_number() {
 
 #[test]
 fn the_same_import_sent_again_finds_whom_it_added_and_another_finds_members() {
-    let us = Country::default();
     let text = "ana@example.com,Ana,Ríos\nbo@example.com,Bo,Ek\n";
     let mut s = team();
-    let first = check(
-        &s,
-        &UserId("avery".into()),
-        &rows(text),
-        &choices("imp1", &us),
-        NOW,
-    )
-    .unwrap();
+    let first = check_as_avery(&s, "imp1", text);
     s.apply_all(&first.events);
-    let again = check(
-        &s,
-        &UserId("avery".into()),
-        &rows(text),
-        &choices("imp1", &us),
-        NOW,
-    )
-    .unwrap();
+    let again = check_as_avery(&s, "imp1", text);
     assert_eq!(outcomes(&again.lines), [Outcome::Added, Outcome::Added]);
     assert!(again.events.is_empty());
-    let other = check(
-        &s,
-        &UserId("avery".into()),
-        &rows(text),
-        &choices("imp2", &us),
-        NOW,
-    )
-    .unwrap();
+    let other = check_as_avery(&s, "imp2", text);
     assert_eq!(
         outcomes(&other.lines),
         [Outcome::AlreadyMember, Outcome::AlreadyMember]

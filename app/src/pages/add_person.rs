@@ -70,11 +70,9 @@ pub(crate) fn describe(role: &RoleInfo) -> String {
     }
 }
 
-/// `/people/new`.
-#[component]
-pub fn AddPerson() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let navigate = use_navigate();
+/// The account tree and the roles, read once for a screen that adds people; empty until they
+/// come.
+pub(crate) fn nodes_and_roles() -> (Signal<Vec<Node>>, Signal<Vec<RoleInfo>>) {
     let lists = LocalResource::new(|| async {
         let nodes = api::nodes().await?.nodes;
         let roles = api::roles().await?.roles;
@@ -94,6 +92,15 @@ pub fn AddPerson() -> impl IntoView {
             .map(|(_, r)| r)
             .unwrap_or_default()
     });
+    (nodes, roles)
+}
+
+/// `/people/new`.
+#[component]
+pub fn AddPerson() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let (nodes, roles) = nodes_and_roles();
 
     let step = RwSignal::new(Step::Role);
     let role = RwSignal::new(None::<RoleInfo>);

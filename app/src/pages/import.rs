@@ -90,18 +90,13 @@ pub fn problems_csv(lines: &[ImportLine]) -> String {
         "reason",
     ]);
     for line in lines.iter().filter(|l| l.outcome == Outcome::Problem) {
-        let r = &line.row;
         let number = line.row.line.to_string();
-        out.push_str(&import::csv_line([
-            number.as_str(),
-            &r.email,
-            &r.first_name,
-            &r.last_name,
-            &r.number,
-            &r.role,
-            &r.node,
-            line.reason.as_deref().unwrap_or_default(),
-        ]));
+        let reason = line.reason.as_deref().unwrap_or_default();
+        out.push_str(&import::csv_line(
+            std::iter::once(number.as_str())
+                .chain(line.row.fields())
+                .chain([reason]),
+        ));
     }
     out
 }
@@ -172,25 +167,7 @@ async fn file_text(input: &web_sys::HtmlInputElement) -> Option<(String, String)
 #[component]
 pub fn Import() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let lists = LocalResource::new(|| async {
-        let nodes = api::nodes().await?.nodes;
-        let roles = api::roles().await?.roles;
-        Ok::<_, api::ApiError>((nodes, roles))
-    });
-    let nodes = Signal::derive(move || {
-        lists
-            .get()
-            .and_then(Result::ok)
-            .map(|(n, _)| n)
-            .unwrap_or_default()
-    });
-    let roles = Signal::derive(move || {
-        lists
-            .get()
-            .and_then(Result::ok)
-            .map(|(_, r)| r)
-            .unwrap_or_default()
-    });
+    let (nodes, roles) = crate::pages::add_person::nodes_and_roles();
 
     let text = RwSignal::new(String::new());
     let file_name = RwSignal::new(None::<String>);

@@ -14,8 +14,6 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use ureq::Agent;
 
-const PASSWORD: &str = "Switchboard-demo1";
-
 fn agent() -> Agent {
     Agent::config_builder()
         .http_status_as_error(false)
@@ -90,18 +88,7 @@ fn main() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis();
-    let signed_in = agent
-        .post(&format!("{base}/api/v1/session"))
-        .header("Content-Type", "application/json")
-        .send(json!({ "email": "person0@ag-large1k.example", "password": PASSWORD }).to_string())
-        .expect("the Worker answers");
-    let cookie = signed_in
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("the administrator signs in")
-        .to_owned();
+    let cookie = switchboard_bench::session_cookie(&agent, &base, "person0@ag-large1k.example");
 
     println!("address timing: the same request for an address with an account and one without");
     // Four known people have a password; each may fail four times before their lock.

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use ureq::Agent;
 
-const PASSWORD: &str = "Switchboard-demo1";
 const LINES: usize = 10_000;
 const AGENCY: &str = "ag_large1k";
 
@@ -28,19 +27,7 @@ impl Client {
             .timeout_global(Some(Duration::from_secs(300)))
             .build()
             .into();
-        let response = agent
-            .post(&format!("{base}/api/v1/session"))
-            .header("Content-Type", "application/json")
-            .send(json!({ "email": email, "password": PASSWORD }).to_string())
-            .expect("the Worker answers");
-        assert_eq!(response.status().as_u16(), 200, "sign-in of {email}");
-        let cookie = response
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
+        let cookie = switchboard_bench::session_cookie(&agent, base, email);
         Client {
             agent,
             base: base.to_owned(),

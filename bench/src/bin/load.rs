@@ -12,7 +12,6 @@ use serde_json::json;
 use ureq::Agent;
 
 const BUDGET: Duration = Duration::from_secs(28);
-const PASSWORD: &str = "Switchboard-demo1";
 
 struct Sample {
     micros: Vec<u64>,
@@ -55,19 +54,7 @@ impl Client {
             .http_status_as_error(false)
             .build()
             .into();
-        let response = agent
-            .post(&format!("{base}/api/v1/session"))
-            .header("Content-Type", "application/json")
-            .send(json!({ "email": email, "password": PASSWORD }).to_string())
-            .expect("the Worker answers");
-        assert_eq!(response.status().as_u16(), 200, "sign-in of {email}");
-        let cookie = response
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
+        let cookie = switchboard_bench::session_cookie(&agent, base, email);
         Client {
             agent,
             base: base.to_owned(),

@@ -55,18 +55,9 @@ fn rows_of(body: &mut ImportRequest) -> Result<(bool, Vec<Row>), ApiError> {
                     rows.len()
                 )));
             }
-            let too_long = rows.iter().position(|r| {
-                [
-                    &r.email,
-                    &r.first_name,
-                    &r.last_name,
-                    &r.number,
-                    &r.role,
-                    &r.node,
-                ]
+            let too_long = rows
                 .iter()
-                .any(|f| f.len() > import::MAX_FIELD)
-            });
+                .position(|r| r.fields().iter().any(|f| f.len() > import::MAX_FIELD));
             if let Some(ix) = too_long {
                 return Err(invalid(format!(
                     "Row {} has a field longer than {} characters.",
@@ -135,11 +126,7 @@ pub async fn post(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
                 lines[ix] = saved(line);
             }
         }
-        let count = |o: Outcome| lines.iter().filter(|l| l.outcome == o).count() as u32;
-        summary.ready = count(Outcome::Ready);
-        summary.added = count(Outcome::Added);
-        summary.already_members = count(Outcome::AlreadyMember);
-        summary.problems = count(Outcome::Problem);
+        summary.count(&lines);
     }
     json(
         200,
