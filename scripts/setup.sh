@@ -32,11 +32,11 @@ if ! has_version worker-build "$WORKER_BUILD_VERSION"; then
 fi
 
 # wrangler (with workerd), Node 22, wasm-opt and Playwright, as package-lock.json pins them.
-# `npm ci` refuses this lock (it lists other platforms' workerd builds); install follows it too.
+# `npm ci` installs exactly what the lock lists and never rewrites it, so a fresh clone stays clean.
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/node ] \
     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages"
-    npm install --no-fund --no-audit
+    npm ci --no-fund --no-audit
 fi
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v curl >/dev/null; then

@@ -54,6 +54,19 @@ tools_ready=false
 install_tools() { "$ROOT/scripts/setup.sh" && tools_ready=true; }
 needs_tools() { $tools_ready || { echo "the tools did not install; this stage cannot run" >&2; return 1; }; }
 
+# Installing must not change a tracked file (a lock rewritten by npm, say): on a fresh clone the
+# tree stays clean. Compared with the tree as it was before, so local edits do not count.
+tree_before="$(git status --porcelain --untracked-files=no 2>/dev/null; git diff 2>/dev/null | sha1sum)"
+tree_unchanged() {
+    needs_tools || return 1
+    local after
+    after="$(git status --porcelain --untracked-files=no; git diff | sha1sum)"
+    [ "$after" = "$tree_before" ] || {
+        echo "installing changed tracked files:" >&2
+        git status --porcelain --untracked-files=no >&2
+        return 1
+    }
+}
 fmt_check() { needs_tools && cargo fmt --all --check; }
 clippy_native() { needs_tools && cargo clippy --workspace --all-targets --locked -- -D warnings; }
 clippy_wasm() {
@@ -113,6 +126,7 @@ kept_proof() {
 }
 
 stage "install tools" install_tools
+stage "installing leaves tracked files as they were" tree_unchanged
 stage "cargo fmt --check" fmt_check
 stage "clippy -D warnings (native)" clippy_native
 stage "clippy -D warnings (wasm32)" clippy_wasm
