@@ -7,7 +7,8 @@ use domain::api::{
     ResetPassword, RoleChange, RoleList, SignInRequest, SwitchAgency, TokenCreated, TokenList,
     TotpCode, TotpSetup, UserAccess, UserDetail,
 };
-use domain::sync::{OfflineCommand, PullResponse, PushRequest, PushResponse};
+use domain::command::OfflineCommand;
+use domain::sync::{PullResponse, PushRequest, PushResponse};
 use domain::{Command, SeatPreview};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;

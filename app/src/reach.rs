@@ -1,43 +1,27 @@
 //! What the signed-in person may do at a node, as the Worker last said (`/me`'s access), for
 //! hiding or disabling what they may not do, with the reason. The Worker decides again.
 
-use std::collections::HashMap;
-
 use domain::explain::AccessAt;
+use domain::read::{Access, Listed};
 use domain::{Capability, CapabilitySet, Node, NodeId};
 
 /// A node's ancestors, nearest first, within the part of the tree the person sees.
 pub fn ancestors<'a>(nodes: &'a [Node], node: &NodeId) -> Vec<&'a NodeId> {
-    let parents: HashMap<&NodeId, Option<&NodeId>> =
-        nodes.iter().map(|n| (&n.id, n.parent.as_ref())).collect();
-    let mut out = Vec::new();
-    let mut at = parents.get(node).copied().flatten();
-    while let Some(id) = at {
-        if out.contains(&id) {
-            break;
-        }
-        out.push(id);
-        at = parents.get(id).copied().flatten();
-    }
-    out
+    Listed { access: &[], nodes }.ancestors(node)
 }
 
 /// Everything `access` gives at `node`: what is granted there and above it (R1).
 pub fn caps_at(access: &[AccessAt], nodes: &[Node], node: &NodeId) -> CapabilitySet {
-    let above = ancestors(nodes, node);
-    access
-        .iter()
-        .filter(|a| &a.node == node || above.contains(&&a.node))
-        .fold(CapabilitySet::EMPTY, |set, a| set.union(a.capabilities))
+    Listed { access, nodes }.at(node)
 }
 
 /// Everything `access` gives at the top of the tree, where the agency's own settings, roles
 /// and lists are changed; nothing while the tree is not known.
 pub fn caps_at_top(access: &[AccessAt], nodes: &[Node]) -> CapabilitySet {
-    nodes
-        .iter()
-        .find(|n| n.parent.is_none())
-        .map_or(CapabilitySet::EMPTY, |top| caps_at(access, nodes, &top.id))
+    let listed = Listed { access, nodes };
+    listed
+        .top()
+        .map_or(CapabilitySet::EMPTY, |top| listed.at(top))
 }
 
 /// Why the person may not do `capability` at `node`, in words; `None` when they may.

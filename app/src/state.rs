@@ -8,7 +8,8 @@
 
 use domain::UserId;
 use domain::api::{Me, UserSummary};
-use domain::sync::{OfflineCommand, PullResponse};
+use domain::command::OfflineCommand;
+use domain::sync::PullResponse;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

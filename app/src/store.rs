@@ -5,7 +5,8 @@
 //! ran any older build is brought forward in order.
 
 use domain::api::{Me, UserSummary};
-use domain::sync::{OfflineCommand, PushResponse};
+use domain::command::OfflineCommand;
+use domain::sync::PushResponse;
 
 /// The replica the console keeps: its queue carries only the changes it makes offline.
 pub type Replica = domain::sync::Replica<OfflineCommand>;

@@ -4,7 +4,8 @@
 use app::store::Replica;
 use app::store::{Store, Version};
 use domain::api::{AgencySummary, Me, Problem, RoleAtNode, UserSummary};
-use domain::sync::{Context, OfflineCommand, Outcome, PullResponse, PushResponse, PushResult};
+use domain::command::OfflineCommand;
+use domain::sync::{Context, Outcome, PullResponse, PushResponse, PushResult};
 use domain::{Agency, Node, NodeId, NodeKind, Plan, UserId, UserState};
 use wasm_bindgen_test::*;
 

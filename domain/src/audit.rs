@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::decide::Event;
+use crate::event::Event;
 use crate::model::{CustomRole, Grant, Millis, Node, Plan};
 use crate::snapshot::Snapshot;
 use crate::user::UserId;

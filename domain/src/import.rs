@@ -12,6 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::user::UserId;
+
 /// The largest file an import reads: 5 MB.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// The most people one import adds.
@@ -224,6 +226,50 @@ pub fn ids_for(import: &str, email: &str) -> (crate::UserId, crate::GrantId) {
     )
 }
 
+/// One line of an import and what saving it does (or did).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLine {
+    #[serde(flatten)]
+    pub row: Row,
+    pub outcome: Outcome,
+    /// Why, in words, for a problem or someone already there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The rule a problem applies, beside the words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<crate::rule::Rule>,
+    /// The person the line added, or who already had its address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserId>,
+}
+
+/// The counts of an import's lines, and its seats.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub lines: u32,
+    pub ready: u32,
+    pub added: u32,
+    pub already_members: u32,
+    pub problems: u32,
+    /// The plan's seat limit, if it has one.
+    pub seat_limit: Option<u32>,
+    /// Seats taken before the import, and after it (or after it would be saved).
+    pub seats_before: u32,
+    pub seats_after: u32,
+}
+
+impl ImportSummary {
+    /// Counts `lines` by outcome into this summary.
+    pub fn count(&mut self, lines: &[ImportLine]) {
+        let count = |o: Outcome| lines.iter().filter(|l| l.outcome == o).count() as u32;
+        self.lines = lines.len() as u32;
+        self.ready = count(Outcome::Ready);
+        self.added = count(Outcome::Added);
+        self.already_members = count(Outcome::AlreadyMember);
+        self.problems = count(Outcome::Problem);
+    }
+}
+
 #[cfg(feature = "import")]
 pub use reading::{Checked, Choices, check, mark_duplicates, needs, parse_phone, read};
 
@@ -232,13 +278,16 @@ mod reading {
     use std::collections::HashMap;
 
     use super::*;
+    use super::{ImportLine, ImportSummary};
     use crate::access::BuiltinRole;
     use crate::agent::{AgentSettings, Country};
-    use crate::api::{ImportLine, ImportSummary};
-    use crate::decide::{Command, Decider, Event, Refusal, Rule};
+    use crate::command::Command;
+    use crate::decide::Decider;
     use crate::email::{Email, EmailError};
+    use crate::event::Event;
     use crate::input::{E164, Name};
     use crate::model::{Millis, NodeId, RoleRef};
+    use crate::rule::{Refusal, Rule};
     use crate::snapshot::Snapshot;
     use crate::user::{UserId, UserState};
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::decide::Command;
+use crate::command::Command;
 use crate::model::{CustomRoleId, GrantId, NodeId, RoleRef};
 use crate::snapshot::Snapshot;
 use crate::user::UserId;

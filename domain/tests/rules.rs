@@ -537,7 +537,7 @@ fn r1_r15_a_new_id_is_letters_digits_dashes_and_underscores() {
         kind: NodeKind::Location,
         name: Name::parse("West").unwrap(),
     };
-    let a = "a".repeat(domain::decide::MAX_ID);
+    let a = "a".repeat(domain::command::MAX_ID);
     for bad in [
         "acme/west",
         "",

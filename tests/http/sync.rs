@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::api::UserSummary;
-use domain::sync::{OfflineCommand, Outcome, PullResponse, PushResponse};
+use domain::command::OfflineCommand;
+use domain::sync::{Outcome, PullResponse, PushResponse};
 use domain::{Name, UserId, UserState};
 
 /// The replica exactly as the console keeps it.

@@ -71,7 +71,7 @@ impl ApiError {
             ApiError::NotFound => 404,
             ApiError::Conflict(_) => 409,
             // R2: another agency's id is answered as one that never existed (see `domain`).
-            ApiError::Refused(refusal) => refusal.problem().status,
+            ApiError::Refused(refusal) => Problem::from(refusal).status,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::UnsupportedMediaType => 415,
@@ -87,7 +87,7 @@ impl ApiError {
         let mut rule = None;
         let (title, detail, errors) = match self {
             // `domain` words its refusals, so the console shows the same on the device.
-            ApiError::Refused(refusal) => return refusal.problem(),
+            ApiError::Refused(refusal) => return Problem::from(refusal),
             ApiError::Malformed(why) => (
                 "Malformed request",
                 format!("The request body could not be read: {why}."),

@@ -1,4 +1,5 @@
-use domain::sync::{OfflineCommand, Refused};
+use domain::command::OfflineCommand;
+use domain::sync::Refused;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -4,7 +4,8 @@
 //! disabled here first, with the reason.
 
 use domain::api::{NewToken, TokenCreated, TokenInfo};
-use domain::{Capability, CapabilitySet, Name, NodeId};
+use domain::read::{self, Listed};
+use domain::{Capability, CapabilitySet, Name, NodeId, Scope};
 use leptos::prelude::*;
 
 use crate::api;
@@ -119,6 +120,27 @@ pub fn Tokens() -> impl IntoView {
             wrong
                 .fields
                 .push(("nodes".into(), "Choose at least one account.".into()));
+        }
+        if wrong.fields.is_empty() {
+            // R11, decided here as the Worker will: nothing beyond what the person may do.
+            let scope = Scope {
+                capabilities,
+                nodes: at.clone(),
+            };
+            let verdict = nodes.with_untracked(|all| {
+                read::token_scope(
+                    &Listed {
+                        access: &access(),
+                        nodes: all,
+                    },
+                    &scope,
+                )
+            });
+            if let Err(refusal) = verdict {
+                wrong
+                    .fields
+                    .push(("capabilities".into(), format!("{}.", refusal.reason)));
+            }
         }
         let (Some(parsed), true) = (parsed, wrong.fields.is_empty()) else {
             errors.set(wrong);

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use domain::api::UserSummary;
-use domain::sync::OfflineCommand;
+use domain::command::OfflineCommand;
 use domain::{Capability, Node, NodeId, UserId, UserState};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;

@@ -2,7 +2,7 @@
 //! what they may do where and why, their history, and deleting them.
 
 use domain::api::{NewGrant, RoleAtNode, RoleChange, RoleInfo, UserDetail};
-use domain::sync::OfflineCommand;
+use domain::command::OfflineCommand;
 use domain::{Capability, Name, Node, NodeId, RoleRef, UserId, UserState};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -413,16 +413,9 @@ fn Invitation(
 }
 
 pub(crate) fn role_ref_of(grant: &RoleAtNode) -> RoleRef {
-    match &grant.custom_role {
-        Some(id) => RoleRef::Custom(domain::CustomRoleId(id.clone())),
-        None => domain::BuiltinRole::ALL
-            .iter()
-            .find(|r| r.name() == grant.role)
-            .map_or_else(
-                || RoleRef::Custom(domain::CustomRoleId(grant.role.clone())),
-                |r| RoleRef::Builtin(*r),
-            ),
-    }
+    grant
+        .role_ref()
+        .unwrap_or_else(|| RoleRef::Custom(domain::CustomRoleId(grant.role.clone())))
 }
 
 pub(crate) fn role_key(role: &RoleRef) -> String {

@@ -103,13 +103,7 @@ pub async fn support(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
 /// `numbers.view`.
 pub async fn numbers(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
-    let reach = reach_or_refuse(
-        &snapshot,
-        &actor.user_id,
-        Capability::NumbersView,
-        ctx.now,
-        "R10",
-    )?;
+    let reach = reach_or_refuse(&snapshot, &actor.user_id, Capability::NumbersView, ctx.now)?;
     let numbers: Vec<NumberLine> = numbers::within(&ctx.db, &actor.agency_id, &reach).await?;
     json(200, &NumberList { numbers })
 }

@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use domain::Needs;
 use domain::api::{AuditLine, AuditPage};
-use domain::{Capability, Needs};
+use domain::read::{self, Reader};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{Request, Response};
@@ -45,11 +46,6 @@ impl Row {
 
 const COLUMNS: &str = "seq, at, actor_id, actor_name, action, target, target_name, before, after";
 
-/// Whether the caller may read the agency's audit log: an administrator of the whole agency.
-pub fn may_read(snapshot: &domain::Snapshot, actor: &domain::UserId, now: i64) -> bool {
-    snapshot.can(actor, Capability::SettingsEdit, snapshot.root(), now)
-}
-
 /// The newest entries by or about one person (at most 100), for the page of someone deleted.
 pub async fn history_of(ctx: &Ctx, agency: &str, user: &str) -> Result<Vec<AuditLine>, ApiError> {
     let rows: Vec<Row> = ctx
@@ -88,12 +84,12 @@ async fn select(
         .map(|c| decode_cursor::<i64>(c))
         .transpose()?;
     let (actor, snapshot) = load_caller(req, ctx, Needs::default()).await?;
-    if !may_read(&snapshot, &actor.user_id, ctx.now) {
-        return Err(ApiError::Forbidden {
-            rule: "R25",
-            reason: "The audit log is for administrators of the agency".into(),
-        });
-    }
+    let reader = Reader {
+        snapshot: &snapshot,
+        user: &actor.user_id,
+        now: ctx.now,
+    };
+    read::audit_log(&reader).map_err(ApiError::Refused)?;
     // Only the filters asked for are written into the statement, each with its own parameter:
     // then SQLite walks `audit_by_seq` from the cursor and reads about a page of rows, where a
     // statement with every filter optional (`?2 IS NULL OR …`) read all of the agency's.

@@ -82,7 +82,7 @@ pub async fn post(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let (header, mut rows) = rows_of(&mut body)?;
     import::mark_duplicates(&mut rows);
     let id = match body.import.take() {
-        Some(id) if domain::decide::valid_id(&id) && id.len() <= 64 => id,
+        Some(id) if domain::command::valid_id(&id) && id.len() <= 64 => id,
         Some(_) => {
             return Err(invalid(
                 "An import's id is 1 to 64 letters, digits, '-' or '_'.",

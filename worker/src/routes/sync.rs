@@ -25,7 +25,7 @@ use crate::store::part::{self, Column};
 use crate::store::sessions::Actor;
 use crate::store::tree;
 use crate::store::users;
-use domain::decide::{MAX_ID, valid_id};
+use domain::command::{MAX_ID, valid_id};
 
 /// `POST /api/v1/sync/push`: the caller's queued mutations, in order. Each is decided as if
 /// sent alone (R23: the caller is read again each time); an applied one is remembered in the

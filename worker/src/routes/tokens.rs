@@ -1,6 +1,7 @@
 //! API tokens for scripts: created and revoked by a signed-in person, never wider than them.
 
 use domain::api::{NewToken, TokenCreated, TokenInfo, TokenList};
+use domain::read::{self, Reader};
 use domain::{Needs, Scope};
 use worker::{Request, Response};
 
@@ -55,33 +56,21 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     needs.nodes.extend(body.nodes.iter().cloned());
     let (actor, snapshot) = load_caller(req, ctx, needs).await?;
     let actor = person_only(actor)?;
-    for node in &body.nodes {
-        if snapshot.node(node).is_none() {
-            return Err(ApiError::NotFound);
-        }
-        let held = snapshot.capabilities_at(&actor.user_id, node, ctx.now);
-        let beyond = body.capabilities.minus(held);
-        if !beyond.is_empty() {
-            let beyond: Vec<&str> = beyond.iter().map(domain::Capability::words).collect();
-            let beyond = beyond.join(", ");
-            return Err(ApiError::Forbidden {
-                rule: "R11",
-                reason: format!(
-                    "A token cannot do more than you, and in {} you cannot {beyond}",
-                    snapshot.node(node).map_or("", |n| n.name.as_str())
-                ),
-            });
-        }
-    }
+    let scope = Scope {
+        capabilities: body.capabilities,
+        nodes: body.nodes,
+    };
+    let reader = Reader {
+        snapshot: &snapshot,
+        user: &actor.user_id,
+        now: ctx.now,
+    };
+    read::token_scope(&reader, &scope).map_err(ApiError::Refused)?;
     let id = fresh_id("t")?;
     let secret = format!(
         "sbt_{}",
         token::generate().map_err(|e| ApiError::Internal(e.to_string()))?
     );
-    let scope = Scope {
-        capabilities: body.capabilities,
-        nodes: body.nodes,
-    };
     tokens::create(
         &ctx.db,
         &id,

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use domain::api::{RoleAtNode, UserDetail};
+use domain::read::{self, Reader};
 use domain::{AgentSettings, Capability, Command, GrantId, Needs, UserId, UserState};
 use serde::Deserialize;
 use worker::{Request, Response};
@@ -23,23 +24,14 @@ pub(super) fn reach_or_refuse<'s>(
     user: &UserId,
     capability: Capability,
     now: domain::Millis,
-    rule: &'static str,
 ) -> Result<Vec<&'s str>, ApiError> {
-    let reach: Vec<&str> = snapshot
-        .reach(user, capability, now)
-        .into_iter()
-        .map(|n| n.0.as_str())
-        .collect();
-    if reach.is_empty() {
-        return Err(ApiError::Forbidden {
-            rule,
-            reason: format!(
-                "Your roles do not let you {} in any account",
-                capability.words()
-            ),
-        });
-    }
-    Ok(reach)
+    let reader = Reader {
+        snapshot,
+        user,
+        now,
+    };
+    let reach = read::reach(&reader, capability).map_err(ApiError::Refused)?;
+    Ok(reach.into_iter().map(|n| n.0.as_str()).collect())
 }
 
 /// The nodes where the caller may see people (R1), or the R10 refusal when nowhere.
@@ -48,7 +40,7 @@ pub(super) fn people_reach<'s>(
     user: &UserId,
     now: domain::Millis,
 ) -> Result<Vec<&'s str>, ApiError> {
-    reach_or_refuse(snapshot, user, Capability::UsersView, now, "R10")
+    reach_or_refuse(snapshot, user, Capability::UsersView, now)
 }
 
 pub(super) fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
@@ -237,7 +229,12 @@ pub async fn get(req: &Request, ctx: &Ctx, id: &str) -> Result<Response, ApiErro
     };
     if user.state == UserState::Deleted {
         // R24: a deleted person's page is their history, for those who read the audit log.
-        if !super::audit::may_read(&snapshot, &actor.user_id, ctx.now) {
+        let reader = Reader {
+            snapshot: &snapshot,
+            user: &actor.user_id,
+            now: ctx.now,
+        };
+        if read::audit_log(&reader).is_err() {
             return Err(ApiError::NotFound);
         }
         let history = super::audit::history_of(ctx, &actor.agency_id, id).await?;

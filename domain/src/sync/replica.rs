@@ -1,120 +1,20 @@
-//! The sync protocol between a browser that works offline and the Worker that decides.
-//!
-//! - **Push**: a client sends its queued mutations in order, each with an id it made itself.
-//!   The Worker decides each one against D1's current state and remembers its outcome under
-//!   that id, in the same batch as the change: sending a mutation twice answers the first
-//!   outcome and changes nothing more.
-//! - **Pull**: a client asks for what changed since the agency version it last saw. The Worker
-//!   answers the rows of people the caller may see *now* that changed since then, and the ids
-//!   of those who lost a grant inside the caller's reach. When the caller's own reach changed
-//!   (a grant given, taken or expired, a node moved), the answer is a reset: every row the
-//!   caller may see, paged, the first page with the [`Context`] for deciding on the device.
-//! - **Replica**: the client's side, with no I/O: the rows last pulled, the queue of pending
-//!   mutations, `domain`'s decision on them made on the device and their effect on the view,
-//!   and the refusals to show. The app keeps it in IndexedDB; the convergence test keeps it in
-//!   memory; both run this code.
+//! The device's side, with no I/O: the rows last pulled, the queue of pending mutations,
+//! `domain`'s decision on them made on the device and their effect on the view, and the
+//! refusals to show.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::BuiltinRole;
+use super::protocol::*;
 use crate::api::{Problem, UserSummary};
-use crate::decide::{Command, Event};
-use crate::decide::{Refusal, decide, decide_offline};
-use crate::email::Email;
-use crate::input::Name;
-use crate::model::{Agency, CustomRole, CustomRoleId, Grant, Millis, Node, NodeId, RoleRef, User};
+use crate::command::{Command, OfflineCommand};
+use crate::decide::{decide, decide_offline};
+use crate::event::Event;
+use crate::model::{Grant, Millis, User};
+use crate::rule::Refusal;
 use crate::snapshot::Snapshot;
 use crate::user::{UserId, UserState};
-
-/// The most mutations one push may carry.
-pub const MAX_PUSH: usize = 100;
-/// The most rows one page of a reset pull carries.
-pub const PULL_PAGE: u32 = 1_000;
-/// An incremental pull naming more changed people than this answers a reset instead.
-pub const MAX_INCREMENT: usize = 1_000;
-
-/// One change a client asks for, with the id the client gave it. The Worker reads any
-/// [`Command`]; a client may carry a smaller set of its own ([`OfflineCommand`]), written the
-/// same way.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mutation<C = Command> {
-    /// Unique for this client; the Worker answers a repeated id with the first outcome.
-    pub id: String,
-    pub command: C,
-}
-
-/// `POST /api/v1/sync/push`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PushRequest<C = Command> {
-    /// The client's own id, made once per browser and person.
-    pub client: String,
-    pub mutations: Vec<Mutation<C>>,
-}
-
-/// What became of one mutation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// Decided and written.
-    Applied,
-    /// Refused, with the problem the API would answer (the rule and the reason).
-    Refused { problem: Problem },
-}
-
-/// The outcome of one mutation of a push.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PushResult {
-    pub id: String,
-    #[serde(flatten)]
-    pub outcome: Outcome,
-}
-
-/// The answer to a push: the outcomes, in order, of the mutations decided. A mutation the
-/// Worker could not get to (a failure on its side) is not listed and stays queued.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PushResponse {
-    pub results: Vec<PushResult>,
-}
-
-/// `GET /api/v1/sync/pull`: one answer. `Rows` is how the people are held: parsed, or (where
-/// the Worker hands on what SQL wrote) as raw JSON.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PullResponse<Rows = Vec<UserSummary>> {
-    /// The agency version this answer brings the client to (once `next` is exhausted).
-    pub version: u64,
-    /// The fingerprint of the caller's reach; sent back with the next pull.
-    pub reach: String,
-    /// True: the rows replace everything the client holds (across the pages of `next`).
-    pub reset: bool,
-    /// People the caller may see whose rows changed, as the caller may see them.
-    pub upserts: Rows,
-    /// People whose rows the client must drop: deleted, or no longer in the caller's reach.
-    pub removed: Vec<UserId>,
-    /// For a reset, the cursor of its next page (`after=`).
-    pub next: Option<String>,
-    /// With a reset's first page: what the client needs to decide its changes on the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
-}
-
-/// The response header that repeats a reset page's `next` cursor, so a client can ask for the
-/// next page before it has read this one.
-pub const NEXT_HEADER: &str = "X-Sync-Next";
-
-/// What a client needs besides the rows for `domain` to decide its changes on the device: who
-/// it is, the agency, the nodes of the caller's reach with everything above them, and the
-/// custom roles their grants hold. It comes with every reset, and a reset comes whenever any
-/// of it changes (a node or role changed, or the caller's reach).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Context {
-    pub actor: UserId,
-    pub agency: Agency,
-    pub nodes: Vec<Node>,
-    pub roles: Vec<CustomRole>,
-}
 
 impl Context {
     /// The part of the agency that `rows` show, as a decision reads it: each row's person with
@@ -131,12 +31,8 @@ impl Context {
             user.support = row.support;
             users.push(user);
             for held in &row.roles {
-                let role = match &held.custom_role {
-                    Some(id) => RoleRef::Custom(CustomRoleId(id.clone())),
-                    None => match held.role.parse::<BuiltinRole>() {
-                        Ok(role) => RoleRef::Builtin(role),
-                        Err(_) => continue,
-                    },
+                let Some(role) = held.role_ref() else {
+                    continue;
                 };
                 if !known.contains(held.node_id.as_str()) {
                     continue;
@@ -177,98 +73,6 @@ impl Context {
     }
 }
 
-/// Whose rows a change touches, as the change log records it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Touched {
-    /// These people's rows.
-    Users(Vec<Touch>),
-    /// Possibly anyone's: a node renamed, moved or deleted, a role edited or deleted.
-    Everyone,
-}
-
-/// One person whose row a change touched. A revoked grant also names its node: someone leaves a
-/// caller's view only by losing a grant inside the caller's reach (or by the caller's reach
-/// changing, which resets the caller's copy), so a pull names as removed only people who lost a
-/// grant inside the caller's reach, and never the ids of people the caller could not see.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Touch {
-    pub user: UserId,
-    /// The node of a grant the person lost.
-    pub lost_at: Option<NodeId>,
-}
-
-impl Touch {
-    fn row(user: &UserId) -> Touch {
-        Touch {
-            user: user.clone(),
-            lost_at: None,
-        }
-    }
-}
-
-impl Touched {
-    /// The people (or everyone) whose rows `events` touch; `before` answers whose grant a
-    /// revoked or changed grant was, and where it was.
-    pub fn by(events: &[Event], before: &Snapshot) -> Touched {
-        let mut users: Vec<Touch> = Vec::new();
-        for event in events {
-            match event {
-                Event::UserAdded { user } => users.push(Touch::row(&user.id)),
-                Event::ProfileChanged { user, .. }
-                | Event::SwitchesChanged { user, .. }
-                | Event::SettingsChanged { user, .. }
-                | Event::StateChanged { user, .. }
-                | Event::InvitationIssued { user, .. } => users.push(Touch::row(user)),
-                Event::Granted { grant } => users.push(Touch::row(&grant.user)),
-                Event::Revoked { grant } => match before.grant(grant) {
-                    Some(held) => users.push(Touch {
-                        user: held.user.clone(),
-                        lost_at: Some(held.node.clone()),
-                    }),
-                    None => return Touched::Everyone,
-                },
-                Event::RoleChanged { grant, .. } => match before.grant(grant) {
-                    Some(held) => users.push(Touch::row(&held.user)),
-                    None => return Touched::Everyone,
-                },
-                Event::Reassigned { from, to } => users.extend([Touch::row(from), Touch::row(to)]),
-                Event::NodeRenamed { .. }
-                | Event::NodeMoved { .. }
-                | Event::NodeDeleted { .. }
-                | Event::RoleEdited { .. }
-                | Event::RoleDeleted { .. } => return Touched::Everyone,
-                Event::NodeCreated { .. }
-                | Event::RoleDefined { .. }
-                | Event::PlanChanged { .. }
-                | Event::AgencyConfigured { .. }
-                | Event::OwnerChanged { .. }
-                | Event::CampaignSaved { .. }
-                | Event::CampaignDeleted { .. } => {}
-            }
-        }
-        users.sort();
-        users.dedup();
-        Touched::Users(users)
-    }
-}
-
-/// A short, stable fingerprint of a reach (the nodes where someone has `users.view`): FNV-1a
-/// over the sorted ids. Equal reaches give equal fingerprints; the Worker compares them to
-/// decide between an increment and a reset.
-pub fn reach_fingerprint<'a>(nodes: impl IntoIterator<Item = &'a str>) -> String {
-    let mut ids: Vec<&str> = nodes.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for id in ids {
-        for byte in id.bytes().chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
 /// What a client needs of the changes it queues: whose row they are about, and `domain`'s
 /// decision on them.
 pub trait Change: Clone {
@@ -301,37 +105,6 @@ impl Change for Command {
         now: Millis,
     ) -> Result<Vec<Event>, Refusal> {
         decide(snapshot, actor, self, now)
-    }
-}
-
-/// The changes the console makes offline: a subset of [`Command`], written exactly as the
-/// Worker reads a `Command`. The app carries this and not `Command`, whose reading (every
-/// command, agent settings, time zones) would more than double its WASM size.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
-pub enum OfflineCommand {
-    Suspend {
-        user: UserId,
-    },
-    Unsuspend {
-        user: UserId,
-    },
-    EditProfile {
-        user: UserId,
-        name: Option<Name>,
-        email: Option<Email>,
-    },
-}
-
-impl From<OfflineCommand> for Command {
-    fn from(command: OfflineCommand) -> Command {
-        match command {
-            OfflineCommand::Suspend { user } => Command::Suspend { user },
-            OfflineCommand::Unsuspend { user } => Command::Unsuspend { user },
-            OfflineCommand::EditProfile { user, name, email } => {
-                Command::EditProfile { user, name, email }
-            }
-        }
     }
 }
 
@@ -494,7 +267,7 @@ impl<C: Change> Replica<C> {
                 id: format!("{}-{}", self.client, self.made),
                 command,
             },
-            problem: refusal.problem(),
+            problem: Problem::from(refusal),
         });
     }
 
@@ -618,8 +391,9 @@ pub fn apply_to_rows(rows: &mut BTreeMap<UserId, UserSummary>, events: &[Event])
 mod tests {
     use super::*;
     use crate::api::RoleAtNode;
-    use crate::decide::Rule;
-    use crate::model::{NodeKind, Plan};
+    use crate::input::Name;
+    use crate::model::{Agency, Node, NodeId, NodeKind, Plan};
+    use crate::rule::Rule;
 
     const NOW: Millis = 1_800_000_000_000;
 
@@ -958,15 +732,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn fingerprints_ignore_order_and_repeats() {
-        assert_eq!(
-            reach_fingerprint(["b", "a", "a"]),
-            reach_fingerprint(["a", "b"])
-        );
-        assert_ne!(reach_fingerprint(["a"]), reach_fingerprint(["a", "b"]));
-        assert_ne!(reach_fingerprint(["ab"]), reach_fingerprint(["a", "b"]));
     }
 }

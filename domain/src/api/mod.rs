@@ -4,7 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Millis;
+mod problem;
+pub use problem::{FieldError, Problem};
+
+pub use crate::import::{ImportLine, ImportSummary};
+
+use crate::model::{CustomRoleId, Millis, RoleRef};
 use crate::user::{UserId, UserState};
 
 /// Where the API lives, relative to the origin that serves the app.
@@ -206,6 +211,16 @@ pub struct RoleAtNode {
 }
 
 impl RoleAtNode {
+    /// The role this grant holds, as a decision reads it: the custom role's id, or else the
+    /// built-in role, whose name is its id (as `RoleRef` is written on the wire). `None` for a
+    /// name no built-in role has.
+    pub fn role_ref(&self) -> Option<RoleRef> {
+        match &self.custom_role {
+            Some(id) => Some(RoleRef::Custom(CustomRoleId(id.clone()))),
+            None => self.role.parse().ok().map(RoleRef::Builtin),
+        }
+    }
+
     /// The order a person's roles are listed in: by node name, then role name, then grant.
     pub fn list_order(a: &RoleAtNode, b: &RoleAtNode) -> std::cmp::Ordering {
         (&a.node, &a.role, &a.grant).cmp(&(&b.node, &b.role, &b.grant))
@@ -561,51 +576,6 @@ pub struct ImportRequest {
     pub import: Option<String>,
 }
 
-/// One line of an import and what saving it does (or did).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportLine {
-    #[serde(flatten)]
-    pub row: crate::import::Row,
-    pub outcome: crate::import::Outcome,
-    /// Why, in words, for a problem or someone already there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The rule a problem applies, beside the words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<crate::decide::Rule>,
-    /// The person the line added, or who already had its address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserId>,
-}
-
-/// The counts of an import's lines, and its seats.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportSummary {
-    pub lines: u32,
-    pub ready: u32,
-    pub added: u32,
-    pub already_members: u32,
-    pub problems: u32,
-    /// The plan's seat limit, if it has one.
-    pub seat_limit: Option<u32>,
-    /// Seats taken before the import, and after it (or after it would be saved).
-    pub seats_before: u32,
-    pub seats_after: u32,
-}
-
-impl ImportSummary {
-    /// Counts `lines` by outcome into this summary.
-    pub fn count(&mut self, lines: &[ImportLine]) {
-        use crate::import::Outcome;
-        let count = |o: Outcome| lines.iter().filter(|l| l.outcome == o).count() as u32;
-        self.lines = lines.len() as u32;
-        self.ready = count(Outcome::Ready);
-        self.added = count(Outcome::Added);
-        self.already_members = count(Outcome::AlreadyMember);
-        self.problems = count(Outcome::Problem);
-    }
-}
-
 /// The answer to an import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
@@ -697,7 +667,7 @@ pub struct AcceptInvitation {
 /// What a decided and written command did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandOutcome {
-    pub events: Vec<crate::decide::Event>,
+    pub events: Vec<crate::event::Event>,
 }
 
 /// One line of the audit log as the API shows it (R25).
@@ -724,32 +694,6 @@ pub struct AuditPage {
     /// The cursor of the next (older) page, if there is one.
     #[serde(default)]
     pub next: Option<String>,
-}
-
-/// An error answer, `application/problem+json` (RFC 9457).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    /// A URI naming the kind of problem; `about:blank` when the status says it all.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    /// What went wrong, in words for a person.
-    pub detail: String,
-    /// The rule of PRODUCT.md that refused the request (`R10`, …), when one did: for logs,
-    /// scripts and a small "why" beside the sentence, never the sentence itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// One message per invalid field, for 400 and 422 answers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-}
-
-/// What is wrong with one field of a request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
 }
 
 #[cfg(test)]
