@@ -90,12 +90,7 @@ impl Snapshot {
                 })
             })
             .collect();
-        out.sort_by(|a, b| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        out.sort_by_cached_key(|d| (crate::input::name_key(&d.name), d.id.clone()));
         out
     }
 }

@@ -153,7 +153,7 @@ fn push_and_pull_reject_bad_input_with_a_problem() {
 }
 
 /// The randomized convergence run. `SYNC_CYCLES` sets the number of cycles (1,000 by default;
-/// the README gives the command for 100,000), `SYNC_SEED` the seed.
+/// docs/ARCHITECTURE.md gives the command for 100,000), `SYNC_SEED` the seed.
 #[test]
 fn three_offline_clients_converge_on_what_each_may_see() {
     let cycles: usize = std::env::var("SYNC_CYCLES")

@@ -291,3 +291,45 @@ fn r1_a_row_of_the_list_shows_the_roles_the_persons_own_page_shows() {
         assert_eq!(gone.status, 200, "DELETE {path}: {:?}", gone.body);
     }
 }
+
+/// One order for names, whatever their accents and case: D1's `sort=name` and `domain`'s list
+/// order agree, and a search without the accents finds the name with them.
+#[test]
+fn accented_names_sort_by_their_letters_in_d1_and_in_domain_alike() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let run = switchboard_tests::run_id();
+    let marker = format!("Accent{run}");
+    let mut ids = Vec::new();
+    for (i, first) in ["Zoë", "élodie", "Émile"].iter().enumerate() {
+        let user = format!("u_http_accent_{run}_{i}");
+        let added = Call::new("POST", "/api/v1/notification-users")
+            .cookie(&admin)
+            .json(&serde_json::json!({
+                "id": user, "email": format!("accent{run}{i}@brightline.example"),
+                "name": format!("{first} {marker}"), "node": "n_summit"
+            }));
+        assert_eq!(added.status, 201, "{:?}", added.body);
+        ids.push(user);
+    }
+    let listed = Call::new("GET", &format!("/api/v1/users?q={marker}&sort=name"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(listed.status, 200, "{:?}", listed.body);
+    let rows: Vec<domain::api::UserSummary> =
+        serde_json::from_value(listed.body["users"].clone()).unwrap();
+    let names: Vec<&str> = rows.iter().map(|u| u.name.split(' ').next().unwrap()).collect();
+    assert_eq!(names, ["élodie", "Émile", "Zoë"], "D1's order");
+    let mut sorted = rows.clone();
+    domain::api::UserSummary::sort_for_list(&mut sorted);
+    assert_eq!(sorted, rows, "domain's order is D1's");
+    let plain = Call::new("GET", &format!("/api/v1/users?q=emile%20{marker}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(plain.body["users"].as_array().unwrap().len(), 1, "{:?}", plain.body);
+    for user in ids {
+        let gone = Call::new("DELETE", &format!("/api/v1/users/{user}"))
+            .cookie(&admin)
+            .send();
+        assert_eq!(gone.status, 200, "{:?}", gone.body);
+    }
+}

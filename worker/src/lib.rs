@@ -29,3 +29,21 @@ pub fn build_version() -> String {
     let commit = option_env!("SWITCHBOARD_COMMIT").unwrap_or("dev");
     format!("{}+{commit}", env!("CARGO_PKG_VERSION"))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The column D1 sorts and searches people by is `domain`'s name key, computed in SQL.
+    #[test]
+    fn the_name_key_column_is_domains_name_key() {
+        let migration = include_str!("../migrations/0018_name_order.sql");
+        for (column, sql) in domain::input::name_key_sql() {
+            let expected = format!(
+                "ALTER TABLE users ADD COLUMN {column} TEXT GENERATED ALWAYS AS ({sql}) VIRTUAL;"
+            );
+            assert!(
+                migration.contains(&expected),
+                "regenerate 0018_name_order.sql: {expected}"
+            );
+        }
+    }
+}

@@ -74,8 +74,9 @@ pub struct Filters {
     pub seat: Option<bool>,
 }
 
-/// The text a row is searched in: its name, address, state and every role and node, lowered
-/// once per change of the list rather than at every keystroke.
+/// The text a row is searched in: its name, address, state and every role and node, keyed as
+/// names are (case and accents aside, as the Worker searches) once per change of the list
+/// rather than at every keystroke.
 pub fn haystack(user: &UserSummary) -> String {
     let mut text = format!("{} {} {}", user.name, user.email, user.state.label());
     for grant in &user.roles {
@@ -84,7 +85,7 @@ pub fn haystack(user: &UserSummary) -> String {
         text.push(' ');
         text.push_str(&grant.node);
     }
-    text.to_lowercase()
+    domain::input::name_key(&text)
 }
 
 /// What the filters need worked out from more than a row: the nodes under the account asked
@@ -108,7 +109,7 @@ pub fn matching(
     let words: Vec<String> = filters
         .q
         .split_whitespace()
-        .map(str::to_lowercase)
+        .map(domain::input::name_key)
         .collect();
     let mut found: Vec<usize> = (0..users.len())
         .filter(|&i| {

@@ -43,7 +43,7 @@ pub async fn list(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         .filter(|c| snapshot.can(me, Capability::CampaignsView, &c.node, ctx.now))
         .cloned()
         .collect();
-    campaigns.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+    campaigns.sort_by_cached_key(|c| (domain::input::name_key(&c.name), c.id.clone()));
     json(200, &CampaignList { campaigns })
 }
 

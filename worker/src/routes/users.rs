@@ -73,7 +73,7 @@ pub(super) fn filter_of(params: &HashMap<String, String>) -> Result<Filter, ApiE
         .transpose()?;
     let search = params
         .get("q")
-        .map(|q| q.trim().to_lowercase())
+        .map(|q| domain::input::name_key(q.trim()))
         .filter(|q| !q.is_empty());
     let after = params
         .get("after")

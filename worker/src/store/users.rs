@@ -160,7 +160,7 @@ fn shift_parameters(sql: &str, by: usize) -> String {
 /// The SQL and parameters of one page of people inside a reach: one row, one JSON document.
 fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>), ApiError> {
     let (key, raw_key) = match filter.sort {
-        Sort::Name => ("u.name COLLATE NOCASE", "u.name"),
+        Sort::Name => ("u.name_key", "u.name_key"),
         Sort::Email => ("u.email", "u.email"),
         Sort::Created => ("u.created_at", "u.created_at"),
     };
@@ -202,7 +202,7 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         ""
     };
     let search = if filter.search.is_some() {
-        "AND (instr(lower(u.name), ?4) > 0 OR instr(lower(u.email), ?4) > 0)"
+        "AND (instr(u.name_key, ?4) > 0 OR instr(lower(u.email), ?4) > 0)"
     } else {
         ""
     };
