@@ -409,7 +409,10 @@ mod tests {
         assert_eq!(name_key("Straße ĲSSEL"), "strasse ijssel");
         // Not a Latin letter: kept as it is, as SQLite keeps it.
         assert_eq!(name_key("Σωκράτης"), "Σωκράτης");
-        assert!(FOLDS.windows(2).all(|w| w[0].0 < w[1].0), "in code point order");
+        assert!(
+            FOLDS.windows(2).all(|w| w[0].0 < w[1].0),
+            "in code point order"
+        );
     }
 
     #[test]

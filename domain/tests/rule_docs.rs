@@ -18,7 +18,10 @@ fn every_rule_reads_in_the_docs_as_its_doc_comment_says() {
                 && variant[1..].bytes().all(|b| b.is_ascii_digit());
             if numbered {
                 let row = format!("| {variant} | {} |", comment.join(" "));
-                assert!(docs.contains(&row), "docs/RULES.md lacks or differs on: {row}");
+                assert!(
+                    docs.contains(&row),
+                    "docs/RULES.md lacks or differs on: {row}"
+                );
                 checked += 1;
             }
             comment.clear();

@@ -317,7 +317,10 @@ fn accented_names_sort_by_their_letters_in_d1_and_in_domain_alike() {
     assert_eq!(listed.status, 200, "{:?}", listed.body);
     let rows: Vec<domain::api::UserSummary> =
         serde_json::from_value(listed.body["users"].clone()).unwrap();
-    let names: Vec<&str> = rows.iter().map(|u| u.name.split(' ').next().unwrap()).collect();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|u| u.name.split(' ').next().unwrap())
+        .collect();
     assert_eq!(names, ["élodie", "Émile", "Zoë"], "D1's order");
     let mut sorted = rows.clone();
     domain::api::UserSummary::sort_for_list(&mut sorted);
@@ -325,7 +328,12 @@ fn accented_names_sort_by_their_letters_in_d1_and_in_domain_alike() {
     let plain = Call::new("GET", &format!("/api/v1/users?q=emile%20{marker}"))
         .cookie(&admin)
         .send();
-    assert_eq!(plain.body["users"].as_array().unwrap().len(), 1, "{:?}", plain.body);
+    assert_eq!(
+        plain.body["users"].as_array().unwrap().len(),
+        1,
+        "{:?}",
+        plain.body
+    );
     for user in ids {
         let gone = Call::new("DELETE", &format!("/api/v1/users/{user}"))
             .cookie(&admin)
