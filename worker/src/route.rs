@@ -192,8 +192,16 @@ pub fn resolve(method: &str, path: &str) -> Result<(Route, Vec<String>), ApiErro
         Some(trimmed) if !trimmed.is_empty() => trimmed,
         _ => rest,
     };
+    // A path that one route spells out (`/users/import`) is that route's alone, though it
+    // fits a pattern too (`/users/{id}`): only the spelled-out routes answer it.
+    let literal = ROUTES
+        .iter()
+        .any(|(_, pattern, _)| !pattern.contains('{') && *pattern == rest);
     let mut allowed: Vec<&'static str> = Vec::new();
     for &(m, pattern, route) in ROUTES {
+        if literal && pattern.contains('{') {
+            continue;
+        }
         if let Some(params) = fit(pattern, rest) {
             if m == method {
                 return Ok((route, params));
@@ -233,6 +241,23 @@ pub fn origin_of(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spelled_out_path_answers_only_its_own_methods() {
+        let allowed = |path: &str| match resolve("GET", path) {
+            Err(ApiError::MethodNotAllowed(allowed)) => allowed,
+            other => panic!("{path}: {other:?}"),
+        };
+        assert_eq!(allowed("/api/v1/users/import"), ["POST"]);
+        assert!(matches!(
+            resolve("GET", "/api/v1/users/u_1"),
+            Ok((Route::GetUser, _))
+        ));
+        assert!(matches!(
+            resolve("QUERY", "/api/v1/health"),
+            Err(ApiError::MethodNotAllowed(_))
+        ));
+    }
 
     #[test]
     fn a_query_and_an_origin_are_read_from_the_serialized_url() {

@@ -22,7 +22,7 @@ mod users;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use worker::{Env, Headers, Method, Request, Response};
+use worker::{Env, Headers, Request, Response};
 
 use crate::clock::{self, Millis};
 use crate::error::ApiError;
@@ -87,10 +87,12 @@ pub async fn handle(req: Request, env: &Env) -> worker::Result<Response> {
 }
 
 async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
-    let method = req.method();
-    let (route, params) = resolve(method.as_ref(), &req.path())?;
+    // The method as sent: the runtime's `Method` reads one it does not know (QUERY, say) as
+    // GET, which would answer it as a GET.
+    let method = req.inner().method();
+    let (route, params) = resolve(&method, &req.path())?;
     let id = params.first().map(String::as_str).unwrap_or_default();
-    if !matches!(method, Method::Get | Method::Head) {
+    if !matches!(method.as_str(), "GET" | "HEAD") {
         refuse_cross_site(&req)?;
     }
     match route {
