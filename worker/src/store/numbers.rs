@@ -17,7 +17,7 @@ struct Row {
 pub async fn within(db: &Db, agency: &str, reach: &[&str]) -> Result<Vec<NumberLine>, ApiError> {
     let reach = serde_json::to_string(reach).map_err(|e| ApiError::Internal(e.to_string()))?;
     let rows: Vec<Row> = db
-        .prepare(
+        .prepare(format!(
             "WITH reach(path) AS MATERIALIZED (
                  SELECT n.path FROM json_each(?2) j CROSS JOIN nodes n ON n.id = j.value
                  WHERE n.agency_id = ?1
@@ -27,9 +27,10 @@ pub async fn within(db: &Db, agency: &str, reach: &[&str]) -> Result<Vec<NumberL
              WHERE m.agency_id = ?1 AND EXISTS (
                  SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN reach r
                  WHERE g.agency_id = ?1 AND g.user_id = m.user_id
-                   AND substr(n.path, 1, length(r.path)) = r.path)
+                   AND {})
              ORDER BY m.number LIMIT 1000",
-        )
+            super::under("n.path", "r.path")
+        ))
         .bind(&[agency.into(), reach.into()])?
         .all()
         .await?

@@ -29,8 +29,9 @@ pub async fn under(db: &Db, agency: &str, tops: &[&str]) -> Result<Vec<Node>, Ap
             format!(
                 "{TOPS}
              SELECT DISTINCT n.id, n.parent_id, n.kind, n.name, n.path FROM tops t CROSS JOIN nodes n
-             WHERE n.agency_id = ?1 AND n.path >= t.path AND n.path < t.path || char(1114111)
-             ORDER BY n.path"
+             WHERE n.agency_id = ?1 AND {}
+             ORDER BY n.path",
+                super::under("n.path", "t.path")
             ),
         )
         .bind(&[agency.into(), tops.into()])?
@@ -62,7 +63,8 @@ pub async fn roles_held_under(
              WHERE r.agency_id = ?1 AND EXISTS (
                  SELECT 1 FROM grants g CROSS JOIN nodes n ON n.id = g.node_id CROSS JOIN tops t
                  WHERE g.agency_id = ?1 AND g.role_kind = 'custom' AND g.role = r.id
-                   AND substr(n.path, 1, length(t.path)) = t.path)"
+                   AND {})",
+            super::under("n.path", "t.path")
         ))
         .bind(&[agency.into(), tops.into()])?
         .all()

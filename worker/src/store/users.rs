@@ -223,9 +223,12 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
         ""
     };
     let under_node = if filter.node.is_some() {
-        "AND substr(n.path, 1, length((SELECT path FROM within))) = (SELECT path FROM within)"
+        format!(
+            "AND {}",
+            super::under("n.path", "(SELECT path FROM within)")
+        )
     } else {
-        ""
+        String::new()
     };
     // Who may be on the page. Only the way the reach needs is written: SQLite prepares every
     // branch it is given, run or not, and under D1 that costs more than running this one.
@@ -234,15 +237,15 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
     // - Otherwise the people come from the grants that match: those of the role asked for
     //   (its index), or those at the nodes under the reach (or the node asked for). A node's
     //   path is a prefix of its descendants' paths, so the nodes under a node are one range of
-    //   `nodes_by_path`: a request reads the part of the agency its caller sees, never the rest.
-    //   A path ends in '/', and '0' is the character after it, so the range holds exactly the
-    //   paths that start with the node's.
+    //   `nodes_by_path` (`store::under`): a request reads the part of the agency its caller
+    //   sees, never the rest.
     let everywhere = reach.everywhere();
     let range = |of: &str| {
         format!(
             "SELECT n.id, n.path FROM {of} r
              CROSS JOIN nodes n ON n.agency_id = (SELECT id FROM ag)
-                 AND n.path >= r.path AND n.path < substr(r.path, 1, length(r.path) - 1) || '0'"
+                 AND {}",
+            super::under("n.path", "r.path")
         )
     };
     // The nodes under a partial reach, once: who is seen comes from their grants, and each
@@ -274,7 +277,7 @@ fn page_query(reach: Reach<'_>, filter: &Filter) -> Result<(String, Vec<JsValue>
             "SELECT DISTINCT g.user_id FROM reach_nodes n
              CROSS JOIN grants g ON g.agency_id = (SELECT id FROM ag) AND g.node_id = n.id
              WHERE 1 {} {role}",
-            if node { under_node } else { "" }
+            if node { under_node.as_str() } else { "" }
         )),
     };
     // Named people (a sync increment) are read by id, each checked against the reach.

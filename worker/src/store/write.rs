@@ -247,8 +247,11 @@ pub async fn commit(
                 )?;
                 // The node and everything under it get their new paths.
                 b.push(
-                    "UPDATE nodes SET path = ?3 || substr(path, length(?2) + 1)
-                     WHERE agency_id = ?1 AND substr(path, 1, length(?2)) = ?2",
+                    &format!(
+                        "UPDATE nodes SET path = ?3 || substr(path, length(?2) + 1)
+                         WHERE agency_id = ?1 AND {}",
+                        super::under("path", "?2")
+                    ),
                     vec![a(), text(&path(before, node)?), text(&path(after, node)?)],
                 )?;
             }
