@@ -230,6 +230,7 @@ macro_rules! builtin_roles {
     ($($variant:ident => $name:literal,)*) => {
         /// The preset roles of PRODUCT.md §3.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
         pub enum BuiltinRole { $(#[serde(rename = $name)] $variant,)* }
 
         impl BuiltinRole {

@@ -57,8 +57,11 @@ impl<'de> Deserialize<'de> for TimeZone {
 
 /// A span of one day, in minutes after local midnight: `start` until just before `end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Span {
+    #[cfg_attr(feature = "openapi", schemars(range(max = 1440)))]
     pub start: u16,
+    #[cfg_attr(feature = "openapi", schemars(range(max = 1440)))]
     pub end: u16,
 }
 
@@ -188,6 +191,7 @@ impl WeeklyHours {
 impl<'de> Deserialize<'de> for WeeklyHours {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
         struct Raw {
             days: [Vec<Span>; 7],
         }
@@ -199,6 +203,7 @@ impl<'de> Deserialize<'de> for WeeklyHours {
 
 /// When calls may ring through to the person.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "hours", rename_all = "snake_case")]
 pub enum Availability {
     #[default]
@@ -247,6 +252,7 @@ impl<'de> Deserialize<'de> for Country {
 
 /// The media regions a person's calls can be served from; the nearest one is best.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ServerLocation {
     #[default]
@@ -292,6 +298,7 @@ impl ServerLocation {
 
 /// One person's agent settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AgentSettings {
     pub time_zone: TimeZone,
     pub business_hours: WeeklyHours,

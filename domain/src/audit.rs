@@ -12,6 +12,7 @@ use crate::user::UserId;
 
 /// The state of one thing, as an audit entry shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
     User {
@@ -54,6 +55,7 @@ pub enum Subject {
 
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AuditEntry {
     pub at: Millis,
     pub actor: UserId,

@@ -19,6 +19,7 @@ pub const MAX_CAMPAIGNS: usize = 500;
 
 /// Why a member of a campaign's groups does not dial on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LeftOut {
     /// Invited, not yet in.
@@ -46,6 +47,7 @@ impl LeftOut {
 
 /// A member of one of a campaign's groups, and whether they dial on it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Dialer {
     pub id: UserId,
     pub name: String,

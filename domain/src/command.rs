@@ -11,22 +11,11 @@ use crate::input::Name;
 use crate::model::{CampaignId, CustomRoleId, GrantId, Millis, NodeId, NodeKind, Plan, RoleRef};
 use crate::user::UserId;
 
-/// The longest id a command may give to what it creates.
-pub const MAX_ID: usize = 100;
-
-/// Whether `id` may name something new: 1 to [`MAX_ID`] ASCII letters, digits, '-' or '_'.
-/// A node's id is a step of its path (`/root/…/node/`), where being inside a node means
-/// starting with its path: an id holding a '/' would put a node inside one it is not under.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
+pub use crate::input::{MAX_ID, valid_id};
 
 /// A change someone asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Invite a new person with one role at one node (R21), or invite a notification-only
@@ -183,6 +172,7 @@ pub enum Command {
 /// Worker reads a `Command`. The app carries this and not `Command`, whose reading (every
 /// command, agent settings, time zones) would more than double its WASM size.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum OfflineCommand {
     Suspend {

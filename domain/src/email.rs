@@ -4,8 +4,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The longest address SMTP can carry (RFC 5321, 4.5.3.1.3).
-const MAX_LEN: usize = 254;
+/// The longest address SMTP can carry (RFC 5321, 4.5.3.1.3), counted in characters as the
+/// API's JSON Schema counts a string's length.
+pub const MAX_LEN: usize = 254;
+/// The longest part before the `@`, in characters.
+pub const MAX_LOCAL_LEN: usize = 64;
 
 /// A syntactically valid e-mail address, stored in lower case so that comparisons and the
 /// unique index in storage agree on what "the same address" means.
@@ -32,12 +35,12 @@ impl Email {
         if trimmed.is_empty() {
             return Err(EmailError::Empty);
         }
-        if trimmed.len() > MAX_LEN {
+        if trimmed.chars().count() > MAX_LEN {
             return Err(EmailError::TooLong);
         }
         let (local, domain) = trimmed.split_once('@').ok_or(EmailError::Malformed)?;
         let well_formed = !local.is_empty()
-            && local.len() <= 64
+            && local.chars().count() <= MAX_LOCAL_LEN
             && !domain.contains('@')
             && domain.contains('.')
             && !domain.starts_with('.')

@@ -12,6 +12,7 @@ use crate::user::{UserId, UserState};
 
 /// A change to apply, as decided.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     UserAdded {

@@ -9,6 +9,7 @@ use crate::user::{UserId, UserState};
 
 /// A grant that gives the capability asked about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Because {
     pub grant: GrantId,
     pub role: RoleRef,
@@ -19,6 +20,7 @@ pub struct Because {
 
 /// The nearest thing missing when the answer is no.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "missing", rename_all = "snake_case")]
 pub enum Missing {
     /// The user or the node is not in this agency (R2).
@@ -43,6 +45,7 @@ pub enum Missing {
 
 /// The answer of [`Snapshot::explain`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum Explanation {
     Allowed { because: Vec<Because> },
@@ -58,6 +61,7 @@ impl Explanation {
 
 /// One node and what a person may do there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AccessAt {
     pub node: NodeId,
     pub capabilities: CapabilitySet,
@@ -65,6 +69,7 @@ pub struct AccessAt {
 
 /// Something that belongs to a person and a place: a call, a lead or a message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Record {
     pub kind: RecordKind,
     /// Where it happened.
@@ -75,6 +80,7 @@ pub struct Record {
 
 /// The kinds of owned records, each with an `all` and an `own` capability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Call,

@@ -25,6 +25,7 @@ pub const CHUNK: usize = 100;
 
 /// What the people of an import become.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Each gets an invitation mail and signs in once they accept it (R21).
@@ -36,6 +37,7 @@ pub enum Mode {
 
 /// One person of a file, as written there: nothing is parsed yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Row {
     /// The line of the file the person is on (1 is the first); 0 for a row typed in.
     #[serde(default)]
@@ -76,6 +78,7 @@ impl Row {
 
 /// What saving a line does, or did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// It would add the person.
@@ -228,6 +231,7 @@ pub fn ids_for(import: &str, email: &str) -> (crate::UserId, crate::GrantId) {
 
 /// One line of an import and what saving it does (or did).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ImportLine {
     #[serde(flatten)]
     pub row: Row,
@@ -245,6 +249,7 @@ pub struct ImportLine {
 
 /// The counts of an import's lines, and its seats.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ImportSummary {
     pub lines: u32,
     pub ready: u32,

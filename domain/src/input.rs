@@ -4,6 +4,38 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The longest id.
+pub const MAX_ID: usize = 100;
+
+/// Whether `id` is an id: 1 to [`MAX_ID`] ASCII letters, digits, '-' or '_'. A node's id is a
+/// step of its path (`/root/…/node/`), where being inside a node means starting with its
+/// path: an id holding a '/' would put a node inside one it is not under. Every id type reads
+/// only these from the wire.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// What [`valid_id`] accepts, as the API's JSON Schema states it.
+pub const ID_PATTERN: &str = r"^[A-Za-z0-9_-]{1,100}$";
+
+/// Reads an id from the wire, refusing what [`valid_id`] refuses.
+pub fn deserialize_id<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    let id = String::deserialize(deserializer)?;
+    if valid_id(&id) {
+        Ok(id)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{id:?} is not an id: an id is 1 to {MAX_ID} letters, digits, '-' or '_'"
+        )))
+    }
+}
+
 /// A name of a person, a node or a role: trimmed, 1 to 100 characters, no control characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]

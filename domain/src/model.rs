@@ -20,8 +20,16 @@ macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
         #[serde(transparent)]
-        pub struct $name(pub String);
+        pub struct $name(
+            #[serde(deserialize_with = "crate::input::deserialize_id")]
+            #[cfg_attr(
+                feature = "openapi",
+                schemars(regex(pattern = crate::input::ID_PATTERN))
+            )]
+            pub String,
+        );
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -57,6 +65,7 @@ text_id!(
 /// What a node of the account tree stands for. Kinds are labels: any kind may sit under any
 /// other but the agency, which is always and only the root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Agency,
@@ -81,6 +90,7 @@ impl NodeKind {
 
 /// A node of the account tree: the agency at the root, accounts, groups, subgroups, locations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Node {
     pub id: NodeId,
     /// `None` only for the agency's own node.
@@ -91,6 +101,7 @@ pub struct Node {
 
 /// A role as a grant names it: a preset, or one of the agency's own.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum RoleRef {
     Builtin(BuiltinRole),
@@ -99,6 +110,7 @@ pub enum RoleRef {
 
 /// A role an agency defined: a name and a set of capabilities (R20).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CustomRole {
     pub id: CustomRoleId,
     pub name: String,
@@ -107,6 +119,7 @@ pub struct CustomRole {
 
 /// One role held by one user at one node, optionally only between two times (R3, §11).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Grant {
     pub id: GrantId,
     pub user: UserId,
@@ -128,6 +141,7 @@ impl Grant {
 /// A dialer campaign (§7): it lives at one node and dials with every member of its agent
 /// groups, so a team is assigned as a unit rather than by name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Campaign {
     pub id: CampaignId,
     pub name: String,
@@ -138,6 +152,7 @@ pub struct Campaign {
 
 /// A person of the agency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct User {
     pub id: UserId,
     pub email: String,
@@ -174,6 +189,7 @@ impl User {
 
 /// How an agency pays, and so how many people it may have (R30).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "plan", rename_all = "snake_case")]
 pub enum Plan {
     /// The owner and one more person.
@@ -220,6 +236,7 @@ impl Plan {
 
 /// The agency itself: the root of everything it owns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Agency {
     pub id: String,
     pub name: String,

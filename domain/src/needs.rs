@@ -16,6 +16,7 @@ use crate::user::UserId;
 
 /// The rows a command's decision reads.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Needs {
     /// People to load with all their grants and the ancestry of every node those sit at.
     /// The actor is always one.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The rules of PRODUCT.md that a refusal can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum Rule {
     /// A grant made at a node reaches that node and everything below it.
     R1,
@@ -79,6 +80,7 @@ impl fmt::Display for Rule {
 
 /// A command refused: which rule, and in plain words why and what would make it possible.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Refusal {
     pub rule: Rule,
     pub reason: String,

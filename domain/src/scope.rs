@@ -10,6 +10,7 @@ use crate::user::UserId;
 
 /// What a token may do: these capabilities, at these nodes and below.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Scope {
     pub capabilities: CapabilitySet,
     pub nodes: Vec<NodeId>,

@@ -12,6 +12,7 @@ use crate::user::UserId;
 
 /// Seats and cost before and after a change, shown before it is saved (§6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SeatPreview {
     pub plan: Plan,
     /// The plan's limit after the change; `None` for no limit.

@@ -67,6 +67,7 @@ pub struct Snapshot {
 
 /// Counts over the whole agency that a partial snapshot cannot compute from its own rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AgencyCounts {
     /// People who take a seat where seats count sign-ins (Solo, Team, Unlimited) (R31).
     pub logins: u32,

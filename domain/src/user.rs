@@ -7,8 +7,13 @@ use serde::{Deserialize, Serialize};
 
 /// A user's id: opaque text, unique within the whole service.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct UserId(pub String);
+pub struct UserId(
+    #[serde(deserialize_with = "crate::input::deserialize_id")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::input::ID_PATTERN)))]
+    pub String,
+);
 
 impl fmt::Display for UserId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -19,6 +24,7 @@ impl fmt::Display for UserId {
 /// Where a user stands in the lifecycle of PRODUCT.md §5:
 /// `invited → active → suspended ⇄ active → deleted`, and `notification_only` (no sign-in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UserState {
     Invited,

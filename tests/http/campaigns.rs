@@ -382,7 +382,7 @@ fn bad_campaigns_and_group_changes_get_a_clear_answer_and_change_nothing() {
         ),
         (
             json!({ "id": "has/slash", "name": format!("Other {run}"), "node": "n_summit" }),
-            422,
+            400,
             "id",
         ),
     ];

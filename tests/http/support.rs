@@ -6,6 +6,8 @@
 use serde_json::Value;
 use ureq::Agent;
 
+pub mod contract;
+
 /// The demo administrator of Brightline Media and the shared demo password.
 pub const ADMIN_EMAIL: &str = "admin@brightline.example";
 pub const DEMO_PASSWORD: &str = "Switchboard-demo1";
@@ -124,14 +126,18 @@ impl Call {
     /// Sends the request without a body.
     pub fn send(self) -> Answer {
         let request = self.build(None);
-        Answer::read(agent().run(request).expect("the Worker answered"))
+        let answer = Answer::read(agent().run(request).expect("the Worker answered"));
+        contract::check(self.method, &self.path, &answer);
+        answer
     }
 
     /// Sends the request with a raw body of the given type.
     pub fn send_raw(self, content_type: &str, body: &[u8]) -> Answer {
         let (parts, ()) = self.build(Some(content_type)).into_parts();
         let request = ureq::http::Request::from_parts(parts, body.to_vec());
-        Answer::read(agent().run(request).expect("the Worker answered"))
+        let answer = Answer::read(agent().run(request).expect("the Worker answered"));
+        contract::check(self.method, &self.path, &answer);
+        answer
     }
 
     /// Sends the request with a JSON body.

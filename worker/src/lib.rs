@@ -5,9 +5,12 @@
 //! natively too, so their unit tests run with plain `cargo test`; the ones that talk to the
 //! runtime and D1 exist only on `wasm32`.
 
+pub mod body;
 pub mod clock;
 pub mod error;
 pub mod mail;
+#[cfg(test)]
+mod openapi;
 pub mod password;
 pub mod route;
 pub mod session;

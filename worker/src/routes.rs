@@ -229,7 +229,7 @@ pub async fn read_json_within<T: DeserializeOwned>(
     if body.len() > limit {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    serde_json::from_slice(&body).map_err(|error| ApiError::Malformed(error.to_string()))
+    crate::body::read(&body).map_err(|error| ApiError::Malformed(error.to_string()))
 }
 
 /// A JSON answer with the given status.

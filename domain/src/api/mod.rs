@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 mod problem;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub use problem::{FieldError, Problem};
 
 pub use crate::import::{ImportLine, ImportSummary};
@@ -21,6 +23,7 @@ pub const SESSION_COOKIE: &str = "sb_session";
 
 /// `GET /api/v1/health`: what is running and which schema its database has.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Health {
     /// `ok` when the Worker reached its database.
     pub status: String,
@@ -32,7 +35,9 @@ pub struct Health {
 
 /// `POST /api/v1/session`: sign in with e-mail and password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SignInRequest {
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::email::Email"))]
     pub email: String,
     pub password: String,
     /// The 6-digit code of an authenticator app, for people who turned two-factor sign-in on.
@@ -46,6 +51,7 @@ pub struct SignInRequest {
 
 /// `POST /api/v1/session/agency`: move this sign-in to another of one's agencies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SwitchAgency {
     pub agency: String,
 }
@@ -53,12 +59,14 @@ pub struct SwitchAgency {
 /// `GET /api/v1/me/agencies`: every agency the signed-in person may sign in to, this one first,
 /// then the one used last.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MyAgencies {
     pub agencies: Vec<AgencySummary>,
 }
 
 /// One of the signed-in person's sessions (`GET /api/v1/me/sessions`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SessionInfo {
     pub id: String,
     /// The browser or program, as it named itself.
@@ -75,40 +83,59 @@ pub struct SessionInfo {
 
 /// `GET /api/v1/me/sessions`: the person's sessions, most recently used first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MySessions {
     pub sessions: Vec<SessionInfo>,
 }
 
 /// `PUT /api/v1/me/password`: the current password and the new one (R22).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ChangePassword {
+    #[cfg_attr(feature = "openapi", schemars(length(max = 128)))]
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schemars(length(min = 8, max = 128)))]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"[0-9].*[A-Z]|[A-Z].*[0-9]"))
+    )]
     pub new_password: String,
 }
 
 /// `POST /api/v1/me/email`: the new address, confirmed by a link mailed to it, and the
 /// current password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ChangeEmail {
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::email::Email"))]
     pub email: String,
     pub password: String,
 }
 
 /// `POST /api/v1/password/forgot` and the like: one address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ForgotPassword {
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::email::Email"))]
     pub email: String,
 }
 
 /// `POST /api/v1/password/reset`: the mailed link's token and the new password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ResetPassword {
     pub token: String,
+    #[cfg_attr(feature = "openapi", schemars(length(min = 8, max = 128)))]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"[0-9].*[A-Z]|[A-Z].*[0-9]"))
+    )]
     pub password: String,
 }
 
 /// A link's token alone (`/me/email/confirm`, `/invitations/preview`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LinkToken {
     pub token: String,
 }
@@ -116,6 +143,7 @@ pub struct LinkToken {
 /// `POST /api/v1/invitations/preview`: what an invitation link is for, so its page can ask
 /// for a new password, or for the person's existing one when they already have an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct InvitationPreview {
     pub agency: AgencySummary,
     pub email: String,
@@ -124,6 +152,7 @@ pub struct InvitationPreview {
 
 /// One pending invitation (`GET /api/v1/invitations`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct InvitationLine {
     pub id: UserId,
     pub name: String,
@@ -136,6 +165,7 @@ pub struct InvitationLine {
 
 /// `GET /api/v1/invitations`: pending invitations, oldest first, a page at a time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct InvitationList {
     pub invitations: Vec<InvitationLine>,
     #[serde(default)]
@@ -144,12 +174,14 @@ pub struct InvitationList {
 
 /// An answer that only says what happened, in words for a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Notice {
     pub detail: String,
 }
 
 /// `POST /api/v1/me/totp`: a new secret to put in an authenticator app.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TotpSetup {
     /// Base32, for typing in.
     pub secret: String,
@@ -159,12 +191,14 @@ pub struct TotpSetup {
 
 /// `POST /api/v1/me/totp/confirm`: a code proving the app has the secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TotpCode {
     pub code: String,
 }
 
 /// The signed-in person, answered by sign-in and by `GET /api/v1/me`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Me {
     pub id: UserId,
     pub name: String,
@@ -186,6 +220,7 @@ pub struct Me {
 
 /// The agency a person belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AgencySummary {
     pub id: String,
     pub name: String,
@@ -193,6 +228,7 @@ pub struct AgencySummary {
 
 /// One role held at one node of the account tree.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RoleAtNode {
     /// The role's name as people read it.
     pub role: String,
@@ -230,6 +266,7 @@ impl RoleAtNode {
 
 /// One row of the user list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UserSummary {
     pub id: UserId,
     pub name: String,
@@ -306,6 +343,7 @@ impl UserSummary {
 /// `GET /api/v1/users`: one page of the users the caller may see. `Rows` is how the people
 /// are held: parsed, or (where the Worker hands on what SQL wrote) as raw JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UsersPage<Rows = Vec<UserSummary>> {
     pub users: Rows,
     /// The cursor of the next page (`after=`), if there is one.
@@ -314,6 +352,7 @@ pub struct UsersPage<Rows = Vec<UserSummary>> {
 
 /// `GET /api/v1/users/{id}`: one person, with the grants the caller may see.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UserDetail {
     pub user: crate::model::User,
     pub roles: Vec<RoleAtNode>,
@@ -328,12 +367,14 @@ pub struct UserDetail {
 
 /// `GET /api/v1/roles`: the built-in roles and the agency's own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RoleList {
     pub roles: Vec<RoleInfo>,
 }
 
 /// A role and what it allows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RoleInfo {
     pub role: crate::model::RoleRef,
     pub name: String,
@@ -342,8 +383,9 @@ pub struct RoleInfo {
 
 /// `POST /api/v1/roles` and `PUT /api/v1/roles/{id}`: a custom role's name and what it allows
 /// (R20). On a create the id is the client's choice (so that sending twice makes one), or the
-/// Worker's; on an edit it is the path's, and any here is ignored.
+/// Worker's; on an edit it is the path's, and one here must be the same.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoleDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -354,6 +396,7 @@ pub struct RoleDefinition {
 
 /// `GET /api/v1/nodes`: the part of the account tree the caller works in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NodeList {
     pub nodes: Vec<crate::model::Node>,
 }
@@ -361,6 +404,7 @@ pub struct NodeList {
 /// `POST /api/v1/nodes`: a new account, group, subgroup or location under `parent`. The id
 /// is the client's choice (so that sending twice makes one), or the Worker's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewNode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -372,6 +416,7 @@ pub struct NewNode {
 
 /// `PATCH /api/v1/nodes/{id}`: a new name, a new parent, or both at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NodeEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -382,6 +427,7 @@ pub struct NodeEdit {
 
 /// One tracking number and the person its calls go to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NumberLine {
     pub number: String,
     pub user: String,
@@ -390,6 +436,7 @@ pub struct NumberLine {
 
 /// `PUT /api/v1/numbers/{number}`: the person whose calls the number rings through to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NumberAssignment {
     pub user: UserId,
@@ -397,12 +444,14 @@ pub struct NumberAssignment {
 
 /// `GET /api/v1/numbers`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NumberList {
     pub numbers: Vec<NumberLine>,
 }
 
 /// `GET /api/v1/agency`: plan, seats and the agency's lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AgencyView {
     pub id: String,
     pub name: String,
@@ -422,6 +471,7 @@ pub struct AgencyView {
 /// `PATCH /api/v1/agency`: the agency's lists and whether two-factor sign-in is required;
 /// what is left out stays as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgencySettingsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,6 +489,7 @@ pub struct AgencySettingsEdit {
 /// `GET /api/v1/campaigns`: the campaigns at nodes where the caller may see campaigns, by
 /// name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CampaignList {
     pub campaigns: Vec<crate::model::Campaign>,
 }
@@ -446,6 +497,7 @@ pub struct CampaignList {
 /// `POST /api/v1/campaigns` and `PUT /api/v1/campaigns/{id}`: a campaign as its editor
 /// sends it. A new campaign may name its own id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -461,6 +513,7 @@ pub const MAX_GROUP_CHANGE: usize = 500;
 
 /// `POST /api/v1/agent-groups/members`: people to put in one agent group and to take out of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupMembers {
     pub group: crate::input::Name,
@@ -473,6 +526,7 @@ pub struct GroupMembers {
 /// `GET /api/v1/campaigns/{id}/dialers`: everyone in the campaign's groups, and whether each
 /// dials on it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DialerList {
     pub campaign: crate::model::Campaign,
     pub dialers: Vec<crate::campaign::Dialer>,
@@ -481,6 +535,7 @@ pub struct DialerList {
 /// `POST /api/v1/agency/owner`: the member the owner hands the agency to, and (optionally)
 /// the id of the Agency Administrator grant they receive.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OwnershipTransfer {
     pub to: UserId,
@@ -491,6 +546,7 @@ pub struct OwnershipTransfer {
 /// `POST /api/v1/support-access`: platform support let in as Administrator until a time
 /// (at most 30 days), for a stated reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SupportAccess {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -504,17 +560,24 @@ pub struct SupportAccess {
 
 /// `PUT /api/v1/agency/plan`: the plan the agency moves to (R30).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PlanChange {
     pub plan: crate::model::Plan,
 }
 
+/// The most nodes one API token may be scoped to.
+pub const MAX_TOKEN_NODES: usize = 20;
+
 /// `POST /api/v1/tokens`: a token for scripts, narrowed to some capabilities at some nodes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     pub name: crate::input::Name,
+    #[cfg_attr(feature = "openapi", schemars(extend("minItems" = 1)))]
     pub capabilities: crate::access::CapabilitySet,
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = MAX_TOKEN_NODES)))]
     pub nodes: Vec<crate::model::NodeId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::model::Millis>,
@@ -522,6 +585,7 @@ pub struct NewToken {
 
 /// An API token as listed: never its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TokenInfo {
     pub id: String,
     pub name: String,
@@ -533,6 +597,7 @@ pub struct TokenInfo {
 
 /// `POST /api/v1/tokens`: the new token, with its secret shown this once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TokenCreated {
     pub token: TokenInfo,
     pub secret: String,
@@ -540,6 +605,7 @@ pub struct TokenCreated {
 
 /// `GET /api/v1/tokens`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TokenList {
     pub tokens: Vec<TokenInfo>,
 }
@@ -547,7 +613,12 @@ pub struct TokenList {
 /// `POST /api/v1/users/import`: add many people from a file (or from rows fixed in place),
 /// checked line by line; with `dry_run`, only the check.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schemars(extend("oneOf" = [
+        { "required": ["csv"], "properties": { "csv": { "type": "string" } } },
+        { "required": ["rows"], "properties": { "rows": { "type": "array" } } },
+    ])))]
 pub struct ImportRequest {
     /// The file's text, CSV; or `rows`, not both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -578,6 +649,7 @@ pub struct ImportRequest {
 
 /// The answer to an import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ImportReport {
     pub import: String,
     pub dry_run: bool,
@@ -590,6 +662,7 @@ pub struct ImportReport {
 /// `POST /api/v1/users`: invite a person with one role at one node (R21). The ids may be
 /// chosen by the caller, so that sending the same request twice adds the person once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -604,6 +677,7 @@ pub struct NewPerson {
 
 /// `POST /api/v1/notification-users`: someone who only receives notifications (R16).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewNotificationPerson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -617,6 +691,7 @@ pub struct NewNotificationPerson {
 
 /// `PATCH /api/v1/users/{id}`: a person's name and address, and their switches (R4).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PersonEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -631,6 +706,7 @@ pub struct PersonEdit {
 
 /// `POST /api/v1/users/{id}/grants`: a role at a node, optionally between two times.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewGrant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -645,6 +721,7 @@ pub struct NewGrant {
 
 /// `PATCH /api/v1/grants/{id}`: another role at the same node (R13).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
     pub role: crate::model::RoleRef,
@@ -652,6 +729,7 @@ pub struct RoleChange {
 
 /// `GET /api/v1/users/{id}/access`: what the person may do where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UserAccess {
     pub user: UserId,
     pub access: Vec<crate::explain::AccessAt>,
@@ -659,19 +737,24 @@ pub struct UserAccess {
 
 /// `POST /api/v1/invitations/accept`: the link's token and the new password (R21, R22).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AcceptInvitation {
     pub token: String,
+    /// A new password (R22), or the one of the account the person already has.
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 128)))]
     pub password: String,
 }
 
 /// What a decided and written command did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CommandOutcome {
     pub events: Vec<crate::event::Event>,
 }
 
 /// One line of the audit log as the API shows it (R25).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AuditLine {
     pub at: i64,
     pub actor: String,
@@ -689,6 +772,7 @@ pub struct AuditLine {
 
 /// `GET /api/v1/audit`: entries, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditLine>,
     /// The cursor of the next (older) page, if there is one.

@@ -18,23 +18,29 @@ pub const MAX_INCREMENT: usize = 1_000;
 /// [`Command`]; a client may carry a smaller set of its own ([`OfflineCommand`]), written the
 /// same way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Mutation<C = Command> {
     /// Unique for this client; the Worker answers a repeated id with the first outcome.
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::input::ID_PATTERN)))]
     pub id: String,
     pub command: C,
 }
 
 /// `POST /api/v1/sync/push`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest<C = Command> {
     /// The client's own id, made once per browser and person.
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::input::ID_PATTERN)))]
     pub client: String,
+    #[cfg_attr(feature = "openapi", schemars(length(max = 100)))]
     pub mutations: Vec<Mutation<C>>,
 }
 
 /// What became of one mutation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Decided and written.
@@ -45,6 +51,7 @@ pub enum Outcome {
 
 /// The outcome of one mutation of a push.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PushResult {
     pub id: String,
     #[serde(flatten)]
@@ -54,6 +61,7 @@ pub struct PushResult {
 /// The answer to a push: the outcomes, in order, of the mutations decided. A mutation the
 /// Worker could not get to (a failure on its side) is not listed and stays queued.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
 }
@@ -61,6 +69,7 @@ pub struct PushResponse {
 /// `GET /api/v1/sync/pull`: one answer. `Rows` is how the people are held: parsed, or (where
 /// the Worker hands on what SQL wrote) as raw JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PullResponse<Rows = Vec<UserSummary>> {
     /// The agency version this answer brings the client to (once `next` is exhausted).
     pub version: u64,
@@ -88,6 +97,7 @@ pub const NEXT_HEADER: &str = "X-Sync-Next";
 /// custom roles their grants hold. It comes with every reset, and a reset comes whenever any
 /// of it changes (a node or role changed, or the caller's reach).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Context {
     pub actor: UserId,
     pub agency: Agency,

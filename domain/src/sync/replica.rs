@@ -129,6 +129,7 @@ impl Change for OfflineCommand {
 
 /// A mutation the Worker refused, kept to show the person why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Refused<C = Command> {
     pub mutation: Mutation<C>,
     pub problem: Problem,
@@ -137,6 +138,7 @@ pub struct Refused<C = Command> {
 /// The client's side of sync. Everything in it is what the app saves: rows, version, reach
 /// fingerprint, queue and refusals; nothing else is needed to pick up after being killed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Replica<C = Command> {
     /// The client's id, sent with every push.
     pub client: String,

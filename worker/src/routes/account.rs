@@ -57,12 +57,13 @@ pub async fn forgot(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
 /// link and ends every session of the person, in every agency.
 pub async fn reset(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: ResetPassword = read_json(req).await?;
+    // What the request says is checked before what the link is worth.
+    let password =
+        Password::parse(&body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
     let link = people::find_reset(&ctx.db, &token::digest(&body.token))
         .await?
         .filter(|l| ctx.now < l.expires_at)
         .ok_or(LINK_DEAD)?;
-    let password =
-        Password::parse(&body.password).map_err(|e| ApiError::field("password", e.to_string()))?;
     let hash = crate::webcrypto::hash(password.expose())
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -141,7 +141,11 @@ pub async fn answer_all(
     status: u16,
 ) -> Result<Response, ApiError> {
     if commands.is_empty() {
-        return Err(ApiError::Malformed("the request changes nothing".into()));
+        // Read, and understood: it only asks for nothing.
+        return Err(ApiError::Refused(domain::Refusal {
+            rule: domain::Rule::Input,
+            reason: "The request changes nothing: name at least one thing to change.".into(),
+        }));
     }
     let origin = own_origin(req);
     let (events, _) = execute_as(ctx, By::Caller(req), commands, &origin, vec![]).await?;

@@ -42,15 +42,22 @@ pub async fn preview(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError>
 /// them in to that agency, all or nothing.
 pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let body: AcceptInvitation = read_json(req).await?;
+    // What the request says is checked before what the link is worth.
+    if body.password.is_empty() {
+        return Err(ApiError::field("password", "enter your password"));
+    }
+    if body.password.chars().count() > 128 {
+        return Err(ApiError::field(
+            "password",
+            "a password has at most 128 characters",
+        ));
+    }
     let invitation = invitations::find(&ctx.db, &token::digest(&body.token))
         .await?
         .ok_or(LINK_DEAD)?;
     let mut extra = Vec::new();
     match &invitation.password_hash {
         Some(_) => {
-            if body.password.is_empty() {
-                return Err(ApiError::field("password", "enter your password"));
-            }
             let email = Email::parse(&invitation.email)
                 .map_err(|e| ApiError::Internal(format!("stored address: {e}")))?;
             // The same limits as sign-in: this is a password guessed at, too.

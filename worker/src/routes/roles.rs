@@ -52,6 +52,12 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
 /// `PUT /api/v1/roles/{id}`: renames a custom role and replaces its capabilities.
 pub async fn edit(req: &mut Request, ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let body: RoleDefinition = read_json(req).await?;
+    if body.id.as_ref().is_some_and(|given| given.0 != id) {
+        return Err(ApiError::field(
+            "id",
+            "the body names another role than the path",
+        ));
+    }
     let command = Command::EditRole {
         role: CustomRoleId(id.to_owned()),
         name: body.name,

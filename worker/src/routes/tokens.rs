@@ -15,8 +15,7 @@ use crate::error::ApiError;
 use crate::store::tokens;
 use crate::token;
 
-/// The most nodes one token may name.
-const MAX_NODES: usize = 20;
+use domain::api::MAX_TOKEN_NODES as MAX_NODES;
 
 fn info(row: tokens::Listed) -> Result<TokenInfo, ApiError> {
     fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
