@@ -39,13 +39,26 @@ if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/node ] \
     npm ci --no-fund --no-audit
 fi
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v curl >/dev/null; then
-    say "installing Chromium and ChromeDriver from Debian"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v curl >/dev/null \
+    || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    say "installing Chromium, ChromeDriver and Python's venv from Debian"
     apt_get=(apt-get); [ "$(id -u)" -eq 0 ] || apt_get=(sudo apt-get)
     "${apt_get[@]}" update -qq
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq chromium chromium-driver curl >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq \
+        chromium chromium-driver curl python3 python3-venv >/dev/null
+fi
+
+# Schemathesis, from PyPI, in a virtual environment of its own under target/.
+SCHEMATHESIS_VERSION=4.32.5
+st="$ROOT/target/schemathesis/bin/st"
+if ! { [ -x "$st" ] && "$st" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; }; then
+    say "installing Schemathesis $SCHEMATHESIS_VERSION from PyPI"
+    rm -rf "$ROOT/target/schemathesis"
+    python3 -m venv "$ROOT/target/schemathesis"
+    "$ROOT/target/schemathesis/bin/pip" install --quiet --disable-pip-version-check \
+        "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 WASM_BINDGEN_BIN="$(command -v wasm-bindgen)"
 export WASM_BINDGEN_BIN
-say "tools ready: $(trunk --version), wasm-bindgen $WASM_BINDGEN_VERSION, $(worker-build --version 2>&1 | head -1), node $(node --version), wrangler $(wrangler --version 2>/dev/null | tail -1), $(chromium --version)"
+say "tools ready: $(trunk --version), wasm-bindgen $WASM_BINDGEN_VERSION, $(worker-build --version 2>&1 | head -1), node $(node --version), wrangler $(wrangler --version 2>/dev/null | tail -1), $(chromium --version), $("$st" --version)"

@@ -118,6 +118,9 @@ http_tests() {
 browser_tests() {
     needs_server && SWITCHBOARD_URL="$server_url" playwright test --config tests/e2e/playwright.config.mjs
 }
+# After the browser tests, as it changes the data as it likes (in Northwind only): Schemathesis
+# with every check, bounded and deterministic; scripts/schemathesis.sh says how to run longer.
+contract_fuzz() { needs_server && "$ROOT/scripts/schemathesis.sh" "$server_url" 150 15; }
 # Last, as it breaks the database on purpose: with a trigger dropped, the kept-columns check
 # must report what the trigger would have kept.
 kept_proof() {
@@ -136,6 +139,7 @@ stage "release builds and WASM sizes" release_builds
 stage "wrangler dev with a fresh local D1" start_server
 stage "HTTP tests against wrangler dev" http_tests
 stage "Playwright tests in Chromium" browser_tests
+stage "Schemathesis against wrangler dev" contract_fuzz
 stage "the kept-columns check catches a dropped trigger" kept_proof
 stop_server
 
