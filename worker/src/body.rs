@@ -12,11 +12,13 @@ pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
         let Ok(mut value) = serde_json::from_slice::<Value>(bytes) else {
             return Err(first);
         };
-        if whole_numbers(&mut value) {
-            serde_json::from_value(value)
-        } else {
-            Err(first)
+        if !whole_numbers(&mut value) {
+            return Err(first);
         }
+        // Read again from text, not from the value: `from_value` would build a second reader
+        // of every body type into the Worker's WebAssembly (about 300 KB).
+        let text = serde_json::to_vec(&value).map_err(|_| first)?;
+        serde_json::from_slice(&text)
     })
 }
 

@@ -171,6 +171,26 @@ fn SideNav() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sees_people = move || state.may_anywhere(domain::Capability::UsersView);
     let adds_people = move || state.may_anywhere(domain::Capability::UsersInvite);
+    // The audit log is for administrators of the whole agency (R25): decided as the Worker
+    // decides it, from what `/me` lists and the tree, read again when the person changes.
+    let tree = LocalResource::new(move || {
+        state.me.track();
+        api::nodes()
+    });
+    let tree = crate::components::loaded(tree, |l| l.nodes);
+    let reads_audit = move || {
+        state.me.with(|me| {
+            me.as_ref().is_some_and(|me| {
+                tree.with(|nodes| {
+                    let listed = domain::read::Listed {
+                        access: &me.access,
+                        nodes,
+                    };
+                    domain::read::audit_log(&listed).is_ok()
+                })
+            })
+        })
+    };
     // On a phone the screens are one line that scrolls sideways: the current one is kept in
     // sight.
     let nav = NodeRef::<leptos::html::Nav>::new();
@@ -218,8 +238,10 @@ fn SideNav() -> impl IntoView {
             <Show when=move || state.may_anywhere(domain::Capability::BillingView)>
                 <A href="/plan" attr:data-testid="nav-plan">"Plan and seats"</A>
             </Show>
-            <Show when=move || state.may_anywhere(domain::Capability::SettingsEdit)>
+            <Show when=reads_audit>
                 <A href="/audit" attr:data-testid="nav-audit">"Audit log"</A>
+            </Show>
+            <Show when=move || state.may_anywhere(domain::Capability::SettingsEdit)>
                 <A href="/security" attr:data-testid="nav-security">"Security"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
