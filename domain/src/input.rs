@@ -97,22 +97,27 @@ pub struct Password(String);
 /// Why a string is not an acceptable [`Password`] (R22).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {
-    #[error("a password has at least 8 characters")]
+    #[error("a password has at least {} characters", Password::MIN)]
     TooShort,
-    #[error("a password has at most 128 characters")]
+    #[error("a password has at most {} characters", Password::MAX)]
     TooLong,
     #[error("a password needs at least one letter, one digit and one upper-case letter")]
     TooSimple,
 }
 
 impl Password {
+    /// The shortest password, in characters (R22).
+    pub const MIN: usize = 8;
+    /// The longest password, in characters (R22).
+    pub const MAX: usize = 128;
+
     /// Parses a new password under R22.
     pub fn parse(input: &str) -> Result<Self, PasswordError> {
         let length = input.chars().count();
-        if length < 8 {
+        if length < Self::MIN {
             return Err(PasswordError::TooShort);
         }
-        if length > 128 {
+        if length > Self::MAX {
             return Err(PasswordError::TooLong);
         }
         let letter = input.chars().any(char::is_alphabetic);

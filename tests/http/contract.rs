@@ -1,7 +1,7 @@
 //! Every answer an HTTP test receives is held to the OpenAPI document the Worker serves: the
 //! status must be one its operation lists, and a JSON body must fit the schema listed for
-//! that status. A request the document does not describe (an unknown path or method, which
-//! the tests send on purpose) is not checked.
+//! that status. A request the Worker's route table does not serve (an unknown path or method,
+//! which the tests send on purpose) is not checked; the document describes exactly that table.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -20,32 +20,20 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
 static VALIDATORS: LazyLock<Mutex<HashMap<String, Arc<Validator>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The documented path a request path fits (`/users/u_kai` fits `/users/{id}`), preferring
-/// one spelled out, as the Worker does.
-fn template(path: &str) -> Option<&'static str> {
-    let paths = DOCUMENT["paths"].as_object()?;
-    let rest = path.split('?').next()?.strip_prefix("/api/v1")?;
-    let rest = rest
-        .strip_suffix('/')
-        .filter(|r| !r.is_empty())
-        .unwrap_or(rest);
-    if let Some((key, _)) = paths.get_key_value(rest) {
-        return Some(key.as_str());
-    }
-    paths.keys().map(String::as_str).find(|pattern| {
-        let want: Vec<&str> = pattern.split('/').collect();
-        let have: Vec<&str> = rest.split('/').collect();
-        want.len() == have.len()
-            && want
-                .iter()
-                .zip(&have)
-                .all(|(w, h)| w == h || (*w == "{id}" && !h.is_empty()))
-    })
+/// The route-table pattern a request resolves to (`/users/u_kai` to `/users/{id}`), as the
+/// Worker resolves it; `None` for a path or method the Worker does not serve.
+fn template(method: &str, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next()?;
+    let (route, _) = switchboard_worker::route::resolve(method, path).ok()?;
+    switchboard_worker::route::ROUTES
+        .iter()
+        .find(|(m, _, r)| *r == route && *m == method)
+        .map(|(_, pattern, _)| *pattern)
 }
 
 /// Panics, saying why, when `answer` breaks the document for `method` and `path`.
 pub fn check(method: &str, path: &str, answer: &Answer) {
-    let Some(pattern) = template(path) else {
+    let Some(pattern) = template(method, path) else {
         return;
     };
     let operation = &DOCUMENT["paths"][pattern][method.to_lowercase()];
@@ -147,12 +135,16 @@ mod tests {
 
     #[test]
     fn a_path_fits_its_template() {
-        assert_eq!(template("/api/v1/users/import"), Some("/users/import"));
         assert_eq!(
-            template("/api/v1/users/u_kai/grants"),
+            template("POST", "/api/v1/users/import"),
+            Some("/users/import")
+        );
+        assert_eq!(
+            template("POST", "/api/v1/users/u_kai/grants"),
             Some("/users/{id}/grants")
         );
-        assert_eq!(template("/api/v1/users?limit=5"), Some("/users"));
-        assert_eq!(template("/api/v1/nope"), None);
+        assert_eq!(template("GET", "/api/v1/users?limit=5"), Some("/users"));
+        assert_eq!(template("GET", "/api/v1/nope"), None);
+        assert_eq!(template("PUT", "/api/v1/session"), None);
     }
 }

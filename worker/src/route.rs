@@ -3,6 +3,8 @@
 //! It is plain data and a pure function, so tests (and the OpenAPI check) can read every route
 //! without a runtime. `{id}` in a pattern matches one path segment.
 
+use domain::input::MAX_ID;
+
 use crate::error::ApiError;
 
 /// A route of the API.
@@ -156,9 +158,6 @@ pub const ROUTES: &[(&str, &str, Route)] = &[
 
 /// The OpenAPI 3.1 document of this API, served at `/api/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("../openapi.json");
-
-/// The longest id a path may carry.
-const MAX_ID: usize = 100;
 
 /// The path parameters of `path` if it fits `pattern`.
 fn fit(pattern: &str, path: &str) -> Option<Vec<String>> {

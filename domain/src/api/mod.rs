@@ -92,9 +92,9 @@ pub struct MySessions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ChangePassword {
-    #[cfg_attr(feature = "openapi", schemars(length(max = 128)))]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::input::Password::MAX)))]
     pub current_password: String,
-    #[cfg_attr(feature = "openapi", schemars(length(min = 8, max = 128)))]
+    #[cfg_attr(feature = "openapi", schemars(length(min = crate::input::Password::MIN, max = crate::input::Password::MAX)))]
     #[cfg_attr(
         feature = "openapi",
         schemars(regex(pattern = r"[0-9].*[A-Z]|[A-Z].*[0-9]"))
@@ -125,7 +125,7 @@ pub struct ForgotPassword {
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ResetPassword {
     pub token: String,
-    #[cfg_attr(feature = "openapi", schemars(length(min = 8, max = 128)))]
+    #[cfg_attr(feature = "openapi", schemars(length(min = crate::input::Password::MIN, max = crate::input::Password::MAX)))]
     #[cfg_attr(
         feature = "openapi",
         schemars(regex(pattern = r"[0-9].*[A-Z]|[A-Z].*[0-9]"))
@@ -741,7 +741,7 @@ pub struct UserAccess {
 pub struct AcceptInvitation {
     pub token: String,
     /// A new password (R22), or the one of the account the person already has.
-    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 128)))]
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = crate::input::Password::MAX)))]
     pub password: String,
 }
 

@@ -46,11 +46,9 @@ pub async fn accept(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
     if body.password.is_empty() {
         return Err(ApiError::field("password", "enter your password"));
     }
-    if body.password.chars().count() > 128 {
-        return Err(ApiError::field(
-            "password",
-            "a password has at most 128 characters",
-        ));
+    if body.password.chars().count() > domain::Password::MAX {
+        let too_long = domain::input::PasswordError::TooLong;
+        return Err(ApiError::field("password", too_long.to_string()));
     }
     let invitation = invitations::find(&ctx.db, &token::digest(&body.token))
         .await?

@@ -1,6 +1,6 @@
 //! API tokens for scripts: created and revoked by a signed-in person, never wider than them.
 
-use domain::api::{NewToken, TokenCreated, TokenInfo, TokenList};
+use domain::api::{MAX_TOKEN_NODES, NewToken, TokenCreated, TokenInfo, TokenList};
 use domain::read::{self, Reader};
 use domain::{Needs, Scope};
 use worker::{Request, Response};
@@ -14,8 +14,6 @@ use super::{
 use crate::error::ApiError;
 use crate::store::tokens;
 use crate::token;
-
-use domain::api::MAX_TOKEN_NODES as MAX_NODES;
 
 fn info(row: tokens::Listed) -> Result<TokenInfo, ApiError> {
     fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
@@ -42,10 +40,10 @@ pub async fn create(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> 
             "name at least one capability",
         ));
     }
-    if body.nodes.is_empty() || body.nodes.len() > MAX_NODES {
+    if body.nodes.is_empty() || body.nodes.len() > MAX_TOKEN_NODES {
         return Err(ApiError::field(
             "nodes",
-            format!("name from 1 to {MAX_NODES} nodes"),
+            format!("name from 1 to {MAX_TOKEN_NODES} nodes"),
         ));
     }
     if body.expires_at.is_some_and(|at| at <= ctx.now) {
