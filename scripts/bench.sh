@@ -5,6 +5,8 @@
 #           users, one user, a grant change, and the audit log's newest page and the next of
 #           100,000 entries, beside the Worker's no-op route (at most 30 s, loopback only), with
 #           D1 round trips and rows read per request.
+#   check:  the platform's `POST /check` of 1,000 questions about the agency of 10,000 people
+#           and `GET /filter` over its 1,000 nodes, with a service token, beside the no-op route.
 #   addresses: sign-in, the forgotten-password mail and an invitation for an address that has
 #           an account and one that has none, interleaved: the medians side by side.
 #   sync:   in headless Chromium, the first sync of 10,000 people into IndexedDB until the list
@@ -28,7 +30,7 @@ cargo bench --locked -p switchboard-bench --bench access
 say "load: the Worker under wrangler dev, against its own no-op route"
 "$ROOT/scripts/setup.sh"
 "$ROOT/scripts/build.sh"
-cargo build --locked --release -p switchboard-bench --bin load --bin addresses --bin import
+cargo build --locked --release -p switchboard-bench --bin load --bin addresses --bin import --bin check
 state_dir="$(mktemp -d)"
 server_pgid=""
 cleanup() {
@@ -66,6 +68,9 @@ port="$(free_port)"
 server_pgid=$!
 wait_for "http://127.0.0.1:$port/api/v1/health" 60 || { cat "$state_dir/wrangler.log"; exit 1; }
 SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/load"
+
+say "the platform: a check of 1,000 questions and a filter, beside the no-op route"
+SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/check"
 
 say "address timing: sign-in, forgotten password and invitation, known address vs unknown"
 SWITCHBOARD_URL="http://127.0.0.1:$port" "$ROOT/target/release/addresses"

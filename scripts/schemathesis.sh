@@ -26,6 +26,8 @@ cookie="$(curl -sS -o /dev/null -D - -H 'Content-Type: application/json' -H "Ori
 # Left out, as they would end the run's own session or lock it out: signing out, moving
 # to another agency, the password, the address and two-factor setup of the person running, handing the agency to
 # someone else, and requiring two-factor sign-in of everyone (a field of PATCH /agency).
+# Registering webhook endpoints is left out too: every change after it would be sent to
+# whatever address was generated.
 # The development routes are not part of the API.
 report="$ROOT/target/schemathesis/report"
 mkdir -p "$report"
@@ -33,7 +35,7 @@ exec "$st" --config-file "$ROOT/tests/schemathesis.toml" run "$url/api/v1/openap
     --url "$url/api/v1" \
     -H "Cookie: $cookie" -H "Origin: $url" \
     --exclude-path-regex '^/(dev/|session$|sessions$|me/password|me/email|me/sessions/|me/totp|session/agency|agency/owner)' \
-    --exclude-operation-id ConfigureAgency \
+    --exclude-operation-id ConfigureAgency --exclude-operation-id AddWebhook \
     --generation-with-security-parameters false \
     --generation-deterministic \
     --max-examples "$examples" --max-time "$seconds" \

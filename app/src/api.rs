@@ -243,6 +243,50 @@ pub async fn revoke_token(id: &str) -> Result<(), ApiError> {
     done(Request::delete, &format!("/tokens/{id}")).await
 }
 
+/// The agency's service tokens for the platform, kept for offline.
+pub async fn service_tokens() -> Result<domain::api::ServiceTokenList, ApiError> {
+    kept("/service-tokens").await
+}
+
+/// Makes a service token; the answer carries its secret, this once.
+pub async fn create_service_token(
+    token: &domain::api::NewServiceToken,
+) -> Result<domain::api::ServiceTokenCreated, ApiError> {
+    with_body(Request::post, "/service-tokens", token).await
+}
+
+/// Revokes one of the agency's service tokens.
+pub async fn revoke_service_token(id: &str) -> Result<(), ApiError> {
+    done(Request::delete, &format!("/service-tokens/{id}")).await
+}
+
+/// The agency's webhook endpoints, kept for offline.
+pub async fn webhooks() -> Result<domain::api::WebhookList, ApiError> {
+    kept("/webhooks").await
+}
+
+/// Registers a webhook endpoint; the answer carries its signing secret, this once.
+pub async fn add_webhook(
+    endpoint: &domain::api::NewWebhook,
+) -> Result<domain::api::WebhookCreated, ApiError> {
+    with_body(Request::post, "/webhooks", endpoint).await
+}
+
+/// Removes a webhook endpoint.
+pub async fn remove_webhook(id: &str) -> Result<(), ApiError> {
+    done(Request::delete, &format!("/webhooks/{id}")).await
+}
+
+/// The most recent webhook messages, kept for offline.
+pub async fn deliveries() -> Result<domain::api::DeliveryList, ApiError> {
+    kept("/webhooks/deliveries?limit=20").await
+}
+
+/// Sends a webhook message again.
+pub async fn replay(id: &str) -> Result<(), ApiError> {
+    done(Request::post, &format!("/webhooks/deliveries/{id}/replay")).await
+}
+
 /// The part of the account tree the signed-in person works in, kept for offline.
 pub async fn nodes() -> Result<NodeList, ApiError> {
     kept("/nodes").await

@@ -14,6 +14,7 @@ pub mod numbers;
 pub mod people;
 pub mod person;
 pub mod plan;
+pub mod platform;
 pub mod roles;
 pub mod security;
 pub mod shell;

@@ -51,6 +51,14 @@ pub enum Subject {
     Campaign {
         campaign: crate::model::Campaign,
     },
+    /// A service token the platform asks with (never its secret).
+    ServiceToken {
+        name: String,
+    },
+    /// Where the agency's changes are delivered (never its signing secret).
+    Webhook {
+        url: String,
+    },
 }
 
 /// One line of the audit log.
@@ -99,9 +107,14 @@ pub const ACTIONS: &[&str] = &[
     "campaign_saved",
     "campaign_deleted",
     "email_changed",
+    "service_token_created",
+    "service_token_revoked",
+    "webhook_added",
+    "webhook_removed",
 ];
 
-fn action_name(event: &Event) -> &'static str {
+/// The name of what `event` did, as the audit log and webhook messages (`type`) call it.
+pub fn action_name(event: &Event) -> &'static str {
     match event {
         Event::UserAdded { .. } => "user_added",
         Event::ProfileChanged { .. } => "profile_changed",
@@ -232,6 +245,8 @@ fn name_of(snapshot: &Snapshot, subject: &Subject) -> Option<String> {
         Subject::Campaign { campaign } => Some(campaign.name.clone()),
         Subject::Owner { user } => person(user),
         Subject::Reassignment { from, .. } => person(from),
+        Subject::ServiceToken { name } => Some(name.clone()),
+        Subject::Webhook { url } => Some(url.clone()),
         Subject::Plan { .. } | Subject::Settings { .. } | Subject::Address { .. } => None,
     }
 }
@@ -314,6 +329,10 @@ pub fn action_words(action: &str, after: Option<&Subject>) -> String {
         ("campaign_saved", _) => "made or changed a campaign".into(),
         ("campaign_deleted", _) => "deleted a campaign".into(),
         ("email_changed", _) => "changed their address".into(),
+        ("service_token_created", _) => "made a service token for the platform".into(),
+        ("service_token_revoked", _) => "revoked a service token".into(),
+        ("webhook_added", _) => "added a webhook endpoint".into(),
+        ("webhook_removed", _) => "removed a webhook endpoint".into(),
         (other, _) => other.replace('_', " "),
     }
 }

@@ -41,6 +41,9 @@ pub enum Missing {
     Elsewhere { node: NodeId },
     /// Nothing the person holds gives it anywhere.
     Nothing,
+    /// The person sees only their own records of this kind here, and this one is not theirs
+    /// (`owner` is whom it was routed or assigned to, if anyone).
+    NotTheirs { owner: Option<UserId> },
 }
 
 /// The answer of [`Snapshot::explain`].
@@ -97,6 +100,16 @@ impl RecordKind {
             RecordKind::Message => (Capability::MessagesView, Capability::MessagesViewOwn),
         }
     }
+
+    /// The kind whose records `capability` shows (all of them or one's own), if it is one.
+    pub fn viewed_by(capability: Capability) -> Option<RecordKind> {
+        [RecordKind::Call, RecordKind::Lead, RecordKind::Message]
+            .into_iter()
+            .find(|kind| {
+                let (all, own) = kind.capabilities();
+                capability == all || capability == own
+            })
+    }
 }
 
 impl Snapshot {
@@ -106,6 +119,33 @@ impl Snapshot {
         let caps = self.capabilities_at(user, &record.node, now);
         let (all, own) = record.kind.capabilities();
         caps.contains(all) || (caps.contains(own) && record.owner.as_ref() == Some(user))
+    }
+
+    /// Why `user` can or cannot see `record` at `now`. Agrees with [`Snapshot::can_see`]
+    /// always: allowed by the `all` capability at its node, or by the `own` one when the record
+    /// is theirs; when not, the nearest thing missing, which is the owner when the person sees
+    /// their own records there.
+    pub fn explain_record(&self, user: &UserId, record: &Record, now: Millis) -> Explanation {
+        let (all, own) = record.kind.capabilities();
+        let every = self.explain(user, all, &record.node, now);
+        if every.allowed() {
+            return every;
+        }
+        let theirs = self.explain(user, own, &record.node, now);
+        match theirs {
+            Explanation::Allowed { .. } if record.owner.as_ref() == Some(user) => theirs,
+            Explanation::Allowed { .. } => Explanation::Denied {
+                missing: Missing::NotTheirs {
+                    owner: record.owner.clone(),
+                },
+            },
+            // What holding their own would lack says more than what holding every one would,
+            // unless they hold neither anywhere.
+            Explanation::Denied {
+                missing: Missing::Nothing,
+            } => every,
+            Explanation::Denied { .. } => theirs,
+        }
     }
 
     /// Why `user` can or cannot use `capability` at `node` at `now`. Agrees with

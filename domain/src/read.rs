@@ -158,6 +158,21 @@ pub fn audit_log<'a>(access: &(impl Access<'a> + ?Sized)) -> Result<(), Refusal>
     }
 }
 
+/// Whether the reader may connect the call-tracking platform: make its service tokens and
+/// webhook endpoints, and ask what the platform asks. Both reach the whole agency, so it takes
+/// `platform.connect` at the top of the tree.
+pub fn platform<'a>(access: &(impl Access<'a> + ?Sized)) -> Result<(), Refusal> {
+    let top = access.top().map(|top| access.at(top));
+    if top.is_some_and(|caps| caps.contains(Capability::PlatformConnect)) {
+        Ok(())
+    } else {
+        refuse(
+            Rule::R10,
+            "Connecting the platform is for administrators of the whole agency",
+        )
+    }
+}
+
 /// Whether the reader may make an API token of `scope` (R11): a token does nothing its
 /// creator may not, so each of its capabilities must be the reader's at each of its nodes.
 /// A node the reader cannot see reads as one that does not exist (R2).
@@ -370,6 +385,8 @@ mod tests {
                         allowed,
                         "{person} {record:?}"
                     );
+                    let why = s.explain_record(person, record, NOW);
+                    assert_eq!(why.allowed(), allowed, "{person} {record:?} {why:?}");
                     seen += usize::from(allowed);
                 }
             }
@@ -384,6 +401,18 @@ mod tests {
         let audit = |who| both(&s, who, |a| audit_log(a));
         assert!(audit("ada").is_ok());
         assert_eq!(audit("ben").unwrap_err().rule, Rule::R25);
+    }
+
+    #[test]
+    fn r10_only_an_administrator_of_the_whole_agency_connects_the_platform() {
+        let s = agency();
+        let connect = |who| both(&s, who, |a| platform(a));
+        assert!(connect("ada").is_ok());
+        assert_eq!(
+            connect("ben").unwrap_err().rule,
+            Rule::R10,
+            "a manager of one account may not ask about the whole agency"
+        );
     }
 
     #[test]

@@ -1247,6 +1247,38 @@ fn calls_leads_and_messages_are_seen_whole_or_only_ones_own() {
 }
 
 #[test]
+fn explaining_a_record_says_whose_it_is_when_only_ones_own_are_seen() {
+    let s = agency();
+    let call = |owner: Option<&str>| Record {
+        kind: RecordKind::Call,
+        node: "pier".into(),
+        owner: owner.map(uid),
+    };
+    assert!(
+        s.explain_record(&uid("kai"), &call(Some("kai")), NOW)
+            .allowed()
+    );
+    assert_eq!(
+        s.explain_record(&uid("kai"), &call(Some("casey")), NOW),
+        Explanation::Denied {
+            missing: Missing::NotTheirs {
+                owner: Some(uid("casey"))
+            }
+        },
+        "an agent is told the call is someone else's"
+    );
+    assert_eq!(
+        RecordKind::viewed_by(C::CallsViewOwn),
+        Some(RecordKind::Call)
+    );
+    assert_eq!(
+        RecordKind::viewed_by(C::MessagesView),
+        Some(RecordKind::Message)
+    );
+    assert_eq!(RecordKind::viewed_by(C::CallsListen), None);
+}
+
+#[test]
 fn explain_names_the_grant_that_gives_it_or_the_nearest_thing_missing() {
     let s = agency();
     match s.explain(&uid("casey"), C::UsersSuspend, &"pier".into(), NOW) {

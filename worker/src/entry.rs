@@ -5,21 +5,42 @@ use worker::{Context, Env, Request, Response, Result, event};
 use crate::routes;
 
 #[event(fetch)]
-pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+pub async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     if !req.path().starts_with("/api/") {
         // wrangler.toml routes only `/api/*` here; this is the fallback should that change.
         return env.assets("ASSETS")?.fetch_request(req).await;
     }
-    routes::handle(req, &env).await
+    let changing = req.method() != worker::Method::Get;
+    let response = routes::handle(req, &env).await?;
+    // A change that was made may have put messages in the webhook outbox: they are sent now,
+    // after the answer, rather than at the next minute.
+    if changing && (200..300).contains(&response.status_code()) {
+        ctx.wait_until(async move {
+            if let Err(error) = send_webhooks(&env).await {
+                worker::console_error!("webhook delivery: {error}");
+            }
+        });
+    }
+    Ok(response)
 }
 
 /// Every minute (`[triggers]` in wrangler.toml): delivers queued mail through the provider at
-/// `MAIL_API_URL`. Without it (locally) mail stays in the outbox, for the development page.
+/// `MAIL_API_URL` (without it, locally, mail stays in the outbox for the development page),
+/// and sends the webhook messages that are due, retries included.
 #[event(scheduled)]
 pub async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     if let Err(error) = deliver(&env).await {
         worker::console_error!("mail delivery: {error}");
     }
+    if let Err(error) = send_webhooks(&env).await {
+        worker::console_error!("webhook delivery: {error}");
+    }
+}
+
+async fn send_webhooks(env: &Env) -> std::result::Result<(), crate::error::ApiError> {
+    let db = crate::store::Db::new(env.d1("DB")?);
+    crate::deliver::webhooks(&db, None, crate::clock::now()).await?;
+    Ok(())
 }
 
 async fn deliver(env: &Env) -> std::result::Result<(), crate::error::ApiError> {

@@ -17,7 +17,10 @@ pub mod session;
 pub mod throttle;
 pub mod token;
 pub mod totp;
+pub mod webhook;
 
+#[cfg(target_arch = "wasm32")]
+mod deliver;
 #[cfg(target_arch = "wasm32")]
 mod entry;
 #[cfg(target_arch = "wasm32")]

@@ -633,6 +633,102 @@ fn operation(route: Route) -> Op {
         Route::RevokeToken => Op::new("Tokens", "Revoke an API token; its next use fails")
             .ok(204, "Revoked", Empty)
             .errors(&[403, 404]),
+        Route::Check => Op::new(
+            "Platform",
+            "Ask, for up to 1,000 questions at once, whether a person may use a capability at a \
+             node; with a capability that shows calls, leads or messages, whether they see one \
+             record there routed to `owner`. Answered on the current state, each with the reason; \
+             another agency's people and nodes are `unknown` (R2). With a service token, or as \
+             an administrator who may connect the platform",
+        )
+        .ok(
+            200,
+            "One answer per question, in order",
+            Json(of::<api::CheckAnswers>),
+        )
+        .body(of::<api::CheckRequest>)
+        .errors(&[403, 422]),
+        Route::Filter => Op::new(
+            "Platform",
+            "The records of a kind a person sees, as the nodes where they see every one (`all`) \
+             and those where they see only their own (`own`): \
+             `node IN (all) OR (owner = user AND node IN (own))`",
+        )
+        .ok(200, "The filter", Json(of::<api::RecordFilterAnswer>))
+        .errors(&[403, 404, 422])
+        .query([
+            required("user", "A person's id", id_text),
+            required(
+                "kind",
+                "The kind of record",
+                || json!({ "$ref": "#/components/schemas/RecordKind" }),
+            ),
+        ]),
+        Route::ListServiceTokens => Op::new(
+            "Platform",
+            "The agency's service tokens (never their secrets)",
+        )
+        .ok(200, "Service tokens", Json(of::<api::ServiceTokenList>))
+        .errors(&[403]),
+        Route::CreateServiceToken => Op::new(
+            "Platform",
+            "Make a service token for the platform: it asks `check` and `filter` about anyone \
+             in the agency and changes nothing; the secret is shown once",
+        )
+        .ok(
+            201,
+            "Created; the secret is in this answer only",
+            Json(of::<api::ServiceTokenCreated>),
+        )
+        .body(of::<api::NewServiceToken>)
+        .errors(&[403, 422]),
+        Route::RevokeServiceToken => Op::new(
+            "Platform",
+            "Revoke a service token; its next question is refused",
+        )
+        .ok(204, "Revoked", Empty)
+        .errors(&[403, 404]),
+        Route::ListWebhooks => Op::new(
+            "Platform",
+            "The agency's webhook endpoints, with their waiting and failed messages",
+        )
+        .ok(200, "Endpoints", Json(of::<api::WebhookList>))
+        .errors(&[403]),
+        Route::AddWebhook => Op::new(
+            "Platform",
+            "Register an HTTPS endpoint to receive every change, signed as Standard Webhooks \
+             says; the signing secret is shown once",
+        )
+        .ok(
+            201,
+            "Registered; the secret is in this answer only",
+            Json(of::<api::WebhookCreated>),
+        )
+        .body(of::<api::NewWebhook>)
+        .errors(&[403, 409, 422]),
+        Route::RemoveWebhook => Op::new(
+            "Platform",
+            "Remove a webhook endpoint and its undelivered messages",
+        )
+        .ok(204, "Removed", Empty)
+        .errors(&[403, 404]),
+        Route::Deliveries => Op::new(
+            "Platform",
+            "The most recent webhook messages, newest first, with where each stands",
+        )
+        .ok(200, "Messages", Json(of::<api::DeliveryList>))
+        .errors(&[403, 422])
+        .query([
+            param("endpoint", "Only the messages to this endpoint", id_text),
+            limit(200),
+        ]),
+        Route::Replay => Op::new(
+            "Platform",
+            "Send a webhook message again now, with the same webhook-id and a fresh set of \
+             attempts",
+        )
+        .ok(204, "Sent again", Empty)
+        .errors(&[403, 404]),
         Route::SyncPush => Op::new(
             "Sync",
             "Push queued offline mutations, in order; each is decided against the current \

@@ -12,6 +12,7 @@ mod import;
 mod invitations;
 mod kept;
 mod nodes;
+mod platform;
 mod query;
 mod roles;
 mod session;
@@ -161,6 +162,16 @@ async fn dispatch(mut req: Request, ctx: &Ctx) -> Result<Response, ApiError> {
         Route::ListTokens => tokens::list(&req, ctx).await,
         Route::CreateToken => tokens::create(&mut req, ctx).await,
         Route::RevokeToken => tokens::revoke(&req, ctx, id).await,
+        Route::Check => platform::check(&mut req, ctx).await,
+        Route::Filter => platform::filter(&req, ctx).await,
+        Route::ListServiceTokens => platform::list_tokens(&req, ctx).await,
+        Route::CreateServiceToken => platform::create_token(&mut req, ctx).await,
+        Route::RevokeServiceToken => platform::revoke_token(&req, ctx, id).await,
+        Route::ListWebhooks => platform::list_webhooks(&req, ctx).await,
+        Route::AddWebhook => platform::add_webhook(&mut req, ctx).await,
+        Route::RemoveWebhook => platform::remove_webhook(&req, ctx, id).await,
+        Route::Deliveries => platform::deliveries(&req, ctx).await,
+        Route::Replay => platform::replay(&req, ctx, id).await,
         Route::SyncPush => sync::push(&mut req, ctx).await,
         Route::SyncPull => sync::pull(&req, ctx).await,
         Route::Kept => kept::get(&req, ctx).await,

@@ -5,6 +5,7 @@ pub mod invitations;
 pub mod numbers;
 pub mod part;
 pub mod people;
+pub mod platform;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;

@@ -47,6 +47,7 @@ pub fn Security() -> impl IntoView {
                         <Sessions agency=view.clone() reload=move || agency.refetch() />
                         <Support />
                         <Ownership agency=view />
+                        <ConnectedPlatform />
                     </div>
                 }.into_any(),
             }}
@@ -455,5 +456,36 @@ mod tests {
         let found = support_people(&[helper, other]);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].1.as_str(), found[0].2), ("g_help", Some(42)));
+    }
+}
+
+/// Where the platform's webhook deliveries stand, for whoever may connect it, with the way to
+/// the screen where they are managed.
+#[component]
+fn ConnectedPlatform() -> impl IntoView {
+    let endpoints = LocalResource::new(api::webhooks);
+    move || {
+        // Someone who may not connect the platform is refused the list: nothing is shown.
+        let Some(Ok(list)) = endpoints.get() else {
+            return None;
+        };
+        let (pending, failed): (u32, u32) = list
+            .endpoints
+            .iter()
+            .fold((0, 0), |(p, f), e| (p + e.pending, f + e.failed));
+        let summary = match (list.endpoints.len(), pending, failed) {
+            (0, _, _) => "No webhook endpoint: the platform hears about changes only when it asks."
+                .to_owned(),
+            (n, 0, 0) => format!("{n} webhook endpoint(s); every change has been delivered."),
+            (n, p, 0) => format!("{n} webhook endpoint(s); {p} change(s) waiting to be delivered."),
+            (n, _, f) => format!("{n} webhook endpoint(s); {f} change(s) could not be delivered."),
+        };
+        Some(view! {
+            <section class="card panel" data-testid="security-platform">
+                <h2>"Connected platform"</h2>
+                <p data-testid="security-platform-state">{summary}</p>
+                <leptos_router::components::A href="/platform">"Service tokens, endpoints and deliveries"</leptos_router::components::A>
+            </section>
+        })
     }
 }

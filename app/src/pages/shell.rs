@@ -21,6 +21,7 @@ use crate::pages::numbers::Numbers;
 use crate::pages::people::People;
 use crate::pages::person::Person;
 use crate::pages::plan::PlanAndSeats;
+use crate::pages::platform::Platform;
 use crate::pages::roles::Roles;
 use crate::pages::security::Security;
 use crate::state::AppState;
@@ -70,6 +71,9 @@ pub fn Shell() -> impl IntoView {
                 } />
                 <Route path=path!("/security") view=|| view! {
                     <Allowed capability=domain::Capability::SettingsEdit doing="change the agency's security"><Security /></Allowed>
+                } />
+                <Route path=path!("/platform") view=|| view! {
+                    <Allowed capability=domain::Capability::PlatformConnect doing="connect the platform"><Platform /></Allowed>
                 } />
                 <Route path=path!("/roles") view=|| view! {
                     <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed>
@@ -178,19 +182,20 @@ fn SideNav() -> impl IntoView {
         api::nodes()
     });
     let tree = crate::components::loaded(tree, |l| l.nodes);
-    let reads_audit = move || {
+    let at_the_top = move |may: fn(&domain::read::Listed<'_>) -> bool| {
         state.me.with(|me| {
             me.as_ref().is_some_and(|me| {
                 tree.with(|nodes| {
-                    let listed = domain::read::Listed {
+                    may(&domain::read::Listed {
                         access: &me.access,
                         nodes,
-                    };
-                    domain::read::audit_log(&listed).is_ok()
+                    })
                 })
             })
         })
     };
+    let reads_audit = move || at_the_top(|l| domain::read::audit_log(l).is_ok());
+    let connects = move || at_the_top(|l| domain::read::platform(l).is_ok());
     // On a phone the screens are one line that scrolls sideways: the current one is kept in
     // sight.
     let nav = NodeRef::<leptos::html::Nav>::new();
@@ -243,6 +248,9 @@ fn SideNav() -> impl IntoView {
             </Show>
             <Show when=move || state.may_anywhere(domain::Capability::SettingsEdit)>
                 <A href="/security" attr:data-testid="nav-security">"Security"</A>
+            </Show>
+            <Show when=connects>
+                <A href="/platform" attr:data-testid="nav-platform">"Platform"</A>
             </Show>
             <A href="/account" attr:data-testid="nav-account">"My account"</A>
         </nav>

@@ -610,6 +610,197 @@ pub struct TokenList {
     pub tokens: Vec<TokenInfo>,
 }
 
+/// The most questions one `POST /api/v1/check` asks.
+pub const MAX_QUESTIONS: usize = 1_000;
+
+/// `POST /api/v1/check`: questions the call-tracking platform asks about the agency's people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = MAX_QUESTIONS)))]
+    pub questions: Vec<Question>,
+}
+
+/// May `user` use `capability` at `node`? With a capability that shows calls, leads or
+/// messages (`calls.view.all` or `calls.view.own`, …) the question is about one record at
+/// `node`, routed or assigned to `owner` (none when absent): whether the person sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub user: UserId,
+    pub capability: crate::access::Capability,
+    pub node: crate::model::NodeId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<UserId>,
+}
+
+impl Question {
+    /// The answer, decided on `snapshot` (which must hold the person and the node) at `now`.
+    /// A person or node the agency does not have is answered `unknown` (R2).
+    pub fn answer(&self, snapshot: &crate::snapshot::Snapshot, now: Millis) -> Checked {
+        use crate::explain::{Record, RecordKind};
+        let explanation = match RecordKind::viewed_by(self.capability) {
+            Some(kind) => snapshot.explain_record(
+                &self.user,
+                &Record {
+                    kind,
+                    node: self.node.clone(),
+                    owner: self.owner.clone(),
+                },
+                now,
+            ),
+            None => snapshot.explain(&self.user, self.capability, &self.node, now),
+        };
+        Checked {
+            allowed: explanation.allowed(),
+            explanation,
+        }
+    }
+}
+
+/// One answer of `POST /api/v1/check`, in the order of the questions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct Checked {
+    pub allowed: bool,
+    /// The grants that allow it, or the nearest thing missing.
+    pub explanation: crate::explain::Explanation,
+}
+
+/// `POST /api/v1/check`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct CheckAnswers {
+    pub answers: Vec<Checked>,
+}
+
+/// `GET /api/v1/filter?user=&kind=`: the records of a kind a person sees, as the nodes where
+/// they see every record and those where they see only their own:
+/// `node IN (all) OR (owner = user AND node IN (own))`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct RecordFilterAnswer {
+    pub user: UserId,
+    pub kind: crate::explain::RecordKind,
+    pub all: Vec<crate::model::NodeId>,
+    pub own: Vec<crate::model::NodeId>,
+}
+
+/// `POST /api/v1/service-tokens`: a token for the platform to ask `check` and `filter` with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewServiceToken {
+    pub name: crate::input::Name,
+}
+
+/// A service token as listed: never its secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct ServiceTokenInfo {
+    pub id: String,
+    pub name: String,
+    /// Who made it (their name when they made it).
+    pub created_by: String,
+    pub created_at: Millis,
+    pub last_used_at: Option<Millis>,
+}
+
+/// `POST /api/v1/service-tokens`: the new token, with its secret shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct ServiceTokenCreated {
+    pub token: ServiceTokenInfo,
+    pub secret: String,
+}
+
+/// `GET /api/v1/service-tokens`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct ServiceTokenList {
+    pub tokens: Vec<ServiceTokenInfo>,
+}
+
+/// The longest webhook address accepted.
+pub const MAX_WEBHOOK_URL: usize = 2_000;
+
+/// `POST /api/v1/webhooks`: an HTTPS address to deliver every change to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    #[cfg_attr(feature = "openapi", schemars(length(min = 9, max = MAX_WEBHOOK_URL)))]
+    pub url: String,
+}
+
+/// A webhook endpoint as listed: never its signing secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct WebhookInfo {
+    pub id: String,
+    pub url: String,
+    pub created_at: Millis,
+    /// Messages waiting for their first or next attempt.
+    pub pending: u32,
+    /// Messages given up after every attempt failed.
+    pub failed: u32,
+}
+
+/// `POST /api/v1/webhooks`: the endpoint, with its signing secret (`whsec_…`) shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct WebhookCreated {
+    pub endpoint: WebhookInfo,
+    pub secret: String,
+}
+
+/// `GET /api/v1/webhooks`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct WebhookList {
+    pub endpoints: Vec<WebhookInfo>,
+}
+
+/// Where one message stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Waiting for its first or next attempt.
+    Pending,
+    /// The endpoint answered 2xx.
+    Delivered,
+    /// Every attempt failed; a replay sends it again.
+    Failed,
+}
+
+/// One message to one endpoint: a change, signed and sent until the endpoint takes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct Delivery {
+    /// The `webhook-id` the endpoint receives, the same on every attempt.
+    pub id: String,
+    pub endpoint: String,
+    /// The change (`user.state_changed`, `grant.added`, …).
+    pub r#type: String,
+    pub created_at: Millis,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    pub next_attempt_at: Option<Millis>,
+    /// The last attempt's HTTP status, or why it had none.
+    pub last_status: Option<u16>,
+    pub last_error: Option<String>,
+}
+
+/// `GET /api/v1/webhooks/deliveries`: the most recent messages, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct DeliveryList {
+    pub deliveries: Vec<Delivery>,
+}
+
 /// `POST /api/v1/users/import`: add many people from a file (or from rows fixed in place),
 /// checked line by line; with `dry_run`, only the check.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -363,6 +363,20 @@ pub fn person_only(actor: Actor) -> Result<Actor, ApiError> {
 enum Credential {
     Token(String),
     Session(String),
+    /// A service token (`sbs_…`): the platform, which only asks `check` and `filter`.
+    Service(String),
+}
+
+/// How a service token's secret starts.
+pub const SERVICE_TOKEN_PREFIX: &str = "sbs_";
+
+fn service_token_elsewhere() -> ApiError {
+    ApiError::Forbidden {
+        rule: "tokens",
+        reason: "A service token only asks who may see calls, leads and messages \
+                 (POST /api/v1/check and GET /api/v1/filter); it cannot do this"
+            .into(),
+    }
 }
 
 fn credential(req: &Request) -> Result<Credential, ApiError> {
@@ -374,6 +388,9 @@ fn credential(req: &Request) -> Result<Credential, ApiError> {
             .ok_or(ApiError::Unauthenticated(
                 "Send an API token as `Authorization: Bearer <token>`.",
             ))?;
+        if secret.starts_with(SERVICE_TOKEN_PREFIX) {
+            return Ok(Credential::Service(token::digest(secret)));
+        }
         return Ok(Credential::Token(token::digest(secret)));
     }
     let secret = session_token(req)?.ok_or(ApiError::Unauthenticated("Sign in first."))?;
@@ -393,6 +410,7 @@ async fn admit(
     actor: Option<Actor>,
 ) -> Result<Actor, ApiError> {
     let actor = match credential {
+        Credential::Service(_) => return Err(service_token_elsewhere()),
         Credential::Token(_) => actor.ok_or(TOKEN_INVALID)?,
         Credential::Session(digest) => {
             let actor = actor.ok_or(ApiError::Unauthenticated(SESSION_ENDED))?;
@@ -418,6 +436,7 @@ async fn admit(
 pub async fn authenticate_any(req: &Request, ctx: &Ctx) -> Result<Actor, ApiError> {
     let credential = credential(req)?;
     let actor = match &credential {
+        Credential::Service(_) => return Err(service_token_elsewhere()),
         Credential::Token(digest) => crate::store::tokens::find(&ctx.db, digest, ctx.now).await?,
         Credential::Session(digest) => sessions::find(&ctx.db, digest).await?,
     };
@@ -457,6 +476,7 @@ async fn load_any_caller_with(
 ) -> Result<(Actor, domain::Snapshot, Vec<Option<String>>), ApiError> {
     let credential = credential(req)?;
     let who = match &credential {
+        Credential::Service(_) => return Err(service_token_elsewhere()),
         Credential::Token(digest) => part::Who::Token(digest),
         Credential::Session(digest) => part::Who::Session(digest),
     };
@@ -465,7 +485,7 @@ async fn load_any_caller_with(
     let loaded = part::load(&ctx.db, who, &needs, ctx.now, extra).await?;
     let (row, snapshot) = (loaded.actor, loaded.snapshot);
     let actor = match (&credential, row) {
-        (_, None) => None,
+        (_, None) | (Credential::Service(_), _) => None,
         (Credential::Token(_), Some(row)) => crate::store::tokens::actor_of(row, ctx.now)?,
         (Credential::Session(_), Some(row)) => Some(
             serde_json::from_value(row)
@@ -480,6 +500,49 @@ async fn load_any_caller_with(
         None => snapshot,
     };
     Ok((actor, snapshot, loaded.extra))
+}
+
+/// The part of the agency that `needs` names, for the caller of `check` and `filter`, read in
+/// one D1 round trip with the caller: the platform with a live service token, or a person who may connect
+/// it. Anyone else is refused.
+pub async fn load_platform_caller(
+    req: &Request,
+    ctx: &Ctx,
+    needs: domain::Needs,
+) -> Result<domain::Snapshot, ApiError> {
+    let Credential::Service(digest) = credential(req)? else {
+        let (actor, snapshot) = load_caller(req, ctx, needs).await?;
+        let reader = domain::read::Reader {
+            snapshot: &snapshot,
+            user: &actor.user_id,
+            now: ctx.now,
+        };
+        domain::read::platform(&reader).map_err(ApiError::Refused)?;
+        return Ok(snapshot);
+    };
+    let loaded = part::load(
+        &ctx.db,
+        part::Who::Service(&digest),
+        &needs,
+        ctx.now,
+        vec![],
+    )
+    .await?;
+    let service: crate::store::platform::ServiceCaller = loaded
+        .actor
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| ApiError::Internal(format!("service token row: {e}")))?
+        .ok_or(ApiError::Unauthenticated(
+            "This service token is not valid: it was revoked or never existed.",
+        ))?;
+    let snapshot = loaded
+        .snapshot
+        .ok_or_else(|| ApiError::Internal("the service token's agency was not loaded".into()))?;
+    if service.last_used_at.is_none_or(|at| ctx.now - at > 60_000) {
+        crate::store::platform::touch_token(&ctx.db, &service.id, ctx.now).await?;
+    }
+    Ok(snapshot)
 }
 
 pub fn session_token(req: &Request) -> Result<Option<String>, ApiError> {

@@ -51,6 +51,10 @@ fn params_cte(who: &Who<'_>, needs: Option<&Needs>) -> String {
             "p AS (SELECT s.agency_id AS agency, s.user_id AS caller{nodes}{rest}
                 FROM sessions s WHERE s.token_hash = ?1)"
         ),
+        Who::Service(_) => format!(
+            "p AS (SELECT t.agency_id AS agency, NULL AS caller{nodes}{rest}
+                FROM service_tokens t WHERE t.token_hash = ?1)"
+        ),
         // A token's nodes are loaded too: its scope is cut to them.
         Who::Token(_) => format!(
             "p AS (SELECT t.agency_id AS agency, t.user_id AS caller,
@@ -89,6 +93,9 @@ pub enum Who<'a> {
     Session(&'a str),
     /// Whoever holds the API token with this digest.
     Token(&'a str),
+    /// The platform, with the service token of this digest: the agency is read from it, and
+    /// there is no caller among its people.
+    Service(&'a str),
 }
 
 /// The people the decision reads: the caller, named ones, holders of named grants, holders of
@@ -96,7 +103,7 @@ pub enum Who<'a> {
 /// reads by an index, so the rows read follow what was named, not the agency's size. Only the
 /// terms a decision names are written, so SQLite plans (and D1 prepares) no more than it runs.
 fn wanted_sql(needs: &Needs, who: &Who<'_>) -> String {
-    let caller = !matches!(who, Who::Person { .. });
+    let caller = !matches!(who, Who::Person { .. } | Who::Service(_));
     let named = [
         // The caller and the named people are one term: D1 allows five in a compound SELECT.
         (caller && needs.users.is_empty(), "SELECT caller FROM p"),
@@ -362,7 +369,10 @@ pub async fn load(
     extra: Vec<Column>,
 ) -> Result<Loaded, ApiError> {
     let first = match who {
-        Who::Person { agency } | Who::Session(agency) | Who::Token(agency) => agency,
+        Who::Person { agency }
+        | Who::Session(agency)
+        | Who::Token(agency)
+        | Who::Service(agency) => agency,
     };
     let mut params = vec![
         first.into(),
@@ -433,6 +443,7 @@ pub async fn load(
         Who::Person { .. } => "NULL",
         Who::Session(_) => super::sessions::ACTOR_SQL,
         Who::Token(_) => super::tokens::ACTOR_SQL,
+        Who::Service(_) => super::platform::CALLER_SQL,
     };
     let wanted = wanted_sql(needs, &who);
     // A token's own nodes join the named ones in `p.nodes`: its scope is cut to them.

@@ -1,0 +1,154 @@
+//! The platform's questions against the real Worker under `wrangler dev` (loopback only, at
+//! most 30 s): a `POST /check` of 1,000 questions about the agency of 10,000 people and 1,000
+//! nodes, asked with a service token, beside the Worker's no-op route measured in the same run
+//! (the floor; the target is within 3 times it), with questions answered per second; and a
+//! `GET /filter` for one person over the 1,000 nodes.
+//!
+//! `SWITCHBOARD_URL` names the server; `scripts/bench.sh` starts it with the agency seeded.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use ureq::Agent;
+
+const BUDGET: Duration = Duration::from_secs(28);
+const QUESTIONS: usize = 1_000;
+
+fn median(values: &mut [u64]) -> u64 {
+    values.sort_unstable();
+    values[values.len() / 2]
+}
+
+fn p95(values: &mut [u64]) -> u64 {
+    values.sort_unstable();
+    values[(values.len() - 1) * 95 / 100]
+}
+
+/// One timed request; panics on an unexpected status, so a failing route is never timed.
+fn time(agent: &Agent, request: ureq::http::Request<Vec<u8>>, expect: u16) -> (u64, Value) {
+    let started = Instant::now();
+    let mut response = agent.run(request).expect("the Worker answers");
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    let micros = started.elapsed().as_micros() as u64;
+    assert_eq!(response.status().as_u16(), expect, "{body}");
+    (micros, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+fn main() {
+    let base = std::env::var("SWITCHBOARD_URL").expect("SWITCHBOARD_URL names the server");
+    assert!(
+        base.starts_with("http://127.0.0.1:") || base.starts_with("http://localhost:"),
+        "the benchmark runs against this machine only"
+    );
+    let agent: Agent = Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let id = "ag_large10k";
+    let cookie = switchboard_bench::session_cookie(&agent, &base, "person0@ag-large10k.example");
+    let request = |method: &str, path: &str, auth: (&str, &str), body: Option<&Value>| {
+        ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{base}/api/v1{path}"))
+            .header(auth.0, auth.1)
+            .header("Content-Type", "application/json")
+            .header("Accept-Encoding", "identity")
+            .body(body.map(|b| b.to_string().into_bytes()).unwrap_or_default())
+            .expect("a valid request")
+    };
+    let (_, made) = time(
+        &agent,
+        request(
+            "POST",
+            "/service-tokens",
+            ("Cookie", &cookie),
+            Some(&json!({ "name": "Benchmark" })),
+        ),
+        201,
+    );
+    let bearer = format!("Bearer {}", made["secret"].as_str().expect("a secret"));
+    let service = ("Authorization", bearer.as_str());
+
+    // A thousand questions about as many people, each at one of the 1,000 nodes, a third of
+    // them about a record with its owner.
+    let capabilities = [
+        "calls.view.own",
+        "users.edit",
+        "calls.view.all",
+        "messages.view",
+    ];
+    let questions: Vec<Value> = (0..QUESTIONS)
+        .map(|i| {
+            let mut q = json!({
+                "user": format!("{id}_u{}", (i * 7_919) % 10_000),
+                "capability": capabilities[i % capabilities.len()],
+                "node": format!("{id}_n{}", (i * 104_729) % 1_000),
+            });
+            if i % 3 == 0 {
+                q["owner"] = json!(format!("{id}_u{}", (i * 31) % 10_000));
+            }
+            q
+        })
+        .collect();
+    let body = json!({ "questions": questions });
+    let (mut check, mut floor, mut filter) = (Vec::new(), Vec::new(), Vec::new());
+    let mut allowed = 0;
+    // Warm up both routes once.
+    time(&agent, request("POST", "/check", service, Some(&body)), 200);
+    time(
+        &agent,
+        request("GET", "/dev/noop", ("Cookie", &cookie), None),
+        200,
+    );
+    let started = Instant::now();
+    while started.elapsed() < BUDGET && check.len() < 200 {
+        let (micros, answers) = time(&agent, request("POST", "/check", service, Some(&body)), 200);
+        check.push(micros);
+        allowed = answers["answers"]
+            .as_array()
+            .expect("answers")
+            .iter()
+            .filter(|a| a["allowed"] == true)
+            .count();
+        floor.push(
+            time(
+                &agent,
+                request("GET", "/dev/noop", ("Cookie", &cookie), None),
+                200,
+            )
+            .0,
+        );
+        let path = format!("/filter?user={id}_u{}&kind=call", check.len() % 10_000);
+        filter.push(time(&agent, request("GET", &path, service, None), 200).0);
+    }
+    let ms = |micros: u64| micros as f64 / 1_000.0;
+    let (check_p50, check_p95) = (median(&mut check), p95(&mut check));
+    let floor_p50 = median(&mut floor);
+    let filter_p50 = median(&mut filter);
+    println!(
+        "check: {QUESTIONS} questions a request, {} requests",
+        check.len()
+    );
+    println!(
+        "  POST /check      p50 {:>8.2} ms   p95 {:>8.2} ms   ({allowed} of {QUESTIONS} allowed)",
+        ms(check_p50),
+        ms(check_p95)
+    );
+    println!(
+        "  GET /dev/noop    p50 {:>8.2} ms   (the floor)",
+        ms(floor_p50)
+    );
+    println!(
+        "  ratio to the floor: {:.2}x (target: within 3x)",
+        check_p50 as f64 / floor_p50 as f64
+    );
+    println!(
+        "  questions answered per second, one request at a time: {:.0}",
+        QUESTIONS as f64 / (check_p50 as f64 / 1_000_000.0)
+    );
+    println!(
+        "  GET /filter      p50 {:>8.2} ms   (one person, 1,000 nodes; {:.2}x the floor)",
+        ms(filter_p50),
+        filter_p50 as f64 / floor_p50 as f64
+    );
+}
