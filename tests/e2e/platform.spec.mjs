@@ -94,9 +94,9 @@ test("A Manager has no platform screen; at a phone's width it reads well", async
   await page.goto("/platform");
   await expect(page.getByTestId("not-allowed")).toContainText("connect the platform");
   await app.signOutLeavingNothing();
+  // Signed in again, the screen the address names opens.
   await app.signIn(ADMIN.email, ADMIN.password);
-  await expect(app.userRows().first()).toBeVisible();
-  await page.goto("/platform");
+  await expect(page).toHaveURL(/\/platform$/);
   await expect(page.getByTestId("platform-tokens")).toBeVisible();
   await page.getByTestId("service-token-name").fill("Phone check");
   await page.getByTestId("service-token-create").click();

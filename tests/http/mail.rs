@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, sign_in};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, run_id, run_scheduled, sign_in};
 
 /// Starts a stand-in provider that answers `status` and passes on each body it receives.
 fn provider(status: u16) -> mpsc::Receiver<Value> {
@@ -48,19 +48,9 @@ fn provider(status: u16) -> mpsc::Receiver<Value> {
     received
 }
 
-/// Runs the Worker's scheduled handler once.
-fn run_sender() {
-    let answer = Call::new("GET", "/cdn-cgi/handler/scheduled?cron=*+*+*+*+*").send();
-    assert!(
-        answer.status < 300,
-        "the scheduled handler ran: {}",
-        answer.status
-    );
-}
-
 /// The messages to `to` the provider received while the sender ran.
 fn delivered_to(received: &mpsc::Receiver<Value>, to: &str) -> Vec<Value> {
-    run_sender();
+    run_scheduled();
     let until = Instant::now() + Duration::from_secs(3);
     let mut out = Vec::new();
     while let Some(left) = until.checked_duration_since(Instant::now()) {

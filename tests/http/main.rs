@@ -12,6 +12,7 @@ mod mail;
 mod matrix;
 mod people;
 mod platform;
+mod restart;
 mod robustness;
 mod rules;
 mod session;

@@ -214,7 +214,7 @@ fn a_messaging_agent_with_viewer_reads_messages_and_changes_nothing() {
     let kai = Call::new("GET", "/api/v1/users/u_kai")
         .cookie(&admin)
         .send();
-    assert_eq!(kai.body["state"], "active", "nothing changed");
+    assert_eq!(kai.body["user"]["state"], "active", "nothing changed");
     revoke(&admin, &id);
     delete_person(&admin, &user);
 }
@@ -315,7 +315,7 @@ fn a_service_token_changes_nothing_and_reads_nothing_else() {
     let kai = Call::new("GET", "/api/v1/users/u_kai")
         .cookie(&admin)
         .send();
-    assert_eq!(kai.body["state"], "active");
+    assert_eq!(kai.body["user"]["state"], "active");
     revoke(&admin, &id);
 }
 
@@ -329,10 +329,10 @@ fn a_check_refuses_what_it_cannot_read_and_says_why() {
             .json(body)
     };
     let empty = send(&json!({ "questions": [] }));
-    assert_eq!(empty.status, 400, "{:?}", empty.body);
+    assert_eq!(empty.status, 422, "{:?}", empty.body);
     let question = ask("u_kai", "calls.view.own", "n_harbor_pier", None);
     let too_many = send(&json!({ "questions": vec![question.clone(); 1_001] }));
-    assert_eq!(too_many.status, 400, "{:?}", too_many.body);
+    assert_eq!(too_many.status, 422, "{:?}", too_many.body);
     assert!(
         too_many.body.to_string().contains("1000"),
         "{:?}",
@@ -351,7 +351,7 @@ fn a_check_refuses_what_it_cannot_read_and_says_why() {
     let kind = Call::new("GET", "/api/v1/filter?user=u_kai&kind=fax")
         .header("Authorization", &bearer(&secret))
         .send();
-    assert_eq!(kind.status, 400, "{:?}", kind.body);
+    assert_eq!(kind.status, 422, "{:?}", kind.body);
     // An agent asks nothing about others.
     let kai = sign_in("kai@brightline.example", DEMO_PASSWORD);
     let by_kai = Call::new("POST", "/api/v1/check")

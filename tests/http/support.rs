@@ -155,6 +155,17 @@ pub fn run_id() -> u128 {
         .as_nanos()
 }
 
+/// Runs the Worker's scheduled handler once (`wrangler dev --test-scheduled`): it sends the
+/// queued mail and the webhook messages that are due.
+pub fn run_scheduled() {
+    let answer = Call::new("GET", "/cdn-cgi/handler/scheduled?cron=*+*+*+*+*").send();
+    assert!(
+        answer.status < 300,
+        "the scheduled handler ran: {}",
+        answer.status
+    );
+}
+
 /// Signs in and returns the session cookie.
 pub fn sign_in(email: &str, password: &str) -> String {
     let answer = Call::new("POST", "/api/v1/session")

@@ -6,16 +6,16 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, agent, base_url, run_id, sign_in};
+use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, agent, run_id, run_scheduled, sign_in};
 
 /// The receiver (`tests/webhooks/receiver.mjs`) on a free port, stopped when dropped.
-struct Receiver {
+pub struct Receiver {
     child: Child,
     port: u16,
 }
 
 impl Receiver {
-    fn start() -> Self {
+    pub fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -39,11 +39,11 @@ impl Receiver {
         receiver
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/hook", self.port)
     }
 
-    fn control(&self, settings: &Value) {
+    pub fn control(&self, settings: &Value) {
         let answer = agent()
             .put(&format!("http://127.0.0.1:{}/control", self.port))
             .send_json(settings)
@@ -59,12 +59,12 @@ impl Receiver {
         answer.body_mut().read_json().ok()
     }
 
-    fn received(&self) -> Vec<Value> {
+    pub fn received(&self) -> Vec<Value> {
         self.received_or_none().expect("the receiver answers")
     }
 
     /// Waits until `count` deliveries arrived, and returns them.
-    fn wait_for(&self, count: usize) -> Vec<Value> {
+    pub fn wait_for(&self, count: usize) -> Vec<Value> {
         let started = Instant::now();
         loop {
             let received = self.received();
@@ -86,15 +86,6 @@ impl Drop for Receiver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Runs the Worker's scheduled handler now (`wrangler dev --test-scheduled`).
-fn run_scheduled() {
-    let answer = agent()
-        .get(&format!("{}/__scheduled?cron=*+*+*+*+*", base_url()))
-        .call()
-        .expect("wrangler dev answers");
-    assert_eq!(answer.status().as_u16(), 200);
 }
 
 fn deliveries(admin: &str, endpoint: &str) -> Vec<Value> {
@@ -127,7 +118,7 @@ fn every_change_is_delivered_signed_retried_after_a_failure_and_replayable() {
     let insecure = Call::new("POST", "/api/v1/webhooks")
         .cookie(&admin)
         .json(&json!({ "url": "http://hooks.example.com/in" }));
-    assert_eq!(insecure.status, 400, "{:?}", insecure.body);
+    assert_eq!(insecure.status, 422, "{:?}", insecure.body);
     let added = Call::new("POST", "/api/v1/webhooks")
         .cookie(&admin)
         .json(&json!({ "url": receiver.url() }));
@@ -260,7 +251,7 @@ fn only_an_administrator_of_the_whole_agency_registers_endpoints() {
         let bad = Call::new("POST", "/api/v1/webhooks")
             .cookie(&admin)
             .json(&json!({ "url": url }));
-        assert_eq!(bad.status, 400, "{url}: {:?}", bad.body);
+        assert_eq!(bad.status, 422, "{url}: {:?}", bad.body);
     }
     // Brightline's owner never sees Northwind's endpoints or messages (R2).
     let theirs = Call::new("GET", "/api/v1/webhooks/deliveries")

@@ -838,8 +838,10 @@ pub fn document() -> Value {
         }
         responses.insert(op.status.to_string(), ok);
         let mut errors: Vec<u16> = op.errors.to_vec();
+        // A route for someone signed in refuses no one signed in (401), and a service token
+        // everywhere but the platform's own routes (403).
         if !op.public {
-            errors.push(401);
+            errors.extend([401, 403]);
         }
         // A change sent from another site is refused, signed in or not.
         if method != "GET" {

@@ -287,6 +287,9 @@ fn state_words(delivery: &Delivery) -> String {
     match delivery.state {
         DeliveryState::Delivered => "Delivered".to_owned(),
         DeliveryState::Pending if delivery.attempts == 0 => "Waiting to be sent".to_owned(),
+        DeliveryState::Pending if delivery.attempts == 1 => {
+            format!("Trying again{status}; one attempt so far")
+        }
         DeliveryState::Pending => format!(
             "Trying again{status}; {} attempts so far",
             delivery.attempts
