@@ -219,6 +219,9 @@ pub async fn deliveries(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> 
     let limit = query::limit(&params, 50, 200)?;
     let actor = connector(req, ctx).await?;
     let endpoint = params.get("endpoint").map(String::as_str);
+    if endpoint.is_some_and(|id| !domain::input::valid_id(id)) {
+        return Err(ApiError::field("endpoint", "not an endpoint's id"));
+    }
     let deliveries = platform::deliveries(&ctx.db, &actor.agency_id, endpoint, limit).await?;
     json(200, &DeliveryList { deliveries })
 }
