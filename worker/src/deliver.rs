@@ -2,7 +2,7 @@
 //! changes happened, and its outcome recorded. Right after a change (in the background of the
 //! request that made it) and every minute (the scheduled handler, which also retries).
 
-use worker::{Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit};
 
 use crate::clock::Millis;
 use crate::error::ApiError;
@@ -10,10 +10,18 @@ use crate::store::Db;
 use crate::store::platform::{self, Outcome};
 use crate::webhook;
 
-/// Sends what is due (of `agency`, or of every agency), at most one batch: how many were sent.
+/// Sends what is due (of `agency`, or of every agency), oldest first, up to a batch: how many
+/// were sent. Each message is claimed just before its attempt, so its claim outlasts the
+/// attempt (at most `webhook::TIMEOUT_MS`) and no other sender takes it meanwhile.
 pub async fn webhooks(db: &Db, agency: Option<&str>, now: Millis) -> Result<usize, ApiError> {
-    let (due, targets) = platform::claim(db, agency, now, webhook::BATCH).await?;
-    for message in &due {
+    let mut sent = 0;
+    while sent < webhook::BATCH as usize {
+        let now = now.max(crate::clock::now());
+        let (due, targets) = platform::claim(db, agency, now, 1).await?;
+        let Some(message) = due.first() else {
+            break;
+        };
+        sent += 1;
         let Some(target) = targets.iter().find(|t| t.id == message.endpoint_id) else {
             // The endpoint was removed meanwhile (its messages go with it).
             continue;
@@ -34,7 +42,7 @@ pub async fn webhooks(db: &Db, agency: Option<&str>, now: Millis) -> Result<usiz
         };
         platform::record(db, message, &outcome, crate::clock::now()).await?;
     }
-    Ok(due.len())
+    Ok(sent)
 }
 
 async fn send(
@@ -55,7 +63,11 @@ async fn send(
         .with_headers(headers)
         .with_body(Some(body.into()));
     let request = Request::new_with_init(url, &init)?;
-    let response = Fetch::Request(request).send().await?;
+    // An endpoint that does not answer in time counts as not reached, and is tried again.
+    let timeout = AbortSignal::from(worker::web_sys::AbortSignal::timeout_with_u32(
+        webhook::TIMEOUT_MS,
+    ));
+    let response = Fetch::Request(request).send_with_signal(&timeout).await?;
     let status = response.status_code();
     Ok(if webhook::delivered(status) {
         Outcome::Delivered(status)

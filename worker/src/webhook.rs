@@ -57,11 +57,14 @@ pub fn payload(agency: &str, event: &domain::Event, at: Millis) -> serde_json::V
 /// How many attempts a message gets before it is given up (a replay sends it again).
 pub const ATTEMPTS: u32 = 8;
 
-/// How long a sender holds a message it claimed before another may send it: a sender that
-/// died mid-attempt leaves it due again after this.
+/// How long a sender holds a message it claimed before another may send it: longer than one
+/// attempt may take; a sender that died mid-attempt leaves it due again after this.
 pub const CLAIM: Millis = 60_000;
 
-/// How many messages one run sends.
+/// How long an endpoint has to answer one attempt, in milliseconds.
+pub const TIMEOUT_MS: u32 = 10_000;
+
+/// How many messages one run sends at most.
 pub const BATCH: u32 = 50;
 
 /// When the next attempt is due after `attempts` failed ones, or `None` when they are spent:
@@ -171,6 +174,11 @@ mod tests {
         let key = B64.decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
         assert_eq!(key.len(), 32);
         assert_ne!(secret, new_secret().unwrap());
+    }
+
+    #[test]
+    fn a_claim_outlasts_an_attempt() {
+        assert!(CLAIM > Millis::from(TIMEOUT_MS));
     }
 
     #[test]

@@ -300,9 +300,9 @@ pub struct Target {
     pub secret: String,
 }
 
-/// Claims up to `limit` due messages (of `agency`, or of any agency), oldest first: each is
-/// moved a claim's length on and counted as attempted, so no other sender takes it meanwhile,
-/// and one whose sender dies is due again after the claim.
+/// Claims up to `limit` due messages (of `agency`, or of any agency), oldest first, with their
+/// endpoints: each is moved a claim's length on and counted as attempted, so no other sender
+/// takes it meanwhile, and one whose sender dies is due again after the claim.
 pub async fn claim(
     db: &Db,
     agency: Option<&str>,
