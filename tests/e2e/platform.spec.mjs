@@ -57,7 +57,7 @@ test("Platform: a service token asks and is revoked; an endpoint hears a change,
   expect((await api("/nodes/n_summit", { method: "PATCH", body: { name: "Summit Realty" } })).status).toBe(200);
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("delivery-row").first()).toContainText("Renamed an account or location", { timeout: 1000 });
+    await expect(page.getByTestId("delivery-row").first()).toContainText(/Summit Realty.*: renamed an account or location/, { timeout: 1000 });
     await expect(page.getByTestId("delivery-state").first()).toContainText("Trying again", { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
   await page.screenshot({ path: "tests/e2e/screenshots/platform.png", fullPage: true });

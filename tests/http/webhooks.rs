@@ -138,6 +138,12 @@ fn every_change_is_delivered_signed_retried_after_a_failure_and_replayable() {
     let body: Value = serde_json::from_str(first[0]["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["data"]["name"], name.as_str());
     assert_eq!(body["data"]["agency"], "ag_northwind");
+    assert!(
+        body["data"]["target_name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Rival Roofing")),
+        "it names what it was about: {body}"
+    );
     let listed = deliveries(&admin, &endpoint);
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(listed[0]["state"], "pending");

@@ -40,12 +40,21 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<String
 }
 
 /// One change as a message's body: its type (the audit log's name for it), when it happened
-/// and what it was, with the agency it happened in. The event carries no secret: people are
+/// and what it was, with the agency it happened in and the name of what it was about as it was
+/// then (`target_name`, as its audit entry has it). The event carries no secret: people are
 /// their profile, state and settings; grants, nodes and roles are what the console shows.
-pub fn payload(agency: &str, event: &domain::Event, at: Millis) -> serde_json::Value {
+pub fn payload(
+    agency: &str,
+    event: &domain::Event,
+    about: Option<&str>,
+    at: Millis,
+) -> serde_json::Value {
     let mut data = serde_json::to_value(event).unwrap_or_default();
     if let Some(fields) = data.as_object_mut() {
         fields.insert("agency".into(), agency.into());
+        if let Some(name) = about {
+            fields.insert("target_name".into(), name.into());
+        }
     }
     serde_json::json!({
         "type": domain::audit::action_name(event),
@@ -221,8 +230,9 @@ mod tests {
             user: domain::UserId("u_kai".into()),
             state: domain::UserState::Suspended,
         };
-        let body = payload("brightline", &event, 0);
+        let body = payload("brightline", &event, Some("Kai Lindqvist"), 0);
         assert_eq!(body["type"], "state_changed");
+        assert_eq!(body["data"]["target_name"], "Kai Lindqvist");
         assert_eq!(body["data"]["agency"], "brightline");
         assert_eq!(body["data"]["user"], "u_kai");
         assert_eq!(body["data"]["state"], "suspended");

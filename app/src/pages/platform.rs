@@ -210,7 +210,7 @@ fn Endpoints(
         <section class="card panel" data-testid="platform-webhooks">
             <h2>"Webhook endpoints"</h2>
             <p class="muted">
-                "Every change to people, roles, grants and accounts is sent to each endpoint, signed as the Standard Webhooks specification says, and retried for a day and a half until it is taken."
+                "Every change to people, roles, grants and accounts is sent to each endpoint, signed as the Standard Webhooks specification says, and retried for more than a day until it is taken."
             </p>
             <form class="inline-form" on:submit=add novalidate>
                 <label>"Address"
@@ -334,7 +334,11 @@ fn Deliveries(
                             let to = endpoints.with(|all| {
                                 all.iter().find(|e| e.id == d.endpoint).map(|e| e.url.clone())
                             }).unwrap_or_default();
-                            let what = sentence(&domain::audit::action_words(&d.r#type, None));
+                            let words = domain::audit::action_words(&d.r#type, None);
+                            let what = match &d.about {
+                                Some(name) => format!("{name}: {words}"),
+                                None => sentence(&words),
+                            };
                             let state = state_words(&d);
                             let class = match d.state {
                                 DeliveryState::Delivered => "badge ok",

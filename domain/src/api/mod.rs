@@ -783,8 +783,10 @@ pub struct Delivery {
     /// The `webhook-id` the endpoint receives, the same on every attempt.
     pub id: String,
     pub endpoint: String,
-    /// The change (`user.state_changed`, `grant.added`, …).
+    /// The change, as the audit log names it (`state_changed`, `granted`, …).
     pub r#type: String,
+    /// The name of what it was about, as it was then.
+    pub about: Option<String>,
     pub created_at: Millis,
     pub state: DeliveryState,
     pub attempts: u32,

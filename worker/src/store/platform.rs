@@ -261,11 +261,17 @@ pub fn outbox(
     db: &Db,
     agency: &str,
     events: &[Event],
+    audit: &[domain::AuditEntry],
     now: Millis,
 ) -> Result<D1PreparedStatement, ApiError> {
+    // Each event's audit entry (one per event, in order) names what it was about.
     let payloads: Vec<serde_json::Value> = events
         .iter()
-        .map(|event| webhook::payload(agency, event, now))
+        .enumerate()
+        .map(|(i, event)| {
+            let about = audit.get(i).and_then(|entry| entry.target_name.as_deref());
+            webhook::payload(agency, event, about, now)
+        })
         .collect();
     let payloads =
         serde_json::to_string(&payloads).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -387,6 +393,7 @@ struct DeliveryRow {
     id: String,
     endpoint_id: String,
     r#type: String,
+    about: Option<String>,
     created_at: Millis,
     attempts: u32,
     next_attempt_at: Option<Millis>,
@@ -404,8 +411,8 @@ pub async fn deliveries(
 ) -> Result<Vec<Delivery>, ApiError> {
     let rows: Vec<DeliveryRow> = db
         .prepare(
-            "SELECT id, endpoint_id, type, created_at, attempts, next_attempt_at, delivered_at,
-                    last_status, last_error
+            "SELECT id, endpoint_id, type, json_extract(payload, '$.data.target_name') AS about,
+                    created_at, attempts, next_attempt_at, delivered_at, last_status, last_error
              FROM webhook_messages
              WHERE agency_id = ?1 AND (?2 IS NULL OR endpoint_id = ?2)
              ORDER BY seq DESC LIMIT ?3",
@@ -429,6 +436,7 @@ pub async fn deliveries(
             id: row.id,
             endpoint: row.endpoint_id,
             r#type: row.r#type,
+            about: row.about,
             created_at: row.created_at,
             attempts: row.attempts,
             next_attempt_at: row.next_attempt_at,

@@ -354,7 +354,7 @@ pub async fn commit(
     // Every change goes to the agency's webhook endpoints, from the same batch (the outbox).
     if !events.is_empty() {
         b.statements
-            .push(super::platform::outbox(db, agency, events, now)?);
+            .push(super::platform::outbox(db, agency, events, audit, now)?);
     }
     // The agency's version moves on, and the change log says whose rows this change touched,
     // for the clients that pull (see `domain::sync`).
