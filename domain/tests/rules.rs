@@ -1217,14 +1217,18 @@ fn support_access_is_time_limited_and_needs_an_administrator() {
     );
 }
 
-#[test]
-fn calls_leads_and_messages_are_seen_whole_or_only_ones_own() {
-    let s = agency();
-    let call = |owner: Option<&str>| Record {
+/// A call at Harbor Pier, routed to `owner`.
+fn call(owner: Option<&str>) -> Record {
+    Record {
         kind: RecordKind::Call,
         node: "pier".into(),
         owner: owner.map(uid),
-    };
+    }
+}
+
+#[test]
+fn calls_leads_and_messages_are_seen_whole_or_only_ones_own() {
+    let s = agency();
     assert!(
         s.can_see(&uid("kai"), &call(Some("kai")), NOW),
         "an agent sees their own calls"
@@ -1249,11 +1253,6 @@ fn calls_leads_and_messages_are_seen_whole_or_only_ones_own() {
 #[test]
 fn explaining_a_record_says_whose_it_is_when_only_ones_own_are_seen() {
     let s = agency();
-    let call = |owner: Option<&str>| Record {
-        kind: RecordKind::Call,
-        node: "pier".into(),
-        owner: owner.map(uid),
-    };
     assert!(
         s.explain_record(&uid("kai"), &call(Some("kai")), NOW)
             .allowed()

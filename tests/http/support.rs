@@ -166,6 +166,20 @@ pub fn run_scheduled() {
     );
 }
 
+/// The audit entry of `action` about `target`, read as `admin` (who may read the log).
+pub fn audit_entry(admin: &str, action: &str, target: &str) -> Option<Value> {
+    let audit = Call::new("GET", &format!("/api/v1/audit?action={action}"))
+        .cookie(admin)
+        .send();
+    assert_eq!(audit.status, 200, "{:?}", audit.body);
+    audit.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target"] == target)
+        .cloned()
+}
+
 /// Signs in and returns the session cookie.
 pub fn sign_in(email: &str, password: &str) -> String {
     let answer = Call::new("POST", "/api/v1/session")

@@ -6,7 +6,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use switchboard_tests::{ADMIN_EMAIL, Call, DEMO_PASSWORD, agent, run_id, run_scheduled, sign_in};
+use switchboard_tests::{
+    ADMIN_EMAIL, Call, DEMO_PASSWORD, agent, audit_entry, run_id, run_scheduled, sign_in,
+};
 
 /// The receiver (`tests/webhooks/receiver.mjs`) on a free port, stopped when dropped.
 pub struct Receiver {
@@ -224,17 +226,10 @@ fn every_change_is_delivered_signed_retried_after_a_failure_and_replayable() {
         .cookie(&admin)
         .send();
     assert_eq!(removed.status, 204);
-    let audit = Call::new("GET", "/api/v1/audit?action=webhook_removed")
-        .cookie(&admin)
-        .send();
-    assert!(
-        audit.body["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["target"] == endpoint.as_str()),
-        "{:?}",
-        audit.body
+    let entry = audit_entry(&admin, "webhook_removed", &endpoint).expect("removing is audited");
+    assert_eq!(
+        entry["before"],
+        json!({ "kind": "webhook", "url": receiver.url() })
     );
 }
 

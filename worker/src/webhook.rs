@@ -130,7 +130,7 @@ pub fn refuse_url(url: &str, development: bool) -> Option<&'static str> {
         .rsplit_once(':')
         .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
         .map_or(authority, |(host, _)| host);
-    if host.is_empty() || host.starts_with('.') || host.ends_with('.') && host.len() == 1 {
+    if host.is_empty() || host.starts_with('.') {
         return Some("must name a host");
     }
     None

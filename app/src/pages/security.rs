@@ -473,12 +473,25 @@ fn ConnectedPlatform() -> impl IntoView {
             .endpoints
             .iter()
             .fold((0, 0), |(p, f), e| (p + e.pending, f + e.failed));
+        let count = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let endpoints = count(
+            list.endpoints.len(),
+            "webhook endpoint",
+            "webhook endpoints",
+        );
+        let changes = |n: u32| count(n as usize, "change", "changes");
         let summary = match (list.endpoints.len(), pending, failed) {
             (0, _, _) => "No webhook endpoint: the platform hears about changes only when it asks."
                 .to_owned(),
-            (n, 0, 0) => format!("{n} webhook endpoint(s); every change has been delivered."),
-            (n, p, 0) => format!("{n} webhook endpoint(s); {p} change(s) waiting to be delivered."),
-            (n, _, f) => format!("{n} webhook endpoint(s); {f} change(s) could not be delivered."),
+            (_, 0, 0) => format!("{endpoints}; every change has been delivered."),
+            (_, p, 0) => format!("{endpoints}; {} waiting to be delivered.", changes(p)),
+            (_, _, f) => format!("{endpoints}; {} could not be delivered.", changes(f)),
         };
         Some(view! {
             <section class="card panel" data-testid="security-platform">

@@ -12,12 +12,7 @@ use crate::error::ApiError;
 /// be able to see the person (R1); anyone else is answered as not found (R2).
 pub async fn get(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let params = query::params(req, &["user", "capability", "node"])?;
-    let field = |name: &str| {
-        params
-            .get(name)
-            .cloned()
-            .ok_or_else(|| ApiError::field(name, "required"))
-    };
+    let field = |name: &str| query::required(&params, name);
     let user = UserId(field("user")?);
     let node = NodeId(field("node")?);
     let capability: Capability =

@@ -46,10 +46,7 @@ pub async fn get(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::NotFound);
     }
     let params = query::params(req, &["agency"])?;
-    let agency = params
-        .get("agency")
-        .cloned()
-        .ok_or_else(|| ApiError::field("agency", "required"))?;
+    let agency = query::required(&params, "agency")?;
     let stored: Vec<Stored> = ctx
         .db
         .prepare(

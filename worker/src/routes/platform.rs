@@ -51,12 +51,7 @@ pub async fn check(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
 /// and those where they see only their own. A person the agency does not have is not found.
 pub async fn filter(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
     let params = query::params(req, &["user", "kind"])?;
-    let field = |name: &str| {
-        params
-            .get(name)
-            .cloned()
-            .ok_or_else(|| ApiError::field(name, "required"))
-    };
+    let field = |name: &str| query::required(&params, name);
     let user = UserId(field("user")?);
     if !domain::input::valid_id(&user.0) {
         return Err(ApiError::field("user", "not a person's id"));

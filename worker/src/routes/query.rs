@@ -38,6 +38,14 @@ pub fn params(req: &Request, known: &[&str]) -> Result<HashMap<String, String>, 
     Ok(out)
 }
 
+/// The value of a parameter the route cannot do without.
+pub fn required(params: &HashMap<String, String>, name: &str) -> Result<String, ApiError> {
+    params
+        .get(name)
+        .cloned()
+        .ok_or_else(|| ApiError::field(name, "required"))
+}
+
 /// A page size: `default` when absent, between 1 and `max`.
 pub fn limit(params: &HashMap<String, String>, default: u32, max: u32) -> Result<u32, ApiError> {
     match params.get("limit") {

@@ -29,29 +29,21 @@ pub struct Actor<'a> {
     pub name: &'a str,
 }
 
-/// An audit entry about a platform setting (R25), as one statement: `target` is its id and
-/// name, `subject` what it was (when `removed`) or is.
-fn audit(
+/// The audit entry of a platform setting added (R25): `target` is its id and name, `subject`
+/// what it is.
+fn added(
     db: &Db,
     actor: &Actor<'_>,
     action: &str,
     target: (&str, &str),
     subject: &Subject,
-    removed: bool,
     now: Millis,
 ) -> Result<D1PreparedStatement, ApiError> {
     let subject = serde_json::to_string(subject).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (before, after) = if removed {
-        ("?6", "NULL")
-    } else {
-        ("NULL", "?6")
-    };
     db.statement(
-        format!(
-            "INSERT INTO audit_log (agency_id, at, actor_id, action, target, before, after,
-                                    actor_name, target_name)
-             VALUES (?1, ?2, ?3, ?4, ?5, {before}, {after}, ?7, ?8)"
-        ),
+        "INSERT INTO audit_log (agency_id, at, actor_id, action, target, before, after,
+                                actor_name, target_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8)",
         &[
             actor.agency.into(),
             millis(now),
@@ -64,6 +56,62 @@ fn audit(
         ],
     )
     .map_err(ApiError::from)
+}
+
+/// What a removal takes away: the table, the column that names a row there (which its audit
+/// subject, of `kind`, holds under the same name), and the action of its audit entry.
+struct Removal {
+    table: &'static str,
+    named_by: &'static str,
+    kind: &'static str,
+    action: &'static str,
+}
+
+/// Removes one of the agency's rows with its audit entry (R25), the entry written from the row
+/// itself in the same batch, and `more` after it: whether there was one.
+async fn remove(
+    db: &Db,
+    actor: &Actor<'_>,
+    what: Removal,
+    id: &str,
+    more: &[&str],
+    now: Millis,
+) -> Result<bool, ApiError> {
+    let Removal {
+        table,
+        named_by,
+        kind,
+        action,
+    } = what;
+    let mut statements = vec![
+        db.statement(
+            format!(
+                "INSERT INTO audit_log (agency_id, at, actor_id, action, target, before, after,
+                                        actor_name, target_name)
+                 SELECT ?1, ?2, ?3, ?4, r.id, json_object('kind', ?5, '{named_by}', r.{named_by}),
+                        NULL, ?6, r.{named_by}
+                 FROM {table} r WHERE r.id = ?7 AND r.agency_id = ?1"
+            ),
+            &[
+                actor.agency.into(),
+                millis(now),
+                actor.id.into(),
+                action.into(),
+                kind.into(),
+                actor.name.into(),
+                id.into(),
+            ],
+        )?,
+        db.statement(
+            format!("DELETE FROM {table} WHERE id = ?1 AND agency_id = ?2"),
+            &[id.into(), actor.agency.into()],
+        )?,
+    ];
+    for sql in more {
+        statements.push(db.statement(*sql, &[id.into(), actor.agency.into()])?);
+    }
+    let answers = db.batch(statements).await?;
+    Ok(answers.get(1).is_some_and(|a| a.changes() > 0))
 }
 
 /// Stores a new service token with its audit entry, in one batch.
@@ -88,13 +136,12 @@ pub async fn create_token(
         ],
     )?;
     let subject = Subject::ServiceToken { name: name.into() };
-    let entry = audit(
+    let entry = added(
         db,
         actor,
         "service_token_created",
         (id, name),
         &subject,
-        false,
         now,
     )?;
     db.batch(vec![insert, entry]).await?;
@@ -121,36 +168,13 @@ pub async fn revoke_token(
     id: &str,
     now: Millis,
 ) -> Result<bool, ApiError> {
-    #[derive(Deserialize)]
-    struct Named {
-        name: String,
-    }
-    let Some(token) = db
-        .prepare("SELECT name FROM service_tokens WHERE id = ?1 AND agency_id = ?2")
-        .bind(&[id.into(), actor.agency.into()])?
-        .first::<Named>()
-        .await?
-    else {
-        return Ok(false);
+    let what = Removal {
+        table: "service_tokens",
+        named_by: "name",
+        kind: "service_token",
+        action: "service_token_revoked",
     };
-    let delete = db.statement(
-        "DELETE FROM service_tokens WHERE id = ?1 AND agency_id = ?2",
-        &[id.into(), actor.agency.into()],
-    )?;
-    let subject = Subject::ServiceToken {
-        name: token.name.clone(),
-    };
-    let entry = audit(
-        db,
-        actor,
-        "service_token_revoked",
-        (id, &token.name),
-        &subject,
-        true,
-        now,
-    )?;
-    let answers = db.batch(vec![delete, entry]).await?;
-    Ok(answers.first().is_some_and(|a| a.changes() > 0))
+    remove(db, actor, what, id, &[], now).await
 }
 
 /// Notes that a service token was used, at most once a minute.
@@ -186,7 +210,7 @@ pub async fn add_endpoint(
         ],
     )?;
     let subject = Subject::Webhook { url: url.into() };
-    let entry = audit(db, actor, "webhook_added", (id, url), &subject, false, now)?;
+    let entry = added(db, actor, "webhook_added", (id, url), &subject, now)?;
     db.batch(vec![insert, entry]).await?;
     Ok(())
 }
@@ -216,42 +240,14 @@ pub async fn remove_endpoint(
     id: &str,
     now: Millis,
 ) -> Result<bool, ApiError> {
-    #[derive(Deserialize)]
-    struct Addressed {
-        url: String,
-    }
-    let Some(endpoint) = db
-        .prepare("SELECT url FROM webhook_endpoints WHERE id = ?1 AND agency_id = ?2")
-        .bind(&[id.into(), actor.agency.into()])?
-        .first::<Addressed>()
-        .await?
-    else {
-        return Ok(false);
+    let what = Removal {
+        table: "webhook_endpoints",
+        named_by: "url",
+        kind: "webhook",
+        action: "webhook_removed",
     };
-    let params = [id.into(), actor.agency.into()];
-    let statements = vec![
-        db.statement(
-            "DELETE FROM webhook_endpoints WHERE id = ?1 AND agency_id = ?2",
-            &params,
-        )?,
-        db.statement(
-            "DELETE FROM webhook_messages WHERE endpoint_id = ?1 AND agency_id = ?2",
-            &params,
-        )?,
-        audit(
-            db,
-            actor,
-            "webhook_removed",
-            (id, &endpoint.url),
-            &Subject::Webhook {
-                url: endpoint.url.clone(),
-            },
-            true,
-            now,
-        )?,
-    ];
-    let answers = db.batch(statements).await?;
-    Ok(answers.first().is_some_and(|a| a.changes() > 0))
+    let messages = "DELETE FROM webhook_messages WHERE endpoint_id = ?1 AND agency_id = ?2";
+    remove(db, actor, what, id, &[messages], now).await
 }
 
 /// The statement that puts one message per event and endpoint in the outbox: part of the
