@@ -457,8 +457,9 @@ mod reading {
         if input.len() > 40 {
             return Err("This phone number is too long.".to_owned());
         }
-        let region: Option<phonenumber::country::Id> = country.as_str().parse().ok();
-        let number = phonenumber::parse(region, input).map_err(|_| {
+        use rlibphonenumber::{PHONE_NUMBER_UTIL, PhoneNumberFormat, enums::Region};
+        let region: Option<Region> = country.as_str().parse().ok();
+        let number = PHONE_NUMBER_UTIL.parse(input, region).map_err(|_| {
             if input.starts_with('+') {
                 format!("{input} is not a phone number.")
             } else {
@@ -468,16 +469,15 @@ mod reading {
                 )
             }
         })?;
-        if !phonenumber::is_valid(&number) {
+        if !number.is_valid() {
             return Err(format!(
                 "{input} is not a valid number for its country ({}).",
                 number
-                    .country()
-                    .id()
-                    .map_or_else(|| country.as_str().to_owned(), |id| id.as_ref().to_owned())
+                    .get_region_code()
+                    .map_or_else(|| country.as_str().to_owned(), |id| id.to_string())
             ));
         }
-        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+        let e164 = number.format_as(PhoneNumberFormat::E164);
         E164::parse(&e164).map_err(|e| e.to_string())
     }
 
