@@ -4,7 +4,7 @@
 //! the subtree of another exactly when its `enter` falls inside the other's span. So "does
 //! this grant reach that node" (R1) is two comparisons, whatever the depth.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::access::{BuiltinRole, Capability, CapabilitySet};
 use crate::model::{
@@ -30,6 +30,8 @@ pub enum SnapshotError {
     DuplicateGrant(GrantId),
     #[error("grant {0} names a user, node or role that does not exist")]
     DanglingGrant(GrantId),
+    #[error("user {0} is not in the snapshot")]
+    MissingUser(UserId),
 }
 
 #[derive(Clone, Debug)]
@@ -469,6 +471,74 @@ impl Snapshot {
                 self.grant_owner.remove(&grant.grant.id);
             }
         }
+    }
+
+    /// Replaces the agency's own row (its name, plan, owner and lists); the tree stays.
+    pub fn set_agency(&mut self, agency: Agency) {
+        self.agency = agency;
+    }
+
+    /// Puts `user` in the snapshot: a new person with no grants, or the new state of someone
+    /// it holds, who keeps their grants.
+    pub fn put_user(&mut self, user: User) {
+        match self.user_ix.get(&user.id) {
+            Some(&u) => self.users[u as usize].user = user,
+            None => {
+                self.user_ix
+                    .insert(user.id.clone(), self.users.len() as u32);
+                self.users.push(UserEntry {
+                    user,
+                    grants: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// Gives `user`, whom the snapshot holds, exactly `grants`, with the custom roles they name
+    /// as they are now. A role whose capabilities changed is changed for everyone holding it.
+    /// On an error (a grant at a node the snapshot does not have, or of a role it does not
+    /// know), the person is left with the grants that could be put.
+    pub fn put_grants(
+        &mut self,
+        user: &UserId,
+        grants: Vec<Grant>,
+        roles: Vec<CustomRole>,
+    ) -> Result<(), SnapshotError> {
+        for role in roles {
+            let changed = self
+                .roles
+                .get(&role.id)
+                .is_some_and(|old| old.capabilities != role.capabilities);
+            let (id, caps) = (role.id.clone(), role.capabilities);
+            self.roles.insert(role.id.clone(), role);
+            if changed {
+                let role = RoleRef::Custom(id);
+                for entry in self.users.iter_mut().flat_map(|u| u.grants.iter_mut()) {
+                    if entry.grant.role == role {
+                        entry.caps = caps;
+                    }
+                }
+            }
+        }
+        let u = *self
+            .user_ix
+            .get(user)
+            .ok_or_else(|| SnapshotError::MissingUser(user.clone()))?;
+        for old in std::mem::take(&mut self.users[u as usize].grants) {
+            self.grant_owner.remove(&old.grant.id);
+        }
+        for grant in grants {
+            let id = grant.id.clone();
+            if grant.user != *user {
+                return Err(SnapshotError::DanglingGrant(id));
+            }
+            if self.grant_owner.contains_key(&grant.id) {
+                return Err(SnapshotError::DuplicateGrant(id));
+            }
+            self.insert_grant(grant)
+                .ok_or(SnapshotError::DanglingGrant(id))?;
+        }
+        Ok(())
     }
 
     /// Marks this snapshot as part of an agency whose whole counts are `counts`.

@@ -232,6 +232,98 @@ fn r23_a_suspension_flips_the_answer_on_the_next_question() {
     delete_person(&admin, &user);
 }
 
+/// The Worker answers repeated questions from its copy of the agency (migration 0020): each
+/// change to a person's grants, to a role they hold or to the tree above them must reach the
+/// very next answer.
+#[test]
+fn r23_a_change_to_grants_roles_or_the_tree_counts_on_the_next_question() {
+    let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);
+    let (user, _, _) = new_member(&admin, "Agent", "n_harbor");
+    let grant = user.replace("u_http_m_", "g_http_m_");
+    let (id, secret) = service_token(&admin);
+    let run = run_id();
+    let node = format!("n_http_copy_{run}");
+    let created = Call::new("POST", "/api/v1/nodes")
+        .cookie(&admin)
+        .json(&json!({
+            "id": node, "parent": "n_harbor", "kind": "location", "name": format!("Copy {run}")
+        }));
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let question = [ask(&user, "calls.view.all", &node, None)];
+    let sees = || allowed(&check(&secret, &question)[0]);
+    let change = |method: &'static str, path: &str, body: Value| {
+        let answer = Call::new(method, path).cookie(&admin).json(&body);
+        assert!(answer.status < 300, "{method} {path}: {:?}", answer.body);
+    };
+
+    assert!(!sees(), "an Agent sees only their own calls");
+    assert!(!sees(), "asked again, from the copy");
+    change(
+        "PATCH",
+        &format!("/api/v1/grants/{grant}"),
+        json!({ "role": { "kind": "builtin", "id": "Manager" } }),
+    );
+    assert!(
+        sees(),
+        "promoted to Manager of Harbor, they see every call there"
+    );
+    change(
+        "PATCH",
+        &format!("/api/v1/nodes/{node}"),
+        json!({ "parent": "n_summit" }),
+    );
+    assert!(!sees(), "the location moved to Summit, out of their reach");
+    change(
+        "PATCH",
+        &format!("/api/v1/nodes/{node}"),
+        json!({ "parent": "n_harbor" }),
+    );
+    assert!(sees(), "and back under Harbor");
+    let gone = Call::new("DELETE", &format!("/api/v1/grants/{grant}"))
+        .cookie(&admin)
+        .send();
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
+    assert!(!sees(), "their grant was taken away");
+
+    let (role, custom) = (format!("r_http_copy_{run}"), format!("g_http_copy_{run}"));
+    change(
+        "POST",
+        "/api/v1/roles",
+        json!({ "id": role, "name": format!("Listener {run}"), "capabilities": ["calls.view.all"] }),
+    );
+    change(
+        "POST",
+        &format!("/api/v1/users/{user}/grants"),
+        json!({ "id": custom, "role": { "kind": "custom", "id": role }, "node": "n_harbor" }),
+    );
+    assert!(sees(), "a custom role that shows every call");
+    change(
+        "PUT",
+        &format!("/api/v1/roles/{role}"),
+        json!({ "name": format!("Listener {run}"), "capabilities": ["calls.view.own"] }),
+    );
+    assert!(
+        !sees(),
+        "the role was edited to show only their own calls (R20)"
+    );
+
+    for path in [
+        format!("/api/v1/grants/{custom}"),
+        format!("/api/v1/roles/{role}"),
+        format!("/api/v1/nodes/{node}"),
+    ] {
+        let answer = Call::new("DELETE", &path).cookie(&admin).send();
+        assert_eq!(answer.status, 200, "DELETE {path}: {:?}", answer.body);
+    }
+    let unknown = &check(&secret, &question)[0];
+    assert_eq!(
+        unknown["explanation"]["missing"]["missing"], "unknown",
+        "{unknown}"
+    );
+    revoke(&admin, &id);
+    delete_person(&admin, &user);
+}
+
 #[test]
 fn r2_another_agencys_people_and_nodes_are_not_found() {
     let admin = sign_in(ADMIN_EMAIL, DEMO_PASSWORD);

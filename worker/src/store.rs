@@ -1,5 +1,6 @@
 //! SQL over D1, one module per resource. Every query names the agency it reads (R2).
 
+pub mod checks;
 pub mod db;
 pub mod invitations;
 pub mod numbers;

@@ -12,7 +12,7 @@ use domain::{Needs, NodeId, RecordKind, UserId};
 use worker::{Request, Response};
 
 use super::commands::fresh_id;
-use super::session::{SERVICE_TOKEN_PREFIX, load_caller, load_platform_caller, person_only};
+use super::session::{SERVICE_TOKEN_PREFIX, answer_for_platform, load_caller, person_only};
 use super::{Ctx, json, query, read_json, read_json_within};
 use crate::error::ApiError;
 use crate::store::platform::{self, Actor};
@@ -38,12 +38,14 @@ pub async fn check(req: &mut Request, ctx: &Ctx) -> Result<Response, ApiError> {
         needs.users.insert(question.user.clone());
         needs.nodes.insert(question.node.clone());
     }
-    let snapshot = load_platform_caller(req, ctx, needs).await?;
-    let answers = body
-        .questions
-        .iter()
-        .map(|question| question.answer(&snapshot, ctx.now))
-        .collect();
+    let answers = answer_for_platform(req, ctx, needs, |snapshot| {
+        Ok(body
+            .questions
+            .iter()
+            .map(|question| question.answer(snapshot, ctx.now))
+            .collect())
+    })
+    .await?;
     json(200, &CheckAnswers { answers })
 }
 
@@ -63,24 +65,27 @@ pub async fn filter(req: &Request, ctx: &Ctx) -> Result<Response, ApiError> {
         all_nodes: true,
         ..Needs::default()
     };
-    let snapshot = load_platform_caller(req, ctx, needs).await?;
-    if snapshot.user(&user).is_none() {
-        return Err(ApiError::NotFound);
-    }
-    let reader = Reader {
-        snapshot: &snapshot,
-        user: &user,
-        now: ctx.now,
-    };
-    let nodes: Vec<&NodeId> = snapshot.nodes().map(|n| &n.id).collect();
-    let filter = read::record_filter(&reader, nodes, kind);
+    let (all, own) = answer_for_platform(req, ctx, needs, |snapshot| {
+        if snapshot.user(&user).is_none() {
+            return Err(ApiError::NotFound);
+        }
+        let reader = Reader {
+            snapshot,
+            user: &user,
+            now: ctx.now,
+        };
+        let nodes: Vec<&NodeId> = snapshot.nodes().map(|n| &n.id).collect();
+        let filter = read::record_filter(&reader, nodes, kind);
+        Ok((filter.all, filter.own))
+    })
+    .await?;
     json(
         200,
         &RecordFilterAnswer {
             user,
             kind,
-            all: filter.all,
-            own: filter.own,
+            all,
+            own,
         },
     )
 }

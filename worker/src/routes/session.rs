@@ -1,15 +1,15 @@
 //! Sign-in, sign-out and the current person.
 
-use domain::Email;
 use domain::api::{Me, SignInRequest};
+use domain::{Email, Needs};
 use worker::{Request, Response};
 
 use super::{Ctx, json, read_json};
 use crate::error::ApiError;
-use crate::store::part;
 use crate::store::people;
 use crate::store::sessions::{self, Actor};
 use crate::store::throttle as limits;
+use crate::store::{checks, part};
 use crate::{password, session, throttle, token, totp};
 
 const WRONG_CREDENTIALS: &str = "The e-mail address or the password is not right.";
@@ -502,14 +502,14 @@ async fn load_any_caller_with(
     Ok((actor, snapshot, loaded.extra))
 }
 
-/// The part of the agency that `needs` names, for the caller of `check` and `filter`, read in
-/// one D1 round trip with the caller: the platform with a live service token, or a person who may connect
-/// it. Anyone else is refused.
-pub async fn load_platform_caller(
+/// Answers the platform's question with `answer` on the part of the agency `needs` names, for a
+/// service token, or for a person at the keyboard who may connect the platform.
+pub async fn answer_for_platform<T>(
     req: &Request,
     ctx: &Ctx,
-    needs: domain::Needs,
-) -> Result<domain::Snapshot, ApiError> {
+    needs: Needs,
+    answer: impl FnOnce(&domain::Snapshot) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let Credential::Service(digest) = credential(req)? else {
         let (actor, snapshot) = load_caller(req, ctx, needs).await?;
         let reader = domain::read::Reader {
@@ -518,31 +518,55 @@ pub async fn load_platform_caller(
             now: ctx.now,
         };
         domain::read::platform(&reader).map_err(ApiError::Refused)?;
-        return Ok(snapshot);
+        return answer(&snapshot);
     };
-    let loaded = part::load(
-        &ctx.db,
-        part::Who::Service(&digest),
-        &needs,
-        ctx.now,
-        vec![],
-    )
-    .await?;
-    let service: crate::store::platform::ServiceCaller = loaded
-        .actor
+    // People and nodes alone (every question of `check` and `filter`): on the Worker's copy of
+    // the agency, with each person's access read again only when D1's stamp says it changed.
+    let people_and_nodes = Needs {
+        users: needs.users.clone(),
+        nodes: needs.nodes.clone(),
+        all_nodes: needs.all_nodes,
+        ..Needs::default()
+    } == needs;
+    let mut answer = Some(answer);
+    let mut copied = None;
+    if people_and_nodes {
+        copied = checks::answer(&ctx.db, &digest, &needs.users, |snapshot| {
+            answer.take().map(|answer| answer(snapshot))
+        })
+        .await?;
+    }
+    let (actor, answered) = match copied {
+        Some((actor, answered)) => (actor, answered.flatten()),
+        None => {
+            let loaded = part::load(
+                &ctx.db,
+                part::Who::Service(&digest),
+                &needs,
+                ctx.now,
+                vec![],
+            )
+            .await?;
+            let answered = match (loaded.snapshot, answer.take()) {
+                (Some(snapshot), Some(answer)) => Some(answer(&snapshot)),
+                _ => None,
+            };
+            (loaded.actor, answered)
+        }
+    };
+    let service: crate::store::platform::ServiceCaller = actor
         .map(serde_json::from_value)
         .transpose()
         .map_err(|e| ApiError::Internal(format!("service token row: {e}")))?
         .ok_or(ApiError::Unauthenticated(
             "This service token is not valid: it was revoked or never existed.",
         ))?;
-    let snapshot = loaded
-        .snapshot
+    let answered = answered
         .ok_or_else(|| ApiError::Internal("the service token's agency was not loaded".into()))?;
     if service.last_used_at.is_none_or(|at| ctx.now - at > 60_000) {
         crate::store::platform::touch_token(&ctx.db, &service.id, ctx.now).await?;
     }
-    Ok(snapshot)
+    answered
 }
 
 pub fn session_token(req: &Request) -> Result<Option<String>, ApiError> {

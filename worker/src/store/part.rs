@@ -175,7 +175,7 @@ fn wanted_sql(needs: &Needs, who: &Who<'_>) -> String {
 }
 
 /// The agency `a` as an `AgencyRow`.
-const AGENCY_JSON: &str = "json_object('id', a.id, 'name', a.name, 'plan', a.plan,
+pub(super) const AGENCY_JSON: &str = "json_object('id', a.id, 'name', a.name, 'plan', a.plan,
     'owner_id', a.owner_id, 'seat_price_cents', a.seat_price_cents,
     'agent_statuses', a.agent_statuses, 'agent_groups', a.agent_groups, 'logins', a.logins,
     'dialers', a.dialers, 'top_administrators', a.top_administrators,
@@ -189,7 +189,8 @@ const USER_JSON: &str = "json_object('id', u.id, 'email', u.email, 'name', u.nam
     'settings', u.settings)";
 
 /// The node `n` as a `NodeRow` (as `users.access_json` keeps them, migration 0012).
-const NODE_JSON: &str = "json_object('id', n.id, 'parent_id', n.parent_id, 'kind', n.kind,
+pub(super) const NODE_JSON: &str =
+    "json_object('id', n.id, 'parent_id', n.parent_id, 'kind', n.kind,
     'name', n.name)";
 
 /// The active people holding an administrator grant at the root (R14).
@@ -209,7 +210,7 @@ const NEXT_CHANGE: &str = "SELECT COALESCE(min(at), 8640000000000000) FROM (
              WHERE u.agency_id = p.agency AND u.state = 'invited' AND u.invitation_expires_at > p.now)";
 
 #[derive(Deserialize)]
-struct AgencyRow {
+pub(super) struct AgencyRow {
     id: String,
     name: String,
     plan: String,
@@ -247,7 +248,7 @@ struct UserRow {
 }
 
 #[derive(Deserialize)]
-struct GrantRow {
+pub(super) struct GrantRow {
     id: String,
     user_id: String,
     role_kind: String,
@@ -258,7 +259,7 @@ struct GrantRow {
 }
 
 #[derive(Deserialize)]
-struct NodeRow {
+pub(super) struct NodeRow {
     id: String,
     parent_id: Option<String>,
     kind: NodeKind,
@@ -272,8 +273,24 @@ pub(super) struct RoleRow {
     capabilities: String,
 }
 
+impl AgencyRow {
+    pub(super) fn into_agency(self) -> Result<Agency, ApiError> {
+        Ok(Agency {
+            id: self.id,
+            name: self.name,
+            plan: json::<Plan>(&self.plan)?,
+            owner: UserId(self.owner_id.unwrap_or_default()),
+            seat_price_cents: self.seat_price_cents,
+            agent_statuses: json(&self.agent_statuses)?,
+            agent_groups: json(&self.agent_groups)?,
+            require_two_factor: self.require_two_factor != 0,
+            session_idle_minutes: self.session_idle_minutes,
+        })
+    }
+}
+
 impl GrantRow {
-    fn into_grant(self) -> Result<Grant, ApiError> {
+    pub(super) fn into_grant(self) -> Result<Grant, ApiError> {
         let role = match self.role_kind.as_str() {
             "custom" => RoleRef::Custom(CustomRoleId(self.role)),
             _ => RoleRef::Builtin(
@@ -292,7 +309,7 @@ impl GrantRow {
 }
 
 impl NodeRow {
-    fn into_node(self) -> Node {
+    pub(super) fn into_node(self) -> Node {
         Node {
             id: self.id.as_str().into(),
             parent: self.parent_id.map(|p| p.as_str().into()),
@@ -339,7 +356,7 @@ impl RoleRow {
     }
 }
 
-fn json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+pub(super) fn json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored JSON: {e}")))
 }
 
@@ -584,10 +601,10 @@ struct Rows {
 }
 
 /// The one row a load statement answers, each column a JSON document (or NULL) read as text.
-struct Columns<'a>(&'a JsValue);
+pub(super) struct Columns<'a>(pub(super) &'a JsValue);
 
 impl Columns<'_> {
-    fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
+    pub(super) fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
         Ok(
             worker::js_sys::Reflect::get(self.0, &JsValue::from_str(name))
                 .map_err(worker::Error::from)?
@@ -595,7 +612,7 @@ impl Columns<'_> {
         )
     }
 
-    fn document(&self, name: &str) -> Result<String, ApiError> {
+    pub(super) fn document(&self, name: &str) -> Result<String, ApiError> {
         self.text(name)?
             .ok_or_else(|| ApiError::Internal(format!("the load's {name}: no document")))
     }
@@ -691,17 +708,7 @@ async fn build(
             };
         }
     }
-    let agency = Agency {
-        id: agency_row.id,
-        name: agency_row.name,
-        plan: json::<Plan>(&agency_row.plan)?,
-        owner: UserId(agency_row.owner_id.unwrap_or_default()),
-        seat_price_cents: agency_row.seat_price_cents,
-        agent_statuses: json(&agency_row.agent_statuses)?,
-        agent_groups: json(&agency_row.agent_groups)?,
-        require_two_factor: agency_row.require_two_factor != 0,
-        session_idle_minutes: agency_row.session_idle_minutes,
-    };
+    let agency = agency_row.into_agency()?;
     let mut users = Vec::new();
     for row in user_rows {
         let mut user = User::new(UserId(row.id), &row.email, &row.name, row.state);
