@@ -213,6 +213,10 @@ fn r23_a_suspension_flips_the_answer_on_the_next_question() {
     let (id, secret) = service_token(&admin);
     let question = [ask(&user, "calls.view.own", "n_harbor_pier", Some(&user))];
     assert!(allowed(&check(&secret, &question)[0]));
+    assert!(
+        allowed(&check(&secret, &question)[0]),
+        "asked again, from the Worker's copy"
+    );
     let suspended = Call::new("POST", &format!("/api/v1/users/{user}/suspend"))
         .cookie(&admin)
         .send();
@@ -228,8 +232,12 @@ fn r23_a_suspension_flips_the_answer_on_the_next_question() {
         .send();
     assert!(unsuspended.status < 300, "{:?}", unsuspended.body);
     assert!(allowed(&check(&secret, &question)[0]));
-    revoke(&admin, &id);
     delete_person(&admin, &user);
+    assert!(
+        !allowed(&check(&secret, &question)[0]),
+        "a deleted person sees nothing on the next question"
+    );
+    revoke(&admin, &id);
 }
 
 /// The Worker answers repeated questions from its copy of the agency (migration 0020): each

@@ -1,10 +1,13 @@
-//! The platform's `check` reads the people it is asked about in one statement that answers, for
-//! each of them, their own row and a stamp of their kept access, and their kept access itself
-//! only when this Worker holds no copy with that stamp (migration 0020). The agency's tree comes
-//! the same way: whole, once per tree stamp. So a batch about people asked about before reads a
-//! thousand short rows instead of their grants and every node above them, and decides on the
-//! same state: a copy is used only when its stamp is the one D1 answered in this statement, and
-//! everything else about a person (their state, their switches) is read fresh each time (R23).
+//! The platform's `check` keeps a copy of the agency in the Worker and reads, in one statement
+//! per batch, the stamps that say whether that copy is still what D1 holds (migration 0020):
+//! the agency's people stamp, which moves whenever anyone's row or access changes, and its tree
+//! stamp. A person's row is read again only when the people stamp has moved since the copy read
+//! it, and their kept access only when their own access stamp has moved too; the tree, whole,
+//! only when the tree stamp has. So a batch about people asked about before, at an agency where
+//! nothing changed since, reads no one's row, and a batch after a change reads a thousand short
+//! rows instead of their grants and every node above them. Either way it decides on the same
+//! state as a full load: a copy is used only when its stamps are the ones D1 answered in this
+//! statement (R23).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -27,8 +30,16 @@ const PEOPLE: usize = 50_000;
 struct Copy {
     tree_stamp: i64,
     snapshot: Snapshot,
-    /// The access stamp of each person whose grants the snapshot holds as D1 last said.
-    stamps: HashMap<String, i64>,
+    /// The stamps of each person whose row and grants the snapshot holds as D1 last said.
+    stamps: HashMap<String, Held>,
+}
+
+/// When a person in a copy was read: the agency's people stamp at that moment, and their own
+/// access stamp then.
+#[derive(Clone, Copy, PartialEq)]
+struct Held {
+    people: i64,
+    access: i64,
 }
 
 thread_local! {
@@ -61,9 +72,10 @@ struct Access {
     roles: Vec<RoleRow>,
 }
 
-/// The agency's tree stamp, with the tree when the Worker's copy is missing or older.
+/// The agency's tree and people stamps, with the tree when the Worker's copy is missing or
+/// older.
 #[derive(Deserialize)]
-struct TreeRow(i64, Option<Vec<NodeRow>>);
+struct TreeRow(i64, i64, Option<Vec<NodeRow>>);
 
 /// The service token's row (`None`: no such token) and what `answer` made of the snapshot
 /// (`None`: the token names no agency).
@@ -81,9 +93,14 @@ pub async fn answer<T>(
 ) -> Result<Option<Answered<T>>, ApiError> {
     let (people, trees) = COPIES.with_borrow(|copies| {
         // User ids are unique across agencies; the statement keeps to the token's own.
-        let stamp = |user: &str| copies.values().find_map(|c| c.stamps.get(user).copied());
-        let people: Vec<(&str, Option<i64>)> =
-            users.iter().map(|u| (u.0.as_str(), stamp(&u.0))).collect();
+        let held = |user: &str| copies.values().find_map(|c| c.stamps.get(user).copied());
+        let people: Vec<(&str, Option<i64>, Option<i64>)> = users
+            .iter()
+            .map(|u| {
+                let held = held(&u.0);
+                (u.0.as_str(), held.map(|h| h.access), held.map(|h| h.people))
+            })
+            .collect();
         let trees: HashMap<&str, i64> = copies
             .iter()
             .map(|(id, c)| (id.as_str(), c.tree_stamp))
@@ -95,10 +112,12 @@ pub async fn answer<T>(
     });
     // Stamps travel inside JSON text: they are 64-bit, and a JavaScript number would round them.
     let sql = format!(
-        "WITH p AS (SELECT t.agency_id AS agency FROM service_tokens t WHERE t.token_hash = ?1)
+        "WITH p AS (SELECT t.agency_id AS agency, a.people_stamp AS people
+                    FROM service_tokens t JOIN agencies a ON a.id = t.agency_id
+                    WHERE t.token_hash = ?1)
          SELECT ({}) AS actor,
            (SELECT {AGENCY_JSON} FROM agencies a, p WHERE a.id = p.agency) AS agency,
-           (SELECT json_array(a.tree_stamp, json(CASE
+           (SELECT json_array(a.tree_stamp, a.people_stamp, json(CASE
                 WHEN a.tree_stamp = (SELECT j.value FROM json_each(?3) j WHERE j.key = a.id)
                 THEN NULL
                 ELSE (SELECT json_group_array({NODE_JSON}) FROM nodes n WHERE n.agency_id = a.id)
@@ -109,7 +128,7 @@ pub async fn answer<T>(
                 json(CASE WHEN u.access_stamp = j.value ->> 1 THEN NULL
                           ELSE NULLIF(u.access_json, '') END)))
             FROM p CROSS JOIN json_each(?2) j CROSS JOIN users u ON u.id = j.value ->> 0
-            WHERE u.agency_id = p.agency) AS users",
+            WHERE (j.value ->> 2) IS NOT p.people AND u.agency_id = p.agency) AS users",
         super::platform::CALLER_SQL,
     );
     let params = [
@@ -135,6 +154,7 @@ pub async fn answer<T>(
     };
     let agency = agency?.into_agency()?;
     let tree: TreeRow = json(&columns.document("tree")?)?;
+    let people = tree.1;
     let rows: Vec<PersonRow> = json(&columns.document("users")?)?;
     // From here to the answer nothing waits, so no other request sees the copy half put.
     COPIES.with_borrow_mut(|copies| {
@@ -142,7 +162,7 @@ pub async fn answer<T>(
         let Some(mut copy) = copy_at(copies.remove(&id), agency, tree)? else {
             return Ok(None);
         };
-        let put = put_people(&mut copy, rows, users);
+        let put = put_people(&mut copy, rows, users, people);
         let answered = match put {
             Ok(true) => Some((actor, Some(answer(&copy.snapshot)))),
             Ok(false) => None,
@@ -166,7 +186,7 @@ fn copy_at(
     agency: domain::Agency,
     tree: TreeRow,
 ) -> Result<Option<Copy>, ApiError> {
-    let TreeRow(stamp, nodes) = tree;
+    let TreeRow(stamp, _, nodes) = tree;
     let Some(nodes) = nodes else {
         // D1 sent no tree: the stamp sent was the kept copy's, unless another request
         // replaced that copy meanwhile.
@@ -190,14 +210,14 @@ fn copy_at(
     // about; the others come over as they were.
     if let Some(old) = kept {
         for user in old.snapshot.users() {
-            let Some(&stamp) = old.stamps.get(&user.id.0) else {
+            let Some(&held) = old.stamps.get(&user.id.0) else {
                 continue;
             };
             let grants: Vec<Grant> = old.snapshot.grants_of(&user.id).cloned().collect();
             let roles = held_roles(&old.snapshot, &grants);
             copy.snapshot.put_user(user.clone());
             if copy.snapshot.put_grants(&user.id, grants, roles).is_ok() {
-                copy.stamps.insert(user.id.0.clone(), stamp);
+                copy.stamps.insert(user.id.0.clone(), held);
             }
         }
     }
@@ -218,14 +238,18 @@ fn held_roles(snapshot: &Snapshot, grants: &[Grant]) -> Vec<CustomRole> {
 }
 
 /// Puts each person D1 answered into the copy: their row always, their grants when D1 sent
-/// them. `Ok(false)` when the copy holds someone's grants at another stamp than D1's, or holds
-/// someone D1 no longer has: the copy cannot answer about them.
+/// them. D1 answers no row for someone the copy read at the agency's current people stamp
+/// (nothing about anyone has changed since), nor for someone not in the agency. `Ok(false)`
+/// when the copy holds someone's grants at another access stamp than D1's: the copy cannot
+/// answer about them. An error when the copy holds someone asked about, read at another people
+/// stamp, whom D1 no longer has.
 fn put_people(
     copy: &mut Copy,
     rows: Vec<PersonRow>,
     asked: &BTreeSet<UserId>,
+    people: i64,
 ) -> Result<bool, domain::SnapshotError> {
-    let mut found = 0;
+    let mut found = std::collections::HashSet::with_capacity(rows.len());
     for PersonRow(
         id,
         email,
@@ -239,13 +263,13 @@ fn put_people(
         access,
     ) in rows
     {
-        found += 1;
         let mut user = User::new(UserId(id), &email, &name, state);
         user.calling_enabled = calling_enabled != 0;
         user.contact_edit = contact_edit != 0;
         user.invitation_expires_at = invitation_expires_at;
         user.support = support != 0;
         let id = user.id.clone();
+        found.insert(id.0.clone());
         copy.snapshot.put_user(user);
         match access {
             Some(access) => {
@@ -263,21 +287,26 @@ fn put_people(
                     .collect::<Result<_, _>>()
                     .map_err(|_| domain::SnapshotError::MissingUser(id.clone()))?;
                 copy.snapshot.put_grants(&id, grants, roles)?;
-                copy.stamps.insert(id.0, stamp);
             }
-            None if copy.stamps.get(&id.0) == Some(&stamp) => {}
-            None => return Ok(false),
+            None => match copy.stamps.get(&id.0) {
+                Some(held) if held.access == stamp => {}
+                _ => return Ok(false),
+            },
         }
+        let held = Held {
+            people,
+            access: stamp,
+        };
+        copy.stamps.insert(id.0, held);
     }
-    // Someone asked about whom D1 did not answer (another agency's, or no one's) must not be
-    // in the copy either: if they are, the copy is wrong, and is dropped.
-    if asked
-        .iter()
-        .filter(|u| copy.snapshot.user(u).is_some())
-        .count()
-        != found
-    {
-        return Err(domain::SnapshotError::MissingUser(UserId(String::new())));
+    // Someone asked about whom D1 did not answer is someone the copy read at this very people
+    // stamp, or someone not in the agency (another agency's, or no one's), who must not be in
+    // the copy either: if they are, the copy is wrong, and is dropped.
+    for user in asked {
+        let current = copy.stamps.get(&user.0).is_some_and(|h| h.people == people);
+        if !found.contains(&user.0) && !current && copy.snapshot.user(user).is_some() {
+            return Err(domain::SnapshotError::MissingUser(user.clone()));
+        }
     }
     Ok(true)
 }
