@@ -508,7 +508,7 @@ pub async fn answer_for_platform<T>(
     req: &Request,
     ctx: &Ctx,
     needs: Needs,
-    answer: impl FnOnce(&domain::Snapshot) -> Result<T, ApiError>,
+    answer: impl Fn(&domain::Snapshot) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let Credential::Service(digest) = credential(req)? else {
         let (actor, snapshot) = load_caller(req, ctx, needs).await?;
@@ -528,16 +528,12 @@ pub async fn answer_for_platform<T>(
         all_nodes: needs.all_nodes,
         ..Needs::default()
     } == needs;
-    let mut answer = Some(answer);
-    let mut copied = None;
-    if people_and_nodes {
-        copied = checks::answer(&ctx.db, &digest, &needs.users, |snapshot| {
-            answer.take().map(|answer| answer(snapshot))
-        })
-        .await?;
-    }
+    let copied = match people_and_nodes {
+        true => checks::answer(&ctx.db, &digest, &needs.users, &answer).await?,
+        false => None,
+    };
     let (actor, answered) = match copied {
-        Some((actor, answered)) => (actor, answered.flatten()),
+        Some(answered) => answered,
         None => {
             let loaded = part::load(
                 &ctx.db,
@@ -547,11 +543,7 @@ pub async fn answer_for_platform<T>(
                 vec![],
             )
             .await?;
-            let answered = match (loaded.snapshot, answer.take()) {
-                (Some(snapshot), Some(answer)) => Some(answer(&snapshot)),
-                _ => None,
-            };
-            (loaded.actor, answered)
+            (loaded.actor, loaded.snapshot.as_ref().map(&answer))
         }
     };
     let service: crate::store::platform::ServiceCaller = actor

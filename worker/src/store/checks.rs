@@ -12,12 +12,12 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
-use domain::{CustomRole, Grant, Millis, Snapshot, User, UserId, UserState};
+use domain::{CustomRole, Grant, Snapshot, UserId};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 
 use super::Db;
-use super::part::{AGENCY_JSON, AgencyRow, Columns, GrantRow, NODE_JSON, NodeRow, RoleRow, json};
+use super::part::{AGENCY_JSON, Access, AgencyRow, Columns, NODE_JSON, NodeRow, UserRow, json};
 use crate::error::ApiError;
 
 /// The most agencies whose copies one Worker keeps, and the most people per agency; past them
@@ -47,30 +47,11 @@ thread_local! {
 }
 
 /// A person's row as the statement answers it: their own columns, their access stamp, and their
-/// kept access when the Worker's copy is missing or has another stamp. It is `None` too when
-/// it is not kept at all (a database written around the triggers): then the copy, which does
-/// not hold them at that stamp, is not used.
+/// kept access (without the nodes, which come from the tree) when the Worker's copy is missing
+/// or has another stamp. It is `None` too when it is not kept at all (a database written around
+/// the triggers): then the copy, which does not hold them at that stamp, is not used.
 #[derive(Deserialize)]
-struct PersonRow(
-    String,
-    String,
-    String,
-    UserState,
-    i64,
-    i64,
-    Option<Millis>,
-    i64,
-    i64,
-    Option<Access>,
-);
-
-/// A person's kept access (`users.access_json`); the nodes above their grants come from the
-/// tree.
-#[derive(Deserialize)]
-struct Access {
-    grants: Vec<GrantRow>,
-    roles: Vec<RoleRow>,
-}
+struct PersonRow(UserRow, i64, Option<Access>);
 
 /// The agency's tree and people stamps, with the tree when the Worker's copy is missing or
 /// older.
@@ -123,10 +104,12 @@ pub async fn answer<T>(
                 ELSE (SELECT json_group_array({NODE_JSON}) FROM nodes n WHERE n.agency_id = a.id)
               END))
             FROM agencies a, p WHERE a.id = p.agency) AS tree,
-           (SELECT json_group_array(json_array(u.id, u.email, u.name, u.state, u.calling_enabled,
-                u.contact_edit, u.invitation_expires_at, u.support, u.access_stamp,
+           (SELECT json_group_array(json_array(
+                json_array(u.id, u.email, u.name, u.state, u.calling_enabled, u.contact_edit,
+                    u.invitation_expires_at, u.support, NULL),
+                u.access_stamp,
                 json(CASE WHEN u.access_stamp = j.value ->> 1 THEN NULL
-                          ELSE NULLIF(u.access_json, '') END)))
+                          ELSE json_remove(NULLIF(u.access_json, ''), '$.nodes') END)))
             FROM p CROSS JOIN json_each(?2) j CROSS JOIN users u ON u.id = j.value ->> 0
             WHERE (j.value ->> 2) IS NOT p.people AND u.agency_id = p.agency) AS users",
         super::platform::CALLER_SQL,
@@ -162,11 +145,10 @@ pub async fn answer<T>(
         let Some(mut copy) = copy_at(copies.remove(&id), agency, tree)? else {
             return Ok(None);
         };
-        let put = put_people(&mut copy, rows, users, people);
-        let answered = match put {
+        let answered = match put_people(&mut copy, rows, users, people) {
             Ok(true) => Some((actor, Some(answer(&copy.snapshot)))),
             Ok(false) => None,
-            // What D1 holds did not make a snapshot: start again from nothing next time.
+            // The copy and D1 disagree: start again from nothing next time.
             Err(_) => return Ok(None),
         };
         if copy.stamps.len() <= PEOPLE {
@@ -242,51 +224,27 @@ fn held_roles(snapshot: &Snapshot, grants: &[Grant]) -> Vec<CustomRole> {
 /// (nothing about anyone has changed since), nor for someone not in the agency. `Ok(false)`
 /// when the copy holds someone's grants at another access stamp than D1's: the copy cannot
 /// answer about them. An error when the copy holds someone asked about, read at another people
-/// stamp, whom D1 no longer has.
+/// stamp, whom D1 no longer has, or when what D1 sent does not fit the copy.
 fn put_people(
     copy: &mut Copy,
     rows: Vec<PersonRow>,
     asked: &BTreeSet<UserId>,
     people: i64,
-) -> Result<bool, domain::SnapshotError> {
+) -> Result<bool, ApiError> {
+    let inconsistent = |e| ApiError::Internal(format!("the platform's copy: {e}"));
     let mut found = std::collections::HashSet::with_capacity(rows.len());
-    for PersonRow(
-        id,
-        email,
-        name,
-        state,
-        calling_enabled,
-        contact_edit,
-        invitation_expires_at,
-        support,
-        stamp,
-        access,
-    ) in rows
-    {
-        let mut user = User::new(UserId(id), &email, &name, state);
-        user.calling_enabled = calling_enabled != 0;
-        user.contact_edit = contact_edit != 0;
-        user.invitation_expires_at = invitation_expires_at;
-        user.support = support != 0;
+    for PersonRow(user, stamp, access) in rows {
+        let user = user.into_user()?;
         let id = user.id.clone();
         found.insert(id.0.clone());
         copy.snapshot.put_user(user);
         match access {
             Some(access) => {
                 copy.stamps.remove(&id.0);
-                let grants = access
-                    .grants
-                    .into_iter()
-                    .map(GrantRow::into_grant)
-                    .collect::<Result<_, _>>()
-                    .map_err(|_| domain::SnapshotError::MissingUser(id.clone()))?;
-                let roles = access
-                    .roles
-                    .into_iter()
-                    .map(RoleRow::into_role)
-                    .collect::<Result<_, _>>()
-                    .map_err(|_| domain::SnapshotError::MissingUser(id.clone()))?;
-                copy.snapshot.put_grants(&id, grants, roles)?;
+                let (grants, _, roles) = access.into_parts()?;
+                copy.snapshot
+                    .put_grants(&id, grants, roles)
+                    .map_err(inconsistent)?;
             }
             None => match copy.stamps.get(&id.0) {
                 Some(held) if held.access == stamp => {}
@@ -305,7 +263,9 @@ fn put_people(
     for user in asked {
         let current = copy.stamps.get(&user.0).is_some_and(|h| h.people == people);
         if !found.contains(&user.0) && !current && copy.snapshot.user(user).is_some() {
-            return Err(domain::SnapshotError::MissingUser(user.clone()));
+            return Err(inconsistent(domain::SnapshotError::MissingUser(
+                user.clone(),
+            )));
         }
     }
     Ok(true)

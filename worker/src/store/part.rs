@@ -234,8 +234,9 @@ struct CountsRow {
     top_administrators: u32,
 }
 
+/// A person's row; it reads from an object or, field by field, from an array.
 #[derive(Deserialize)]
-struct UserRow {
+pub(super) struct UserRow {
     id: String,
     email: String,
     name: String,
@@ -271,6 +272,20 @@ pub(super) struct RoleRow {
     id: String,
     name: String,
     capabilities: String,
+}
+
+impl UserRow {
+    pub(super) fn into_user(self) -> Result<User, ApiError> {
+        let mut user = User::new(UserId(self.id), &self.email, &self.name, self.state);
+        user.calling_enabled = self.calling_enabled != 0;
+        user.contact_edit = self.contact_edit != 0;
+        user.invitation_expires_at = self.invitation_expires_at;
+        user.support = self.support != 0;
+        if let Some(settings) = self.settings {
+            user.settings = json(&settings)?;
+        }
+        Ok(user)
+    }
 }
 
 impl AgencyRow {
@@ -327,20 +342,8 @@ pub fn from_kept_access(
     user: User,
     access_json: &str,
 ) -> Result<Snapshot, ApiError> {
-    let access: Access = json(access_json)?;
-    let grants = access
-        .grants
-        .into_iter()
-        .map(GrantRow::into_grant)
-        .collect::<Result<Vec<_>, _>>()?;
-    let nodes = std::iter::once(top)
-        .chain(access.nodes.into_iter().map(NodeRow::into_node))
-        .collect();
-    let roles = access
-        .roles
-        .into_iter()
-        .map(RoleRow::into_role)
-        .collect::<Result<Vec<_>, _>>()?;
+    let (grants, nodes, roles) = json::<Access>(access_json)?.into_parts()?;
+    let nodes = std::iter::once(top).chain(nodes).collect();
     Snapshot::build(agency, nodes, vec![user], roles, grants)
         .map_err(|e| ApiError::Internal(format!("kept access is inconsistent: {e}")))
 }
@@ -582,12 +585,34 @@ fn caller_only(needs: &Needs) -> bool {
         && !needs.listed
 }
 
-/// A person's kept access (`users.access_json`, migration 0012).
+/// A person's kept access (`users.access_json`, migration 0012). The nodes may be left out
+/// by whoever holds the tree already.
 #[derive(Deserialize)]
-struct Access {
+pub(super) struct Access {
     grants: Vec<GrantRow>,
+    #[serde(default)]
     nodes: Vec<NodeRow>,
     roles: Vec<RoleRow>,
+}
+
+/// Grants, nodes and custom roles as `domain` has them.
+pub(super) type Parts = (Vec<Grant>, Vec<Node>, Vec<CustomRole>);
+
+impl Access {
+    pub(super) fn into_parts(self) -> Result<Parts, ApiError> {
+        let grants = self
+            .grants
+            .into_iter()
+            .map(GrantRow::into_grant)
+            .collect::<Result<_, _>>()?;
+        let nodes = self.nodes.into_iter().map(NodeRow::into_node).collect();
+        let roles = self
+            .roles
+            .into_iter()
+            .map(RoleRow::into_role)
+            .collect::<Result<_, _>>()?;
+        Ok((grants, nodes, roles))
+    }
 }
 
 /// The rows a snapshot is built from.
@@ -709,18 +734,10 @@ async fn build(
         }
     }
     let agency = agency_row.into_agency()?;
-    let mut users = Vec::new();
-    for row in user_rows {
-        let mut user = User::new(UserId(row.id), &row.email, &row.name, row.state);
-        user.calling_enabled = row.calling_enabled != 0;
-        user.contact_edit = row.contact_edit != 0;
-        user.invitation_expires_at = row.invitation_expires_at;
-        user.support = row.support != 0;
-        if let Some(settings) = row.settings {
-            user.settings = json(&settings)?;
-        }
-        users.push(user);
-    }
+    let users = user_rows
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect::<Result<Vec<_>, _>>()?;
     let grants = grant_rows
         .into_iter()
         .map(GrantRow::into_grant)
