@@ -3,7 +3,8 @@
 // names the compiler leaves in the WASM before wasm-opt strips them. Code the screens share
 // (Leptos, serde, `domain`, the app's state and API) is listed on its own lines, so the table
 // adds up to the whole. Each line's share of the code is also given as its share of the
-// shipped file, brotli: an estimate, since compression does not divide exactly. A screen's
+// shipped files (the shell's and the screens' since the WASM is split), brotli: an estimate,
+// since compression does not divide exactly. A screen's
 // line is a floor: Leptos's generic code made for a screen's view types is named after
 // Leptos (the names the compiler keeps drop the type arguments), so it counts there.
 //
@@ -11,9 +12,9 @@
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 
-const [named, shipped] = process.argv.slice(2);
-if (!named || !shipped) {
-  console.error("usage: node bench/screens.mjs <wasm with names> <shipped wasm>");
+const [named, ...shipped] = process.argv.slice(2);
+if (!named || shipped.length === 0) {
+  console.error("usage: node bench/screens.mjs <wasm with names> <shipped wasm>...");
   process.exit(2);
 }
 
@@ -146,11 +147,11 @@ for (const { size, name } of functions(bytes)) {
   table.set(line, (table.get(line) ?? 0) + size);
   total += size;
 }
-const brotli = brotliCompressSync(readFileSync(shipped), {
-  params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
-}).length;
+const brotli = shipped
+  .map((file) => brotliCompressSync(readFileSync(file), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length)
+  .reduce((sum, size) => sum + size, 0);
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`code before wasm-opt: ${kb(total)}; shipped WASM, brotli: ${kb(brotli)}`);
+console.log(`code before wasm-opt: ${kb(total)}; shipped WASM (${shipped.length} files), brotli: ${kb(brotli)}`);
 console.log(`${"".padEnd(52)}${"code".padStart(10)}${"share".padStart(8)}${"≈ brotli".padStart(12)}`);
 for (const [line, size] of [...table].sort((a, b) => b[1] - a[1])) {
   const share = size / total;

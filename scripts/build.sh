@@ -10,10 +10,14 @@ export SWITCHBOARD_COMMIT
 
 say "building the app (trunk build --release)"
 trunk build --release --dist dist
+say "splitting the app's WASM: the shell, and its screens in files loaded when they open"
+node scripts/split.mjs dist "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/switchboard-app.wasm"
 node scripts/headers.mjs dist
 
 say "building the Worker (worker-build --release)"
 (cd worker && worker-build --release)
 
 say "WASM sizes"
-node scripts/sizes.mjs app="$(ls dist/*.wasm)" worker=worker/build/index_bg.wasm
+# The shell (what every first load fetches), each group of screens, the Worker.
+node scripts/sizes.mjs shell="$(ls dist/*_bg.wasm)" \
+    $(for file in dist/*-screens.wasm; do echo "screens=$file"; done) worker=worker/build/index_bg.wasm

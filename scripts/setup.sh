@@ -7,6 +7,9 @@ cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
 WORKER_BUILD_VERSION=0.8.7
+# wasm-split, which scripts/split.mjs runs: the CLI of the crate whose runtime Leptos's `#[lazy]`
+# links (wasm_split_helpers 0.2 in Cargo.lock).
+WASM_SPLIT_VERSION=0.2.4
 WASM_BINDGEN_VERSION="$(wasm_bindgen_version)"
 
 # The toolchain and target come from rust-toolchain.toml.
@@ -29,6 +32,10 @@ fi
 if ! has_version worker-build "$WORKER_BUILD_VERSION"; then
     say "installing worker-build $WORKER_BUILD_VERSION"
     cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
+fi
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
 fi
 
 # wrangler (with workerd), Node 22, wasm-opt and Playwright, as package-lock.json pins them.

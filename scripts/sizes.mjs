@@ -11,7 +11,7 @@ for (const [label, file] of process.argv.slice(2).map((arg) => arg.split("="))) 
     params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
   }).length;
   console.log(
-    `${label.padEnd(8)} ${basename(file).padEnd(34)} raw ${kb(raw.length).padStart(10)}` +
+    `${label.padEnd(8)} ${basename(file).padEnd(54)} raw ${kb(raw.length).padStart(10)}` +
       `  gzip ${kb(gzip).padStart(9)}  brotli ${kb(brotli).padStart(9)}`,
   );
 }

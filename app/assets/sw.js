@@ -2,7 +2,8 @@
 // here: the app keeps its data in IndexedDB and the Worker decides every change.
 const SHELL = "switchboard-shell-v1";
 
-// On install, keep the page and every file it names (the hashed script, WASM and styles).
+// On install, keep the page and every file it names (the hashed script, WASM and styles), and
+// every WASM file of the screens.
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
@@ -12,6 +13,14 @@ self.addEventListener("install", (event) => {
       const files = [...html.matchAll(/["'](\/[^"'\s]+\.(?:js|wasm|css|png|webmanifest))["']/g)]
         .map((match) => match[1])
         .filter((path) => path !== "/sw.js" && !path.startsWith("/api/"));
+      // The split loader names each screen's WASM file and the chunks they share: all of them
+      // are kept now, so that every screen opens offline, even one never opened before.
+      for (const loader of files.filter((path) => path.endsWith("-split.js"))) {
+        const text = await (await fetch(loader)).text();
+        for (const match of text.matchAll(/new URL\("\.\/([\w.-]+\.wasm)"/g)) {
+          files.push(new URL(match[1], new URL(loader, self.location.origin)).pathname);
+        }
+      }
       await cache.put("/", page);
       await cache.addAll([...new Set(files)]);
       await self.skipWaiting();

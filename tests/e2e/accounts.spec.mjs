@@ -137,6 +137,7 @@ test("Offline, the tree opens with the last data it had, and a change says it ne
   await expect(app.userRows().first()).toBeVisible();
   await page.goto("/accounts");
   await expect(page.getByTestId("tree-row")).toHaveCount(9);
+  await app.keptForOffline();
 
   await context.setOffline(true);
   await page.reload();

@@ -128,6 +128,7 @@ test("Offline, the screen opens with the last data it had, and a change says it 
 
   const groups = (await api("/agency")).body.agent_groups.length;
   await expect(page.getByTestId("agents-groups-entry")).toHaveCount(groups);
+  await app.keptForOffline();
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByTestId("agents-groups-entry")).toHaveCount(groups);

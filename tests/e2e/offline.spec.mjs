@@ -3,11 +3,6 @@ import { ADMIN, Console } from "./pages/console.mjs";
 
 const NOOR = { email: "noor@brightline.example", password: "Switchboard-demo1" };
 
-// The service worker keeps the app shell once it controls the page.
-async function shellKept(page) {
-  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 15_000 });
-}
-
 function row(app, name) {
   return app.userRows().filter({ hasText: name });
 }
@@ -17,7 +12,7 @@ test("a change made offline survives a reload and is confirmed when the network 
   await app.open();
   await app.signIn(ADMIN.email, ADMIN.password);
   await expect(page.getByTestId("sync-state")).toHaveText("Up to date");
-  await shellKept(page);
+  await app.keptForOffline();
   const morgan = row(app, "Morgan Diallo");
   const before = (await morgan.getByTestId("user-state").textContent()).trim();
   const after = before === "Active" ? "Suspended" : "Active";
@@ -149,6 +144,7 @@ test("a person's page opens offline: a new name is queued and confirmed online; 
   // Everything the page reads has been read (and kept) before the network goes.
   await expect(page.getByTestId("access-line").first()).toBeVisible();
   await expect(page.getByTestId("agent-settings")).toBeVisible();
+  await app.keptForOffline();
 
   await context.setOffline(true);
   await page.reload();

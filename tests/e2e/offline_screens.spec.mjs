@@ -27,6 +27,7 @@ test("Roles, phone numbers, plan, audit log and security open offline with their
     seen[path] = await shown().textContent();
   }
 
+  await app.keptForOffline();
   await context.setOffline(true);
   for (const [path, shown] of screens) {
     await page.goto(path).catch(() => {});

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, path};
 
 use crate::api;
 use crate::components::toast::{ToastRegion, Toasts};
@@ -43,49 +43,87 @@ pub fn Shell() -> impl IntoView {
                 </main>
             }>
                 <Route path=path!("/") view=Home />
-                <Route path=path!("/people") view=|| view! {
-                    <Allowed capability=domain::Capability::UsersView doing="see other people"><People /></Allowed>
-                } />
-                <Route path=path!("/people/new") view=|| view! {
-                    <Allowed capability=domain::Capability::UsersInvite doing="add people"><AddPerson /></Allowed>
-                } />
-                <Route path=path!("/people/import") view=|| view! {
-                    <Allowed capability=domain::Capability::UsersInvite doing="add people"><Import /></Allowed>
-                } />
-                <Route path=path!("/people/:id") view=Person />
-                <Route path=path!("/invitations") view=Invitations />
-                <Route path=path!("/accounts") view=|| view! {
-                    <Allowed capability=domain::Capability::UsersView doing="see the accounts"><Accounts /></Allowed>
-                } />
-                <Route path=path!("/numbers") view=|| view! {
-                    <Allowed capability=domain::Capability::NumbersView doing="see the phone numbers"><Numbers /></Allowed>
-                } />
-                <Route path=path!("/agents") view=|| view! {
-                    <Allowed capability=domain::Capability::CampaignsView doing="see the agents' lists and campaigns"><Agents /></Allowed>
-                } />
-                <Route path=path!("/plan") view=|| view! {
-                    <Allowed capability=domain::Capability::BillingView doing="see the plan and its seats"><PlanAndSeats /></Allowed>
-                } />
-                <Route path=path!("/audit") view=|| view! {
-                    <Allowed capability=domain::Capability::SettingsEdit doing="read the audit log"><Audit /></Allowed>
-                } />
-                <Route path=path!("/security") view=|| view! {
-                    <Allowed capability=domain::Capability::SettingsEdit doing="change the agency's security"><Security /></Allowed>
-                } />
-                <Route path=path!("/platform") view=|| view! {
-                    <Allowed capability=domain::Capability::PlatformConnect doing="connect the platform"><Platform /></Allowed>
-                } />
-                <Route path=path!("/roles") view=|| view! {
-                    <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed>
-                } />
-                <Route path=path!("/accounts/:id") view=|| view! {
-                    <Allowed capability=domain::Capability::UsersView doing="see the accounts"><AccountPage /></Allowed>
-                } />
-                <Route path=path!("/account") view=MyAccount />
+                <Route path=path!("/people") view={Lazy::<PeopleScreen>::new()} />
+                <Route path=path!("/people/new") view={Lazy::<AddPersonScreen>::new()} />
+                <Route path=path!("/people/import") view={Lazy::<PeopleImportScreen>::new()} />
+                <Route path=path!("/people/:id") view={Lazy::<PersonScreen>::new()} />
+                <Route path=path!("/invitations") view={Lazy::<InvitationsScreen>::new()} />
+                <Route path=path!("/accounts") view={Lazy::<AccountsScreen>::new()} />
+                <Route path=path!("/numbers") view={Lazy::<NumbersScreen>::new()} />
+                <Route path=path!("/agents") view={Lazy::<AgentsScreen>::new()} />
+                <Route path=path!("/plan") view={Lazy::<PlanScreen>::new()} />
+                <Route path=path!("/audit") view={Lazy::<AuditScreen>::new()} />
+                <Route path=path!("/security") view={Lazy::<SecurityScreen>::new()} />
+                <Route path=path!("/platform") view={Lazy::<PlatformScreen>::new()} />
+                <Route path=path!("/roles") view={Lazy::<RolesScreen>::new()} />
+                <Route path=path!("/accounts/:id") view={Lazy::<AccountPageScreen>::new()} />
+                <Route path=path!("/account") view={Lazy::<MyAccountScreen>::new()} />
             </Routes>
             </div>
             <ToastRegion />
         </Router>
+    }
+}
+
+/// The screens are loaded in four files besides the shell, each the first time one of its
+/// screens opens (`#[lazy]`; scripts/split.mjs splits the WASM): People, where most people
+/// land; My account, where everyone else lands; the work on one person; and the agency's
+/// screens. A file per screen would make a first load fetch a hundred small shared pieces.
+macro_rules! screens {
+    ($($file:ident($group:ident) { $($route:ident => $view:expr;)* })*) => {$(
+        // Each variant is named after its route.
+        #[allow(clippy::enum_variant_names)]
+        #[derive(Clone, Copy)]
+        enum $group {
+            $($route,)*
+        }
+
+        #[lazy]
+        fn $file(screen: $group) -> AnyView {
+            match screen {
+                $($group::$route => $view.into_any(),)*
+            }
+        }
+
+        $(
+            struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $file($group::$route).await
+                }
+            }
+        )*
+    )*};
+}
+
+screens! {
+    people_screens(PeopleScreens) {
+        PeopleScreen => view! { <Allowed capability=domain::Capability::UsersView doing="see other people"><People /></Allowed> };
+    }
+    account_screens(AccountScreens) {
+        MyAccountScreen => view! { <MyAccount /> };
+    }
+    person_screens(PersonScreens) {
+        PersonScreen => view! { <Person /> };
+        AddPersonScreen => view! { <Allowed capability=domain::Capability::UsersInvite doing="add people"><AddPerson /></Allowed> };
+        PeopleImportScreen => view! { <Allowed capability=domain::Capability::UsersInvite doing="add people"><Import /></Allowed> };
+        InvitationsScreen => view! { <Invitations /> };
+    }
+    agency_screens(AgencyScreens) {
+        AccountsScreen => view! { <Allowed capability=domain::Capability::UsersView doing="see the accounts"><Accounts /></Allowed> };
+        AccountPageScreen => view! { <Allowed capability=domain::Capability::UsersView doing="see the accounts"><AccountPage /></Allowed> };
+        RolesScreen => view! { <Allowed capability=domain::Capability::UsersView doing="see the roles"><Roles /></Allowed> };
+        NumbersScreen => view! { <Allowed capability=domain::Capability::NumbersView doing="see the phone numbers"><Numbers /></Allowed> };
+        AgentsScreen => view! { <Allowed capability=domain::Capability::CampaignsView doing="see the agents' lists and campaigns"><Agents /></Allowed> };
+        PlanScreen => view! { <Allowed capability=domain::Capability::BillingView doing="see the plan and its seats"><PlanAndSeats /></Allowed> };
+        AuditScreen => view! { <Allowed capability=domain::Capability::SettingsEdit doing="read the audit log"><Audit /></Allowed> };
+        SecurityScreen => view! { <Allowed capability=domain::Capability::SettingsEdit doing="change the agency's security"><Security /></Allowed> };
+        PlatformScreen => view! { <Allowed capability=domain::Capability::PlatformConnect doing="connect the platform"><Platform /></Allowed> };
     }
 }
 

@@ -26,6 +26,12 @@ export class Console {
     await this.page.getByTestId("sign-in").click();
   }
 
+  // The console opens with no network once the service worker controls the page: it has kept
+  // the page and every file of the app, each screen's too.
+  async keptForOffline() {
+    await this.page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 15_000 });
+  }
+
   userRows() {
     return this.page.getByTestId("user-row");
   }

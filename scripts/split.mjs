@@ -1,0 +1,102 @@
+// Splits the console's WASM so that a first load fetches only what every screen needs, and
+// each screen's own code comes when it first opens. Run after `trunk build --release`.
+//
+// Each screen is a lazy route (`#[lazy_route]`, app/src/pages/shell.rs); the build links with
+// `--emit-relocs` (.cargo/config.toml) so that wasm-split can move the code only a screen
+// reaches into a file of its own, and code that several screens share but the shell does not
+// into chunks they load first. Trunk's own WASM step is replaced:
+//   wasm-split → wasm-bindgen (of the main module) → wasm-opt -Oz (of every file)
+// and its files are rewritten in place, under the names (and with the integrity hashes) that
+// index.html gives them. The split files take the hashed name of the main module as a prefix,
+// so that a new build never meets an old file in a cache.
+//
+// Usage: node scripts/split.mjs <dist folder> <the linked .wasm from cargo>
+import { createHash } from "node:crypto";
+import { execFile, execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { promisify } from "node:util";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const [dist = "dist", linked] = process.argv.slice(2);
+if (!linked) {
+  console.error("usage: node scripts/split.mjs <dist folder> <the linked .wasm from cargo>");
+  process.exit(2);
+}
+const run = (tool, args) => execFileSync(tool, args, { stdio: ["ignore", "inherit", "inherit"] });
+
+const html = readFileSync(join(dist, "index.html"), "utf8");
+const main = html.match(/from '\/([\w-]+)\.js'/)?.[1];
+if (!main || !html.includes(`'/${main}_bg.wasm'`)) {
+  console.error("index.html does not load the app the way Trunk writes it");
+  process.exit(1);
+}
+
+const work = join(dirname(linked), "split");
+rmSync(work, { recursive: true, force: true });
+mkdirSync(join(work, "split"), { recursive: true });
+mkdirSync(join(work, "bound"), { recursive: true });
+
+// 1. The main module, the screens' files and their shared chunks, and the loader between them.
+run("wasm-split-cli", ["--target", "web", "--out-name", main, linked, join(work, "split")]);
+
+// The screens' files are named after their group (`split_people_screens_<n>.wasm` →
+// `<main>-people-screens.wasm`), the chunks they share keep their number.
+const renamed = new Map();
+for (const file of readdirSync(join(work, "split"))) {
+  const screen = file.match(/^split_+(\w+?)_\d+\.wasm$/);
+  const chunk = file.match(/^(chunk_\d+)\.wasm$/);
+  if (screen) renamed.set(file, `${main}-${screen[1].replaceAll("_", "-")}.wasm`);
+  else if (chunk) renamed.set(file, `${main}-${chunk[1].replace("_", "-")}.wasm`);
+}
+const loaderName = `${main}-split.js`;
+let loader = readFileSync(join(work, "split", "__wasm_split.js"), "utf8");
+loader = loader.replace(/new URL\("\.\/([\w.-]+\.wasm)"/g, (whole, file) => {
+  if (!renamed.has(file)) throw new Error(`the loader names ${file}, which wasm-split did not write`);
+  return `new URL("./${renamed.get(file)}"`;
+});
+writeFileSync(join(dist, loaderName), loader);
+
+// 2. wasm-bindgen of the main module; it keeps the exports the split files link against.
+run("wasm-bindgen", [
+  "--target", "web", "--no-typescript", "--keep-lld-exports", "--no-demangle",
+  "--out-dir", join(work, "bound"), "--out-name", main, join(work, "split", `${main}.wasm`),
+]);
+const glue = readFileSync(join(work, "bound", `${main}.js`), "utf8").replaceAll(
+  `from "./__wasm_split.js"`,
+  `from "./${loaderName}"`,
+);
+if (glue.includes(`from "./__wasm_split.js"`)) throw new Error("the bindings still import __wasm_split.js");
+writeFileSync(join(dist, `${main}.js`), glue);
+
+// 3. wasm-opt -Oz of every WASM file, into dist.
+const features = [
+  "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+];
+const jobs = [
+  [join(work, "bound", `${main}_bg.wasm`), join(dist, `${main}_bg.wasm`)],
+  ...[...renamed].map(([file, name]) => [join(work, "split", file), join(dist, name)]),
+];
+const optimise = promisify(execFile);
+await Promise.all(
+  Array.from({ length: availableParallelism() }, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      await optimise("wasm-opt", ["-Oz", ...features, job[0], "-o", job[1]]);
+    }
+  }),
+);
+
+// 4. index.html: the integrity of the rewritten files, and the loader fetched beside them.
+const integrity = (file) =>
+  `sha384-${createHash("sha384").update(readFileSync(join(dist, file))).digest("base64")}`;
+let page = html.replace(
+  /(<link rel="(?:modulepreload|preload)" href="\/([\w.-]+)"[^>]*integrity=")[^"]+"/g,
+  (whole, head, file) => `${head}${integrity(file)}"`,
+);
+page = page.replace(
+  "</head>",
+  `<link rel="modulepreload" href="/${loaderName}" crossorigin="anonymous" integrity="${integrity(loaderName)}"></head>`,
+);
+writeFileSync(join(dist, "index.html"), page);
+console.log(`split ${main}: ${renamed.size} files beside the main module`);
