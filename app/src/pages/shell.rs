@@ -26,10 +26,89 @@ use crate::pages::roles::Roles;
 use crate::pages::security::Security;
 use crate::state::AppState;
 
-/// The screens of a signed-in person.
+/// The screens of a signed-in person. The file of the screen the address opens is loaded
+/// before anything is shown (a screen whose file came after the person had already moved on
+/// would be drawn over the one they chose); the other files follow in the background, so that
+/// moving between screens waits for nothing.
 #[component]
 pub fn Shell() -> impl IntoView {
     Toasts::provide();
+    let state = expect_context::<AppState>();
+    let ready = RwSignal::new(false);
+    let path = window().location().pathname().unwrap_or_default();
+    let known = state
+        .me
+        .with_untracked(|me| me.as_ref().is_some_and(|me| !me.access.is_empty()));
+    let sees_people = !known || state.may_anywhere(domain::Capability::UsersView);
+    let first = ScreenFile::of(&path, sees_people);
+    spawn_local(async move {
+        if let Some(file) = first {
+            file.load().await;
+        }
+        ready.set(true);
+        set_timeout(
+            move || {
+                spawn_local(async move {
+                    for file in ScreenFile::ALL {
+                        if Some(file) != first {
+                            file.load().await;
+                        }
+                    }
+                })
+            },
+            std::time::Duration::from_secs(1),
+        );
+    });
+    move || {
+        if ready.get() {
+            view! { <Screens /> }.into_any()
+        } else {
+            view! { <main class="splash" data-testid="splash"><p>"Opening Switchboard…"</p></main> }
+                .into_any()
+        }
+    }
+}
+
+/// The four files of screens (see `screens!`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScreenFile {
+    People,
+    Account,
+    Person,
+    Agency,
+}
+
+impl ScreenFile {
+    const ALL: [ScreenFile; 4] = [Self::People, Self::Account, Self::Person, Self::Agency];
+
+    /// The file of the screen at `path`; `/` leads to People for someone who may see people
+    /// (or whose access is not known yet), else to their account.
+    fn of(path: &str, sees_people: bool) -> Option<Self> {
+        let first = path.trim_matches('/').split('/').next().unwrap_or_default();
+        match first {
+            "" if sees_people => Some(Self::People),
+            "" | "account" => Some(Self::Account),
+            "people" if path.trim_end_matches('/') == "/people" => Some(Self::People),
+            "people" | "invitations" => Some(Self::Person),
+            "accounts" | "roles" | "numbers" | "agents" | "plan" | "audit" | "security"
+            | "platform" => Some(Self::Agency),
+            _ => None,
+        }
+    }
+
+    async fn load(self) {
+        match self {
+            Self::People => __preload_people_screens().await,
+            Self::Account => __preload_account_screens().await,
+            Self::Person => __preload_person_screens().await,
+            Self::Agency => __preload_agency_screens().await,
+        }
+    }
+}
+
+/// The router and the screens, once the first one's file is here.
+#[component]
+fn Screens() -> impl IntoView {
     view! {
         <Router>
             <TopBar />
