@@ -92,6 +92,8 @@ test("Add many: an import cut short is offered again and resumes without adding 
   const app = new Console(page);
   await app.open();
   await app.signIn(ADMIN.email, ADMIN.password);
+  // Signed in before the address changes: leaving the page would cancel the request.
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
   await page.goto("/people/import");
   const file = Array.from({ length: 3 }, (_, i) => `resume${i}.${run}@example.com,Resume,Person ${i}`).join("\n");
   await page.getByTestId("import-text").fill(file);
@@ -127,6 +129,8 @@ test("Add many at 375 px: the form, the preview and a fix fit a phone", async ({
   const app = new Console(page);
   await app.open();
   await app.signIn(ADMIN.email, ADMIN.password);
+  // Signed in before the address changes: leaving the page would cancel the request.
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
   await page.goto("/people/import");
   await page.getByTestId("import-text").fill(`x.${run}@example.com,Xena,Long-Surname-Here,+44 20 7946 0958\nbad,Yo,\n`);
   await page.getByTestId("import-role").selectOption("Agent");

@@ -92,6 +92,8 @@ test("What the editor may not do is not theirs to give (R11); a phone's width", 
   const app = new Console(page);
   await app.open();
   await app.signIn(DANA.email, DANA.password);
+  // Signed in before the address changes: leaving the page would cancel the request.
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
   await page.goto("/roles");
   await page.getByTestId("role-new").click();
   const billing = page.getByTestId("role-cap-billing.manage");

@@ -69,6 +69,12 @@ pub fn Shell() -> impl IntoView {
     }
 }
 
+/// Starts loading People's file (where most people land), for the sign-in page to call while
+/// the person types. Loading it twice fetches it once.
+pub fn load_people_screen() {
+    spawn_local(ScreenFile::People.load());
+}
+
 /// The four files of screens (see `screens!`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ScreenFile {

@@ -16,6 +16,15 @@ pub fn SignIn(
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FormErrors::default());
+    // While the person types, the file of the screen most people land on comes and compiles,
+    // so that signing in does not wait for it.
+    Effect::new(move |started: Option<bool>| {
+        let start = started != Some(true) && email.with(|typed| !typed.is_empty());
+        if start {
+            crate::pages::shell::load_people_screen();
+        }
+        started == Some(true) || start
+    });
     // Shown once the Worker says this person signs in with an authenticator code too.
     let code = RwSignal::new(None::<String>);
     // The request is one Action: while it runs the button waits, so it is sent once.
