@@ -255,9 +255,14 @@ fn Home() -> impl IntoView {
             .me
             .with(|me| me.as_ref().is_some_and(|me| !me.access.is_empty()))
     };
+    // Home stays on screen while the file of a screen the person chose meanwhile is loading:
+    // once they have left `/`, it leads nowhere.
+    let location = leptos_router::hooks::use_location();
     move || {
         if !known() {
             view! { <main class="splash"><p>"Opening Switchboard…"</p></main> }.into_any()
+        } else if location.pathname.get_untracked() != "/" {
+            ().into_any()
         } else if state.may_anywhere(domain::Capability::UsersView) {
             view! { <Redirect path="/people" /> }.into_any()
         } else {
