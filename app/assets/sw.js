@@ -13,16 +13,22 @@ self.addEventListener("install", (event) => {
       const files = [...html.matchAll(/["'](\/[^"'\s]+\.(?:js|wasm|css|png|webmanifest))["']/g)]
         .map((match) => match[1])
         .filter((path) => path !== "/sw.js" && !path.startsWith("/api/"));
-      // The split loader names each screen's WASM file and the chunks they share: all of them
-      // are kept now, so that every screen opens offline, even one never opened before.
-      for (const loader of files.filter((path) => path.endsWith("-split.js"))) {
-        const text = await (await fetch(loader)).text();
-        for (const match of text.matchAll(/new URL\("\.\/([\w.-]+\.wasm)"/g)) {
-          files.push(new URL(match[1], new URL(loader, self.location.origin)).pathname);
-        }
-      }
       await cache.put("/", page);
       await cache.addAll([...new Set(files)]);
+      // The split loader names each screen's WASM file and the chunks they share: all of them
+      // are kept now, so that every screen opens offline, even one never opened before. One
+      // that cannot be fetched now (tried twice) does not stop the install: it is kept when a
+      // screen first asks for it.
+      const screens = [];
+      for (const loader of files.filter((path) => path.endsWith("-split.js"))) {
+        const text = await (await cache.match(loader)).text();
+        for (const match of text.matchAll(/new URL\("\.\/([\w.-]+\.wasm)"/g)) {
+          screens.push(new URL(match[1], new URL(loader, self.location.origin)).pathname);
+        }
+      }
+      await Promise.allSettled(
+        [...new Set(screens)].map((path) => cache.add(path).catch(() => cache.add(path))),
+      );
       await self.skipWaiting();
     })(),
   );
