@@ -23,6 +23,13 @@ export WASM_BINDGEN_BIN
 export WASM_OPT_BIN="$ROOT/node_modules/binaryen/bin/wasm-opt"
 export ESBUILD_BIN="$ROOT/node_modules/@esbuild/linux-x64/bin/esbuild"
 
+# A panic's message names the file it comes from. In the WASM we ship, that name starts at the
+# crate ("reactive_graph-0.2.16/src/…"), not at the folders of the machine that built it; it is
+# also shorter. Cargo adds these to the wasm32 flags of .cargo/config.toml.
+registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$registry/= --remap-path-prefix=$registry/index.crates.io-1949cf8c6b5b557f/="
+unset registry
+
 export CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 

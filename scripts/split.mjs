@@ -62,11 +62,12 @@ run("wasm-bindgen", [
   "--target", "web", "--no-typescript", "--keep-lld-exports", "--no-demangle",
   "--out-dir", join(work, "bound"), "--out-name", main, join(work, "split", `${main}.wasm`),
 ]);
-const glue = readFileSync(join(work, "bound", `${main}.js`), "utf8").replaceAll(
+let glue = readFileSync(join(work, "bound", `${main}.js`), "utf8").replaceAll(
   `from "./__wasm_split.js"`,
   `from "./${loaderName}"`,
 );
 if (glue.includes(`from "./__wasm_split.js"`)) throw new Error("the bindings still import __wasm_split.js");
+glue = shortenImports(join(work, "bound", `${main}_bg.wasm`), glue, `./${main}_bg.js`);
 writeFileSync(join(dist, `${main}.js`), glue);
 
 // 3. wasm-opt -Oz of every WASM file, into dist.
@@ -100,3 +101,101 @@ page = page.replace(
 );
 writeFileSync(join(dist, "index.html"), page);
 console.log(`split ${main}: ${renamed.size} files beside the main module`);
+
+// The main module imports each of its JavaScript functions under a name that wasm-bindgen makes
+// unique with a hash (`__wbg_body_5f971cbc6950ca4f`), from a module named after the glue file;
+// the WASM and the glue both carry every name, and hashes do not compress. They are renamed to
+// short names (`xa`, `xb`, …, from a module `w`), in the WASM's import section and in the
+// glue's object of imports alike; a name not found exactly once in the glue stops the build.
+function shortenImports(wasmFile, glue, module) {
+  const bytes = readFileSync(wasmFile);
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  const encodeLeb = (value) => {
+    const out = [];
+    do {
+      let byte = value % 128;
+      value = Math.floor(value / 128);
+      if (value) byte |= 0x80;
+      out.push(byte);
+    } while (value);
+    return Buffer.from(out);
+  };
+  const name = () => {
+    const length = leb();
+    at += length;
+    return bytes.toString("utf8", at - length, at);
+  };
+  const encodeName = (text) => Buffer.concat([encodeLeb(Buffer.byteLength(text)), Buffer.from(text)]);
+  const limits = () => {
+    const flags = bytes[at++];
+    leb();
+    if (flags & 1) leb();
+  };
+  while (at < bytes.length) {
+    const sectionStart = at;
+    const id = bytes[at++];
+    const size = leb();
+    const start = at;
+    if (id !== 2) {
+      at = start + size;
+      continue;
+    }
+    const count = leb();
+    const parts = [encodeLeb(count)];
+    const renamed = new Map();
+    for (let i = 0; i < count; i++) {
+      const from = name();
+      const field = name();
+      const descStart = at;
+      const kind = bytes[at++];
+      if (kind === 0) leb(); // a function: its type
+      else if (kind === 1) (at++, limits()); // a table: its element type and limits
+      else if (kind === 2) limits(); // a memory
+      else if (kind === 3) at += 2; // a global: its type and mutability
+      else if (kind === 4) (at++, leb()); // a tag: its attribute and type
+      else throw new Error(`an import of a kind this build does not know: ${kind}`);
+      const desc = bytes.subarray(descStart, at);
+      if (from === module) {
+        const to = `x${renamed.size.toString(36)}`;
+        renamed.set(field, to);
+        parts.push(encodeName("w"), encodeName(to), desc);
+      } else {
+        parts.push(encodeName(from), encodeName(field), desc);
+      }
+    }
+    if (at !== start + size) throw new Error("the import section was not read to its end");
+    for (const [field, to] of renamed) {
+      const found = glue.split(`${field}:`).length - 1;
+      const key = new RegExp(`^(\\s+)${field}:`, "m");
+      if (found !== 1 || !key.test(glue)) throw new Error(`the glue names the import ${field} ${found} times`);
+      glue = glue.replace(key, `$1${to}:`);
+    }
+    const moduleKey = `${JSON.stringify(module)}: import0,`;
+    if (!glue.includes(moduleKey)) throw new Error(`the glue does not import ${module} as import0`);
+    glue = glue.replace(moduleKey, `"w": import0,`);
+    const section = Buffer.concat(parts);
+    writeFileSync(
+      wasmFile,
+      Buffer.concat([
+        bytes.subarray(0, sectionStart),
+        Buffer.from([2]),
+        encodeLeb(section.length),
+        section,
+        bytes.subarray(start + size),
+      ]),
+    );
+    return glue;
+  }
+  throw new Error("the main module has no import section");
+}

@@ -52,20 +52,8 @@ pub fn App() -> impl IntoView {
             (other, _, _) => Shown::Link(other),
         },
     );
+    let to_console = Callback::new(to_console);
     move || match shown.get() {
-        Shown::Link(Screen::Accept(token)) => {
-            view! { <Accept token=token on_done=move || screen.set(Screen::Console) /> }.into_any()
-        }
-        Shown::Link(Screen::Reset(token)) => {
-            view! { <Reset token=token on_done=to_console /> }.into_any()
-        }
-        Shown::Link(Screen::ConfirmAddress(token)) => {
-            view! { <ConfirmAddress token=token on_done=to_console /> }.into_any()
-        }
-        Shown::Link(Screen::Forgot) => {
-            view! { <Forgot on_back=move || to_console(None) /> }.into_any()
-        }
-        Shown::Choose => view! { <ChooseAgency /> }.into_any(),
         Shown::Console | Shown::Link(Screen::Console) => view! { <Shell /> }.into_any(),
         Shown::SignIn => view! {
             <SignIn notice=notice on_forgot=move || {
@@ -74,12 +62,73 @@ pub fn App() -> impl IntoView {
             } />
         }
         .into_any(),
-        Shown::Splash => view! {
-            <main class="splash" data-testid="splash">
-                <p>"Opening Switchboard…"</p>
-            </main>
+        Shown::Splash => splash().into_any(),
+        Shown::Link(Screen::Accept(token)) => {
+            let done = Callback::new(move |()| screen.set(Screen::Console));
+            view! { <Linked page=LinkPage::Accept(token, done) /> }.into_any()
         }
-        .into_any(),
+        Shown::Link(Screen::Reset(token)) => {
+            view! { <Linked page=LinkPage::Reset(token, to_console) /> }.into_any()
+        }
+        Shown::Link(Screen::ConfirmAddress(token)) => {
+            view! { <Linked page=LinkPage::ConfirmAddress(token, to_console) /> }.into_any()
+        }
+        Shown::Link(Screen::Forgot) => {
+            let back = Callback::new(move |()| to_console.run(None));
+            view! { <Linked page=LinkPage::Forgot(back) /> }.into_any()
+        }
+        Shown::Choose => view! { <Linked page=LinkPage::Choose /> }.into_any(),
+    }
+}
+
+fn splash() -> impl IntoView {
+    view! {
+        <main class="splash" data-testid="splash">
+            <p>"Opening Switchboard…"</p>
+        </main>
+    }
+}
+
+/// The pages a mailed link opens, and the choice of agency after signing in: few first loads
+/// show one, so they come in a file of their own (`#[lazy]`, as the screens do), loaded when
+/// one of them opens.
+#[derive(Clone)]
+enum LinkPage {
+    Accept(String, Callback<()>),
+    Reset(String, Callback<Option<String>>),
+    ConfirmAddress(String, Callback<Option<String>>),
+    Forgot(Callback<()>),
+    Choose,
+}
+
+#[lazy]
+fn link_pages(page: LinkPage) -> AnyView {
+    match page {
+        LinkPage::Accept(token, on_done) => view! { <Accept token=token on_done=on_done /> }.into_any(),
+        LinkPage::Reset(token, on_done) => view! { <Reset token=token on_done=on_done /> }.into_any(),
+        LinkPage::ConfirmAddress(token, on_done) => {
+            view! { <ConfirmAddress token=token on_done=on_done /> }.into_any()
+        }
+        LinkPage::Forgot(on_back) => view! { <Forgot on_back=on_back /> }.into_any(),
+        LinkPage::Choose => view! { <ChooseAgency /> }.into_any(),
+    }
+}
+
+/// A page of `link_pages`, once its file is here: until then, the splash.
+#[component]
+fn Linked(page: LinkPage) -> impl IntoView {
+    let here = RwSignal::new(false);
+    spawn_local(async move {
+        __preload_link_pages().await;
+        // The person may have left the page while its file was loading.
+        let _ = here.try_set(true);
+    });
+    move || {
+        if here.get() {
+            Suspend::new(link_pages(page.clone())).into_any()
+        } else {
+            splash().into_any()
+        }
     }
 }
 
