@@ -1,11 +1,12 @@
 // Splits the console's WASM so that a first load fetches only what every screen needs, and
 // each screen's own code comes when it first opens. Run after `trunk build --release`.
 //
-// Each screen is a lazy route (`#[lazy_route]`, app/src/pages/shell.rs); the build links with
-// `--emit-relocs` (.cargo/config.toml) so that wasm-split can move the code only a screen
-// reaches into a file of its own, and code that several screens share but the shell does not
-// into chunks they load first. Trunk's own WASM step is replaced:
-//   wasm-split → wasm-bindgen (of the main module) → wasm-opt -Oz (of every file)
+// Each group of screens is a `#[lazy]` function (app/src/pages/shell.rs; the pages a mailed
+// link opens, in app/src/pages/app.rs). The app's binary links with `--emit-relocs`
+// (app/build.rs) so that wasm-split can move the code only one group reaches into a file of
+// its own, and code that several groups share but the shell does not into chunks they load
+// first. Trunk's own WASM step is replaced:
+//   wasm-split → wasm-bindgen (of the main module) → short import names → wasm-opt -Oz (of every file)
 // and its files are rewritten in place, under the names (and with the integrity hashes) that
 // index.html gives them. The split files take the hashed name of the main module as a prefix,
 // so that a new build never meets an old file in a cache.
