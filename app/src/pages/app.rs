@@ -104,8 +104,12 @@ enum LinkPage {
 #[lazy]
 fn link_pages(page: LinkPage) -> AnyView {
     match page {
-        LinkPage::Accept(token, on_done) => view! { <Accept token=token on_done=on_done /> }.into_any(),
-        LinkPage::Reset(token, on_done) => view! { <Reset token=token on_done=on_done /> }.into_any(),
+        LinkPage::Accept(token, on_done) => {
+            view! { <Accept token=token on_done=on_done /> }.into_any()
+        }
+        LinkPage::Reset(token, on_done) => {
+            view! { <Reset token=token on_done=on_done /> }.into_any()
+        }
         LinkPage::ConfirmAddress(token, on_done) => {
             view! { <ConfirmAddress token=token on_done=on_done /> }.into_any()
         }
