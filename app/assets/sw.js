@@ -45,6 +45,11 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page the worker did not take when it activated asks to be taken (register-sw.js).
+self.addEventListener("message", (event) => {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
