@@ -18,6 +18,8 @@ say "building the Worker (worker-build --release)"
 (cd worker && worker-build --release)
 
 say "WASM sizes"
-# The shell (what every first load fetches), each group of screens, the Worker.
+# The shell (what every first load fetches), each group of screens, the pages a link opens, the
+# Worker.
 node scripts/sizes.mjs shell="$(ls dist/*_bg.wasm)" \
-    $(for file in dist/*-screens.wasm; do echo "screens=$file"; done) worker=worker/build/index_bg.wasm
+    $(for file in dist/*-screens.wasm; do echo "screens=$file"; done) \
+    links="$(ls dist/*-link-pages.wasm)" worker=worker/build/index_bg.wasm

@@ -122,9 +122,19 @@ test("a second agency's invitation is accepted with the password one has", async
 test("a forgotten password is reset from the sign-in page by a mailed link", async ({ page }) => {
   const { email, id } = await newMember();
   const app = new Console(page);
+  // The pages a mailed link opens come in a file of their own: the sign-in page does not
+  // fetch it, and the forgotten-password page does.
+  const linkPages = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("-link-pages.wasm")) linkPages.push(request.url());
+  });
   await app.open();
+  await expect(page.getByTestId("sign-in-form")).toBeVisible();
+  expect(linkPages, "the sign-in page fetches no link page").toEqual([]);
   await page.getByTestId("forgot-link").click();
   await expect(page).toHaveURL(`${base}/forgot`);
+  await expect(page.getByTestId("forgot-email")).toBeVisible();
+  expect(linkPages, "the forgotten-password page comes in its own file").toHaveLength(1);
   // The browser takes this for an address; domain does not, and says why before sending.
   await page.getByTestId("forgot-email").fill("name@nowhere");
   await page.getByTestId("forgot-send").click();
