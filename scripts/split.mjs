@@ -106,7 +106,7 @@ console.log(`split ${main}: ${renamed.size} files beside the main module`);
 // The main module imports each of its JavaScript functions under a name that wasm-bindgen makes
 // unique with a hash (`__wbg_body_5f971cbc6950ca4f`), from a module named after the glue file;
 // the WASM and the glue both carry every name, and hashes do not compress. They are renamed to
-// short names (`xa`, `xb`, …, from a module `w`), in the WASM's import section and in the
+// short names (`x0`, `x1`, …, from a module `w`), in the WASM's import section and in the
 // glue's object of imports alike; a name not found exactly once in the glue stops the build.
 function shortenImports(wasmFile, glue, module) {
   const bytes = readFileSync(wasmFile);

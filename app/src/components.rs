@@ -9,6 +9,33 @@ pub mod toast;
 pub mod tokens;
 pub mod tree_picker;
 
+/// What shows while the console opens: before its data is known, or while the file of a
+/// screen is loading.
+pub fn splash() -> leptos::prelude::AnyView {
+    use leptos::prelude::*;
+    view! {
+        <main class="splash" data-testid="splash">
+            <p>"Opening Switchboard…"</p>
+        </main>
+    }
+    .into_any()
+}
+
+/// The splash until `load` is done, then `view`: for what must not be drawn before a file of
+/// screens is here. The person may have left before it is; then nothing is drawn.
+pub fn once_loaded(
+    load: impl std::future::Future<Output = ()> + 'static,
+    view: impl Fn() -> leptos::prelude::AnyView + Send + Sync + 'static,
+) -> impl leptos::prelude::IntoView {
+    use leptos::prelude::*;
+    let here = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        load.await;
+        let _ = here.try_set(true);
+    });
+    move || if here.get() { view() } else { splash() }
+}
+
 /// A fresh id for something this browser creates (`u_…`, `n_…`), so that saving twice makes
 /// it once: the Worker takes the client's id.
 pub fn fresh_id(prefix: &str) -> String {

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::{once_loaded, splash};
 use crate::pages::account::{
     ChooseAgency, ConfirmAddress, Forgot, Reset, go, link_token, opened_at,
 };
@@ -62,7 +63,7 @@ pub fn App() -> impl IntoView {
             } />
         }
         .into_any(),
-        Shown::Splash => splash().into_any(),
+        Shown::Splash => splash(),
         Shown::Link(Screen::Accept(token)) => {
             let done = Callback::new(move |()| screen.set(Screen::Console));
             view! { <Linked page=LinkPage::Accept(token, done) /> }.into_any()
@@ -78,14 +79,6 @@ pub fn App() -> impl IntoView {
             view! { <Linked page=LinkPage::Forgot(back) /> }.into_any()
         }
         Shown::Choose => view! { <Linked page=LinkPage::Choose /> }.into_any(),
-    }
-}
-
-fn splash() -> impl IntoView {
-    view! {
-        <main class="splash" data-testid="splash">
-            <p>"Opening Switchboard…"</p>
-        </main>
     }
 }
 
@@ -121,19 +114,9 @@ fn link_pages(page: LinkPage) -> AnyView {
 /// A page of `link_pages`, once its file is here: until then, the splash.
 #[component]
 fn Linked(page: LinkPage) -> impl IntoView {
-    let here = RwSignal::new(false);
-    spawn_local(async move {
-        __preload_link_pages().await;
-        // The person may have left the page while its file was loading.
-        let _ = here.try_set(true);
-    });
-    move || {
-        if here.get() {
-            Suspend::new(link_pages(page.clone())).into_any()
-        } else {
-            splash().into_any()
-        }
-    }
+    once_loaded(__preload_link_pages(), move || {
+        Suspend::new(link_pages(page.clone())).into_any()
+    })
 }
 
 /// The page on screen.

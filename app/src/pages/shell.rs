@@ -8,7 +8,7 @@ use leptos_router::{Lazy, LazyRoute, path};
 
 use crate::api;
 use crate::components::toast::{ToastRegion, Toasts};
-use crate::components::{local_time, sync_badge::SyncBadge, tokens::Tokens};
+use crate::components::{local_time, once_loaded, splash, sync_badge::SyncBadge, tokens::Tokens};
 use crate::pages::account::{AgencySwitcher, ChangeAddress, ChangePassword, words};
 use crate::pages::accounts::{AccountPage, Accounts};
 use crate::pages::add_person::AddPerson;
@@ -34,18 +34,16 @@ use crate::state::AppState;
 pub fn Shell() -> impl IntoView {
     Toasts::provide();
     let state = expect_context::<AppState>();
-    let ready = RwSignal::new(false);
     let path = window().location().pathname().unwrap_or_default();
     let known = state
         .me
         .with_untracked(|me| me.as_ref().is_some_and(|me| !me.access.is_empty()));
     let sees_people = !known || state.may_anywhere(domain::Capability::UsersView);
     let first = ScreenFile::of(&path, sees_people);
-    spawn_local(async move {
+    let load = async move {
         if let Some(file) = first {
             file.load().await;
         }
-        ready.set(true);
         set_timeout(
             move || {
                 spawn_local(async move {
@@ -58,15 +56,8 @@ pub fn Shell() -> impl IntoView {
             },
             std::time::Duration::from_secs(1),
         );
-    });
-    move || {
-        if ready.get() {
-            view! { <Screens /> }.into_any()
-        } else {
-            view! { <main class="splash" data-testid="splash"><p>"Opening Switchboard…"</p></main> }
-                .into_any()
-        }
-    }
+    };
+    once_loaded(load, || view! { <Screens /> }.into_any())
 }
 
 /// Starts loading People's file (where most people land), for the sign-in page to call while
@@ -230,7 +221,7 @@ fn Allowed(
     let may = Memo::new(move |_| state.may_anywhere(capability));
     move || {
         if !known.get() {
-            view! { <main class="splash"><p>"Opening Switchboard…"</p></main> }.into_any()
+            splash()
         } else if may.get() {
             children().into_any()
         } else {
@@ -260,7 +251,7 @@ fn Home() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     move || {
         if !known() {
-            view! { <main class="splash"><p>"Opening Switchboard…"</p></main> }.into_any()
+            splash()
         } else if location.pathname.get_untracked() != "/" {
             ().into_any()
         } else if state.may_anywhere(domain::Capability::UsersView) {
